@@ -1,0 +1,1 @@
+"""Domain layer: loading, store, rounds, diff, export. Imports nothing from Textual."""

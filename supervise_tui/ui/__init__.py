@@ -1,0 +1,1 @@
+"""Textual user interface on top of the domain layer."""
