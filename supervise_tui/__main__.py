@@ -1,0 +1,7 @@
+"""`python -m supervise_tui` runs the same entry point as the `supervise-tui` command."""
+
+import sys
+
+from .cli import main
+
+sys.exit(main())

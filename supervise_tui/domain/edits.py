@@ -1,0 +1,146 @@
+"""Changing an item's state in a round: checked, audited, one transaction per action."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+
+from .clock import now
+from .db import FrozenRound, transaction
+from .queries import NotFound
+from .vocab import LIGHTS, STATUSES
+
+LIAISON_FIELDS = ("status", "progress", "note", "evidence", "value")
+INSPECTOR_FIELDS = LIAISON_FIELDS + ("light", "light_reason", "comment", "closed_out")
+TEXT_LIMIT = 20_000
+
+
+class EditRefused(Exception):
+    """The edit breaks a rule (role, lock, value); nothing was written."""
+
+
+class Conflict(EditRefused):
+    """Someone else changed the item since it was shown; nothing was written."""
+
+    def __init__(self, item_id: str, field: str, shown, current):
+        self.item_id, self.field, self.shown, self.current = item_id, field, shown, current
+        super().__init__(
+            f"{item_id}: {field} was changed by someone else since it was shown "
+            f"(shown {shown!r}, now {current!r}); nothing was saved"
+        )
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who edits: the user name for the audit log, the role, and a liaison's unit id."""
+
+    user: str
+    role: str = "inspector"  # "inspector" | "liaison"
+    unit_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Change:
+    round_id: int
+    item_id: str
+    field: str
+    old: object
+    new: object
+
+
+def _check_value(field: str, value) -> object:
+    if field == "status" and value not in STATUSES:
+        raise EditRefused(f"unknown status {value!r}")
+    if field == "light" and value is not None and value not in LIGHTS:
+        raise EditRefused(f"unknown light {value!r}")
+    if field == "progress" and (not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 100):
+        raise EditRefused(f"progress must be a whole number from 0 to 100, got {value!r}")
+    if field == "closed_out":
+        return int(bool(value))
+    if field in ("note", "evidence", "value", "light_reason", "comment"):
+        if not isinstance(value, str):
+            raise EditRefused(f"{field} must be text")
+        if len(value) > TEXT_LIMIT:
+            raise EditRefused(f"{field} is longer than {TEXT_LIMIT} characters")
+    return value
+
+
+def may_edit(conn: sqlite3.Connection, actor: Actor, item_id: str) -> bool:
+    """Whether the actor's role lets them edit this item at all."""
+    if actor.role == "inspector":
+        return True
+    return conn.execute(
+        "SELECT 1 FROM items i JOIN work_units wu ON wu.work_id = i.work_id "
+        "WHERE i.id = ? AND wu.unit_id = ?", (item_id, actor.unit_id)).fetchone() is not None
+
+
+def apply_changes(conn: sqlite3.Connection, actor: Actor, round_id: int, item_id: str, changes: dict,
+                  *, shown: dict | None = None, action: str = "edit") -> list[Change]:
+    """Write ``changes`` to one item in one round, in one transaction, with an audit row per field.
+
+    ``shown`` holds the values the user saw; if any differs from the stored one the
+    edit is refused with Conflict, so a concurrent change is never silently lost.
+    """
+    allowed = INSPECTOR_FIELDS if actor.role == "inspector" else LIAISON_FIELDS
+    for field in changes:
+        if field not in allowed:
+            raise EditRefused(f"a {actor.role} may not change {field}")
+    checked = {field: _check_value(field, value) for field, value in changes.items()}
+    stamp = now()
+    with transaction(conn):
+        rnd = conn.execute("SELECT closed_at, name FROM rounds WHERE id = ?", (round_id,)).fetchone()
+        if rnd is None:
+            raise NotFound(f"no round {round_id}")
+        if rnd["closed_at"] is not None:
+            raise FrozenRound(f"round {rnd['name']!r} is closed; reopen it before changing anything")
+        item = conn.execute("SELECT retired FROM items WHERE id = ?", (item_id,)).fetchone()
+        if item is None:
+            raise NotFound(f"no item with id {item_id!r}")
+        if item["retired"]:
+            raise EditRefused(f"{item_id} was retired from the task list and cannot be edited")
+        if not may_edit(conn, actor, item_id):
+            raise EditRefused(f"{item_id} does not belong to your unit; a liaison edits only their unit's items")
+        state = conn.execute("SELECT * FROM item_state WHERE round_id = ? AND item_id = ?",
+                             (round_id, item_id)).fetchone()
+        if state is None:
+            conn.execute("INSERT INTO item_state(round_id, item_id) VALUES (?, ?)", (round_id, item_id))
+            state = conn.execute("SELECT * FROM item_state WHERE round_id = ? AND item_id = ?",
+                                 (round_id, item_id)).fetchone()
+        for field, value in (shown or {}).items():
+            if state[field] != value:
+                raise Conflict(item_id, field, value, state[field])
+        if state["closed_out"] and actor.role != "inspector":
+            raise EditRefused(f"{item_id} is closed out (销号); only an inspector can change it")
+        if state["closed_out"] and checked.get("closed_out", 1) and set(checked) - {"comment", "closed_out"}:
+            raise EditRefused(f"{item_id} is closed out (销号); reopen the close-out before changing it")
+        done = [Change(round_id, item_id, f, state[f], v) for f, v in checked.items() if state[f] != v]
+        if not done:
+            return []
+        sets = ", ".join(f"{c.field} = :{c.field}" for c in done)
+        conn.execute(
+            f"UPDATE item_state SET {sets}, updated_by = :user, updated_at = :at, version = version + 1 "
+            "WHERE round_id = :round AND item_id = :item",
+            {**{c.field: c.new for c in done}, "user": actor.user, "at": stamp,
+             "round": round_id, "item": item_id},
+        )
+        conn.executemany(
+            "INSERT INTO audit(at, user, round_id, item_id, action, field, old, new) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [(stamp, actor.user, round_id, item_id, action, c.field, _text(c.old), _text(c.new)) for c in done],
+        )
+    return done
+
+
+def undo(conn: sqlite3.Connection, actor: Actor, changes: list[Change]) -> list[Change]:
+    """Revert one earlier action, refusing if anyone changed those fields since."""
+    if not changes:
+        return []
+    first = changes[0]
+    return apply_changes(
+        conn, actor, first.round_id, first.item_id, {c.field: c.old for c in changes},
+        shown={c.field: c.new for c in changes}, action="undo",
+    )
+
+
+def _text(value) -> str | None:
+    return None if value is None else str(value)

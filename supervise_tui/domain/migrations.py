@@ -1,0 +1,93 @@
+"""The store's schema, built and moved forward by sqlite_utils.Migrations."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+from .db import SCHEMA_VERSION
+from .vocab import LIGHTS, STATUSES
+
+migrations = Migrations("supervise_tui")
+
+INITIAL = [
+    "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)",
+    """CREATE TABLE pillars (
+        id TEXT PRIMARY KEY, numeral TEXT NOT NULL, title TEXT NOT NULL, sort INTEGER NOT NULL,
+        retired INTEGER NOT NULL DEFAULT 0)""",
+    """CREATE TABLE works (
+        id TEXT PRIMARY KEY, seq INTEGER NOT NULL, numeral TEXT NOT NULL,
+        pillar_id TEXT NOT NULL REFERENCES pillars(id), title TEXT NOT NULL,
+        stage_text TEXT NOT NULL, stage_start INTEGER, stage_end INTEGER,
+        units_text TEXT NOT NULL, leader TEXT NOT NULL, liaison TEXT NOT NULL,
+        sort INTEGER NOT NULL, retired INTEGER NOT NULL DEFAULT 0)""",
+    # A rowid table (not WITHOUT ROWID) so the trigram index can point at it.
+    f"""CREATE TABLE items (
+        id TEXT NOT NULL UNIQUE, work_id TEXT NOT NULL REFERENCES works(id),
+        kind TEXT NOT NULL CHECK (kind IN ('target', 'measure')),
+        no INTEGER, prefix TEXT, text TEXT NOT NULL, sort INTEGER NOT NULL, pos INTEGER NOT NULL,
+        retired INTEGER NOT NULL DEFAULT 0, retired_at TEXT)""",
+    "CREATE INDEX items_work ON items(work_id, sort)",
+    "CREATE INDEX items_pos ON items(retired, pos)",
+    "CREATE TABLE units (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE)",
+    "CREATE TABLE unit_aliases (alias TEXT PRIMARY KEY, unit_id INTEGER NOT NULL REFERENCES units(id))",
+    """CREATE TABLE work_units (
+        work_id TEXT NOT NULL REFERENCES works(id), unit_id INTEGER NOT NULL REFERENCES units(id),
+        role TEXT NOT NULL CHECK (role IN ('lead', 'co')), sort INTEGER NOT NULL,
+        PRIMARY KEY (work_id, unit_id)) WITHOUT ROWID""",
+    "CREATE INDEX work_units_unit ON work_units(unit_id, role)",
+    "CREATE TABLE people (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE)",
+    """CREATE TABLE work_people (
+        work_id TEXT NOT NULL REFERENCES works(id), person_id INTEGER NOT NULL REFERENCES people(id),
+        role TEXT NOT NULL CHECK (role IN ('leader', 'liaison')),
+        PRIMARY KEY (work_id, role)) WITHOUT ROWID""",
+    "CREATE INDEX work_people_person ON work_people(person_id, role)",
+    """CREATE TABLE indicators (
+        id TEXT PRIMARY KEY, year TEXT NOT NULL, text TEXT NOT NULL, sort INTEGER NOT NULL,
+        retired INTEGER NOT NULL DEFAULT 0)""",
+    """CREATE TABLE rounds (
+        id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, period TEXT, due TEXT,
+        opened_at TEXT NOT NULL, closed_at TEXT, created_by TEXT NOT NULL)""",
+    f"""CREATE TABLE item_state (
+        round_id INTEGER NOT NULL REFERENCES rounds(id), item_id TEXT NOT NULL REFERENCES items(id),
+        status TEXT NOT NULL DEFAULT 'not_started' CHECK (status IN {STATUSES}),
+        progress INTEGER NOT NULL DEFAULT 0 CHECK (progress BETWEEN 0 AND 100),
+        note TEXT NOT NULL DEFAULT '', evidence TEXT NOT NULL DEFAULT '', value TEXT NOT NULL DEFAULT '',
+        light TEXT CHECK (light IN {LIGHTS}), light_reason TEXT NOT NULL DEFAULT '',
+        comment TEXT NOT NULL DEFAULT '',
+        closed_out INTEGER NOT NULL DEFAULT 0, closed_at TEXT, closed_by TEXT,
+        updated_by TEXT, updated_at TEXT, version INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (round_id, item_id)) WITHOUT ROWID""",
+    "CREATE INDEX item_state_item ON item_state(item_id, round_id)",
+    """CREATE TABLE audit (
+        id INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL, user TEXT NOT NULL,
+        round_id INTEGER, item_id TEXT, action TEXT NOT NULL, field TEXT, old TEXT, new TEXT)""",
+    "CREATE INDEX audit_item ON audit(item_id, id)",
+    """CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
+        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END""",
+    """CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
+        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END""",
+    """CREATE VIRTUAL TABLE items_fts USING fts5(
+        id, text, content='items', content_rowid='rowid', tokenize='trigram')""",
+]
+
+
+@migrations()
+def m001_initial(db: Database) -> None:
+    for statement in INITIAL:
+        db.execute(statement)
+
+
+def migrate(conn: sqlite3.Connection) -> None:
+    """Apply pending migrations in one IMMEDIATE transaction and stamp user_version."""
+    db = Database(conn, execute_plugins=False)
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        migrations.apply(db)
+        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")

@@ -1,0 +1,239 @@
+"""Read-side queries shared by the command line and the TUI: lists, roll-ups, item detail."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass, replace
+
+
+class NotFound(LookupError):
+    """A name or id the user gave matches nothing in the store."""
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which items a view shows; every field narrows the set."""
+
+    pillar: str | None = None
+    work: str | None = None
+    unit: int | None = None
+    unit_role: str | None = None  # "lead" | "co" | None for either
+    person: int | None = None
+    person_role: str | None = None  # "leader" | "liaison" | None for either
+    kind: str | None = None  # "target" | "measure"
+    search: str | None = None
+    status: str | None = None
+    include_retired: bool = False
+
+    def but(self, **changes) -> "Scope":
+        return replace(self, **changes)
+
+
+ITEM_SELECT = """
+SELECT i.id, i.kind, i.no, i.prefix, i.text, i.work_id, w.seq AS work_seq, w.title AS work_title,
+       w.pillar_id, p.title AS pillar_title, u.name AS lead_unit, w.leader, w.liaison,
+       w.stage_text, w.stage_start, w.stage_end, i.retired,
+       s.status, s.progress, s.light, s.note, s.evidence, s.value, s.comment, s.light_reason,
+       s.closed_out, s.updated_by, s.updated_at, s.version
+FROM items i
+JOIN works w ON w.id = i.work_id
+JOIN pillars p ON p.id = w.pillar_id
+LEFT JOIN work_units wu ON wu.work_id = w.id AND wu.role = 'lead'
+LEFT JOIN units u ON u.id = wu.unit_id
+LEFT JOIN item_state s ON s.round_id = :round AND s.item_id = i.id
+"""
+
+
+def fts_phrase(term: str) -> str:
+    """Quote a user's search term as one FTS5 phrase, so its punctuation is never syntax."""
+    return '"' + term.replace('"', '""') + '"'
+
+
+def _where(scope: Scope) -> tuple[str, dict]:
+    clauses, params = [], {}
+    if not scope.include_retired:
+        clauses.append("i.retired = 0")
+    if scope.pillar:
+        clauses.append("w.pillar_id = :pillar")
+        params["pillar"] = scope.pillar
+    if scope.work:
+        clauses.append("i.work_id = :work")
+        params["work"] = scope.work
+    if scope.unit is not None:
+        role = " AND role = :unit_role" if scope.unit_role else ""
+        clauses.append(f"i.work_id IN (SELECT work_id FROM work_units WHERE unit_id = :unit{role})")
+        params.update(unit=scope.unit, unit_role=scope.unit_role)
+    if scope.person is not None:
+        role = " AND role = :person_role" if scope.person_role else ""
+        clauses.append(f"i.work_id IN (SELECT work_id FROM work_people WHERE person_id = :person{role})")
+        params.update(person=scope.person, person_role=scope.person_role)
+    if scope.kind:
+        clauses.append("i.kind = :kind")
+        params["kind"] = scope.kind
+    if scope.status:
+        clauses.append("s.status = :status")
+        params["status"] = scope.status
+    term = (scope.search or "").strip()
+    if term:
+        # The trigram index answers three characters or more; shorter Chinese
+        # terms such as 税 are found by a plain substring scan.
+        if len(term) >= 3:
+            clauses.append("i.rowid IN (SELECT rowid FROM items_fts WHERE items_fts MATCH :fts)")
+            params["fts"] = fts_phrase(term)
+        else:
+            clauses.append("(instr(i.text, :term) > 0 OR instr(i.id, upper(:term)) > 0)")
+            params["term"] = term
+    return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+
+def count_items(conn: sqlite3.Connection, round_id: int, scope: Scope = Scope()) -> int:
+    where, params = _where(scope)
+    needs_state = scope.status is not None
+    join = "LEFT JOIN item_state s ON s.round_id = :round AND s.item_id = i.id" if needs_state else ""
+    sql = f"SELECT count(*) FROM items i JOIN works w ON w.id = i.work_id {join}{where}"
+    return conn.execute(sql, {"round": round_id, **params}).fetchone()[0]
+
+
+def page_items(conn: sqlite3.Connection, round_id: int, scope: Scope = Scope(),
+               offset: int = 0, limit: int | None = None) -> list[dict]:
+    """Items in display order (work, then targets before measures, as printed)."""
+    where, params = _where(scope)
+    sql = f"{ITEM_SELECT}{where} ORDER BY i.pos"
+    if limit is not None:
+        sql += " LIMIT :limit OFFSET :offset"
+        params.update(limit=limit, offset=offset)
+    return [dict(r) for r in conn.execute(sql, {"round": round_id, **params})]
+
+
+def get_item(conn: sqlite3.Connection, round_id: int, item_id: str) -> dict:
+    row = conn.execute(f"{ITEM_SELECT} WHERE i.id = :id", {"round": round_id, "id": item_id}).fetchone()
+    if row is None:
+        raise NotFound(f"no item with id {item_id!r}")
+    return dict(row)
+
+
+def item_detail(conn: sqlite3.Connection, round_id: int, item_id: str) -> dict:
+    """An item with its units, its state in every round, and its audit trail."""
+    item = get_item(conn, round_id, item_id)
+    item["units"] = [dict(r) for r in conn.execute(
+        "SELECT u.name, wu.role FROM work_units wu JOIN units u ON u.id = wu.unit_id "
+        "WHERE wu.work_id = ? ORDER BY wu.sort", (item["work_id"],))]
+    item["history"] = [dict(r) for r in conn.execute(
+        "SELECT r.id AS round_id, r.name AS round_name, r.period, r.closed_at, s.status, s.progress, "
+        "s.light, s.note, s.evidence, s.value, s.comment, s.closed_out, s.updated_by, s.updated_at "
+        "FROM item_state s JOIN rounds r ON r.id = s.round_id WHERE s.item_id = ? ORDER BY r.id",
+        (item_id,))]
+    item["audit"] = [dict(r) for r in conn.execute(
+        "SELECT a.id, a.at, a.user, r.name AS round_name, a.action, a.field, a.old, a.new "
+        "FROM audit a LEFT JOIN rounds r ON r.id = a.round_id WHERE a.item_id = ? ORDER BY a.id",
+        (item_id,))]
+    return item
+
+
+STATUS_SUMS = """
+count(i.id) AS items,
+sum(s.status = 'done') AS done,
+sum(s.status = 'in_progress') AS in_progress,
+sum(s.status IN ('behind', 'blocked')) AS behind,
+sum(s.status = 'not_started') AS not_started,
+sum(s.light = 'red') AS red,
+round(avg(s.progress), 1) AS progress
+"""
+
+
+def pillar_summary(conn: sqlite3.Connection, round_id: int) -> list[dict]:
+    sql = f"""
+    SELECT p.id, p.numeral, p.title, count(DISTINCT w.id) AS works, {STATUS_SUMS}
+    FROM pillars p JOIN works w ON w.pillar_id = p.id AND w.retired = 0
+    JOIN items i ON i.work_id = w.id AND i.retired = 0
+    LEFT JOIN item_state s ON s.round_id = ? AND s.item_id = i.id
+    WHERE p.retired = 0 GROUP BY p.id ORDER BY p.sort"""
+    return [_ints(r) for r in conn.execute(sql, (round_id,))]
+
+
+def work_summary(conn: sqlite3.Connection, round_id: int, scope: Scope = Scope()) -> list[dict]:
+    where, params = _where(scope.but(search=None, kind=None, status=None))
+    sql = f"""
+    SELECT w.id, w.seq, w.numeral, w.title, w.pillar_id, w.stage_text, w.leader, w.liaison,
+           (SELECT u.name FROM work_units wu JOIN units u ON u.id = wu.unit_id
+            WHERE wu.work_id = w.id AND wu.role = 'lead') AS lead_unit, {STATUS_SUMS}
+    FROM items i JOIN works w ON w.id = i.work_id
+    LEFT JOIN item_state s ON s.round_id = :round AND s.item_id = i.id
+    {where} GROUP BY w.id ORDER BY w.sort"""
+    return [_ints(r) for r in conn.execute(sql, {"round": round_id, **params})]
+
+
+def unit_summary(conn: sqlite3.Connection, round_id: int) -> list[dict]:
+    """Every unit with its works and items as lead unit and as co-unit, and its lead progress."""
+    sql = """
+    SELECT un.id, un.name,
+      count(DISTINCT CASE WHEN wu.role = 'lead' THEN wu.work_id END) AS works_lead,
+      count(DISTINCT CASE WHEN wu.role = 'co' THEN wu.work_id END) AS works_co,
+      sum(wu.role = 'lead' AND i.id IS NOT NULL) AS items_lead,
+      sum(wu.role = 'co' AND i.id IS NOT NULL) AS items_co,
+      sum(wu.role = 'lead' AND s.status = 'done') AS done,
+      sum(wu.role = 'lead' AND s.status IN ('behind', 'blocked')) AS behind,
+      sum(wu.role = 'lead' AND s.status = 'not_started') AS not_started,
+      sum(wu.role = 'lead' AND s.light = 'red') AS red,
+      round(avg(CASE WHEN wu.role = 'lead' THEN s.progress END), 1) AS progress
+    FROM units un
+    JOIN work_units wu ON wu.unit_id = un.id
+    JOIN works w ON w.id = wu.work_id AND w.retired = 0
+    LEFT JOIN items i ON i.work_id = w.id AND i.retired = 0
+    LEFT JOIN item_state s ON s.round_id = ? AND s.item_id = i.id
+    GROUP BY un.id ORDER BY works_lead DESC, items_lead DESC, un.name"""
+    return [_ints(r) for r in conn.execute(sql, (round_id,))]
+
+
+def people_summary(conn: sqlite3.Connection, round_id: int) -> list[dict]:
+    """Every leader and liaison with the works and items they answer for."""
+    sql = f"""
+    SELECT pe.id, pe.name, wp.role, count(DISTINCT w.id) AS works,
+      group_concat(DISTINCT w.id) AS work_ids, {STATUS_SUMS}
+    FROM people pe JOIN work_people wp ON wp.person_id = pe.id
+    JOIN works w ON w.id = wp.work_id AND w.retired = 0
+    JOIN items i ON i.work_id = w.id AND i.retired = 0
+    LEFT JOIN item_state s ON s.round_id = ? AND s.item_id = i.id
+    GROUP BY pe.id, wp.role ORDER BY wp.role = 'liaison', works DESC, pe.name"""
+    return [_ints(r) for r in conn.execute(sql, (round_id,))]
+
+
+def resolve_unit(conn: sqlite3.Connection, name: str) -> int:
+    """A unit's id from its name or any alias of it (市公安 → 市公安局)."""
+    row = conn.execute(
+        "SELECT id FROM units WHERE name = ?1 UNION ALL "
+        "SELECT unit_id FROM unit_aliases WHERE alias = ?1 LIMIT 1", (name.strip(),)).fetchone()
+    if row is None:
+        raise NotFound(f"no unit named {name!r} (see `supervise-tui units`)")
+    return row[0]
+
+
+def resolve_person(conn: sqlite3.Connection, name: str) -> int:
+    row = conn.execute("SELECT id FROM people WHERE name = ?", (name.strip(),)).fetchone()
+    if row is None:
+        raise NotFound(f"no leader or liaison named {name!r} (see `supervise-tui people`)")
+    return row[0]
+
+
+def resolve_pillar(conn: sqlite3.Connection, ref: str) -> str:
+    """A pillar's id from its id (P1), numeral (一) or title (提信心增预期)."""
+    ref = ref.strip()
+    row = conn.execute("SELECT id FROM pillars WHERE id = upper(?1) OR numeral = ?1 OR title = ?1",
+                       (ref,)).fetchone()
+    if row is None:
+        raise NotFound(f"no pillar {ref!r} (use P1–P5, its numeral or its title)")
+    return row[0]
+
+
+def indicators(conn: sqlite3.Connection) -> list[dict]:
+    return [dict(r) for r in conn.execute(
+        "SELECT id, year, text FROM indicators WHERE retired = 0 ORDER BY sort")]
+
+
+def _ints(row: sqlite3.Row) -> dict:
+    """A roll-up row with SUM()'s NULLs (no items) read as 0."""
+    out = dict(row)
+    for key in ("items", "done", "in_progress", "behind", "not_started", "red"):
+        if key in out and out[key] is None:
+            out[key] = 0
+    return out

@@ -1,0 +1,163 @@
+"""Loading a task list into the store: an idempotent upsert keyed by business id."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass, field
+
+from .clock import now
+from .db import get_meta, set_meta, transaction
+from .tasklist import TaskList
+
+DEFAULT_ROUND_NAME = "第1轮"
+
+
+@dataclass
+class LoadReport:
+    """What a load did, counted per kind of row ("works", "items", "pillars", "indicators")."""
+
+    added: dict[str, int] = field(default_factory=dict)
+    changed: dict[str, int] = field(default_factory=dict)
+    retired: dict[str, int] = field(default_factory=dict)
+    unchanged: dict[str, int] = field(default_factory=dict)
+    round_created: str | None = None
+
+    @property
+    def touched(self) -> bool:
+        return any(self.added.values()) or any(self.changed.values()) or any(self.retired.values())
+
+    def as_dict(self) -> dict:
+        return {"added": self.added, "changed": self.changed, "retired": self.retired,
+                "unchanged": self.unchanged, "round_created": self.round_created}
+
+
+# Columns compared to tell "changed" from "unchanged", per table, in insert order.
+COLUMNS = {
+    "pillars": ("id", "numeral", "title", "sort"),
+    "indicators": ("id", "year", "text", "sort"),
+    "works": ("id", "seq", "numeral", "pillar_id", "title", "stage_text", "stage_start", "stage_end",
+              "units_text", "leader", "liaison", "sort"),
+    "items": ("id", "work_id", "kind", "no", "prefix", "text", "sort"),
+}
+# Set on every load but not compared: the global display order shifts whenever
+# an earlier item is added, and that alone is no change to report.
+ORDER_COLUMN = {"items": "pos"}
+
+
+def _rows(tasklist: TaskList) -> dict[str, list[tuple]]:
+    return {
+        "pillars": [(p.id, p.numeral, p.title, p.sort) for p in tasklist.pillars],
+        "indicators": [(g.id, g.year, g.text, g.sort) for g in tasklist.indicators],
+        "works": [(w.id, w.seq, w.numeral, w.pillar_id, w.title, w.stage_text, w.stage_start, w.stage_end,
+                   w.units_text, w.leader, w.liaison, i) for i, w in enumerate(tasklist.works)],
+        "items": [(t.id, t.work_id, t.kind, t.no, t.prefix, t.text, t.sort, pos)
+                  for pos, t in enumerate(tasklist.items)],
+    }
+
+
+def load(conn: sqlite3.Connection, tasklist: TaskList, *, user: str, source: str = "") -> LoadReport:
+    """Upsert the whole task list in one transaction; rows gone from the file are retired."""
+    report = LoadReport()
+    stamp = now()
+    with transaction(conn):
+        for table, rows in _rows(tasklist).items():
+            _upsert(conn, table, rows, report, stamp)
+        _links(conn, tasklist)
+        if report.touched or get_meta(conn, "document") is None:
+            set_meta(conn, "document", json.dumps(tasklist.document, ensure_ascii=False, sort_keys=True))
+            set_meta(conn, "tasklist_source", source)
+            set_meta(conn, "loaded_at", stamp)
+        if conn.execute("SELECT count(*) FROM rounds").fetchone()[0] == 0:
+            cur = conn.execute(
+                "INSERT INTO rounds(name, opened_at, created_by) VALUES (?, ?, ?)",
+                (DEFAULT_ROUND_NAME, stamp, user),
+            )
+            set_meta(conn, "current_round", str(cur.lastrowid))
+            report.round_created = DEFAULT_ROUND_NAME
+        # Every active item has a state row in every open round.
+        conn.execute(
+            """INSERT OR IGNORE INTO item_state(round_id, item_id)
+               SELECT r.id, i.id FROM rounds r JOIN items i
+               WHERE r.closed_at IS NULL AND i.retired = 0"""
+        )
+        if report.added.get("items") or report.changed.get("items") or report.retired.get("items"):
+            conn.execute("INSERT INTO items_fts(items_fts) VALUES ('rebuild')")
+        if report.touched:
+            conn.execute(
+                "INSERT INTO audit(at, user, action, new) VALUES (?, ?, 'load', ?)",
+                (stamp, user, json.dumps({"source": source, **report.as_dict()}, ensure_ascii=False)),
+            )
+    return report
+
+
+def _upsert(conn: sqlite3.Connection, table: str, rows: list[tuple], report: LoadReport, stamp: str) -> None:
+    columns = COLUMNS[table]
+    order = ORDER_COLUMN.get(table)
+    width = len(columns)
+    existing = {
+        row[0]: (row[:-1], row[-1])
+        for row in map(tuple, conn.execute(f"SELECT {', '.join(columns)}, retired FROM {table}"))
+    }
+    new, changed = [], []
+    for row in rows:
+        before = existing.get(row[0])
+        if before is None:
+            new.append(row)
+        elif before[0] != row[:width] or before[1]:
+            changed.append(row)
+    keep = {row[0] for row in rows}
+    gone = [(key,) for key, (_, retired) in existing.items() if key not in keep and not retired]
+    written = columns + ((order,) if order else ())
+    placeholders = ", ".join("?" for _ in written)
+    updates = ", ".join(f"{c} = excluded.{c}" for c in written[1:])
+    retired_at = ", retired_at = NULL" if table == "items" else ""
+    conn.executemany(
+        f"INSERT INTO {table}({', '.join(written)}) VALUES ({placeholders}) "
+        f"ON CONFLICT(id) DO UPDATE SET {updates}, retired = 0{retired_at}",
+        new + changed,
+    )
+    if order:  # unchanged rows may still have moved
+        conn.executemany(f"UPDATE {table} SET {order} = ? WHERE id = ? AND {order} IS NOT ?",
+                         [(row[width], row[0], row[width]) for row in rows])
+    retire_at = ", retired_at = ?" if table == "items" else ""
+    conn.executemany(
+        f"UPDATE {table} SET retired = 1{retire_at} WHERE id = ?",
+        [((stamp,) + key if retire_at else key) for key in gone],
+    )
+    report.added[table] = len(new)
+    report.changed[table] = len(changed)
+    report.retired[table] = len(gone)
+    report.unchanged[table] = len(rows) - len(new) - len(changed)
+
+
+def _links(conn: sqlite3.Connection, tasklist: TaskList) -> None:
+    """Rebuild units, aliases, people and their links to works (derived, so replaced whole)."""
+    aliases = tasklist.aliases
+    canonical = lambda name: aliases.get(name, name)  # noqa: E731
+    names = {canonical(n) for w in tasklist.works for n in (w.lead, *w.co)} | set(aliases.values())
+    conn.executemany("INSERT OR IGNORE INTO units(name) VALUES (?)", [(n,) for n in sorted(names)])
+    unit_id = dict(conn.execute("SELECT name, id FROM units"))
+    conn.execute("DELETE FROM unit_aliases")
+    conn.executemany("INSERT INTO unit_aliases(alias, unit_id) VALUES (?, ?)",
+                     [(a, unit_id[n]) for a, n in aliases.items()])
+    people = {p for w in tasklist.works for p in (w.leader, w.liaison) if p}
+    conn.executemany("INSERT OR IGNORE INTO people(name) VALUES (?)", [(p,) for p in sorted(people)])
+    person_id = dict(conn.execute("SELECT name, id FROM people"))
+    links, roles = [], []
+    for w in tasklist.works:
+        seen: set[int] = set()
+        for sort, (name, role) in enumerate([(w.lead, "lead")] + [(n, "co") for n in w.co]):
+            uid = unit_id[canonical(name)]
+            if uid not in seen:
+                seen.add(uid)
+                links.append((w.id, uid, role, sort))
+        roles += [(w.id, person_id[p], r) for p, r in ((w.leader, "leader"), (w.liaison, "liaison")) if p]
+    current = set(map(tuple, conn.execute("SELECT work_id, unit_id, role, sort FROM work_units")))
+    if current != set(links):
+        conn.execute("DELETE FROM work_units")
+        conn.executemany("INSERT INTO work_units VALUES (?, ?, ?, ?)", links)
+    current_people = set(map(tuple, conn.execute("SELECT work_id, person_id, role FROM work_people")))
+    if current_people != set(roles):
+        conn.execute("DELETE FROM work_people")
+        conn.executemany("INSERT INTO work_people VALUES (?, ?, ?)", roles)

@@ -1,0 +1,302 @@
+"""The task list file: validated into plain dataclasses, every problem reported at once."""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from .yamlstrict import Doc, YamlFileError, parse_yaml
+
+SCHEMA_VERSION = "1"
+DOCUMENT_FIELDS = {
+    "doc_number", "title", "notice_title", "issuer", "publishing_office", "index_number",
+    "topic", "written_date", "printed_date", "validity", "annex_title",
+}
+DOCUMENT_REQUIRED = {"doc_number", "title"}
+WORK_ID = re.compile(r"^W\d{2,}$")
+PILLAR_ID = re.compile(r"^P\d+$")
+DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+@dataclass(frozen=True)
+class Item:
+    id: str
+    work_id: str
+    kind: str  # "target" | "measure"
+    no: int | None
+    prefix: str | None
+    text: str
+    sort: int
+
+
+@dataclass(frozen=True)
+class Work:
+    id: str
+    seq: int
+    numeral: str
+    pillar_id: str
+    title: str
+    stage_text: str
+    stage_start: int | None
+    stage_end: int | None
+    units_text: str
+    lead: str
+    co: tuple[str, ...]
+    leader: str
+    liaison: str
+    items: tuple[Item, ...]
+
+
+@dataclass(frozen=True)
+class Pillar:
+    id: str
+    numeral: str
+    title: str
+    sort: int
+
+
+@dataclass(frozen=True)
+class Indicator:
+    id: str
+    year: str
+    text: str
+    sort: int
+
+
+@dataclass(frozen=True)
+class TaskList:
+    document: dict[str, str]
+    indicators: tuple[Indicator, ...]
+    aliases: dict[str, str]
+    pillars: tuple[Pillar, ...]
+    works: tuple[Work, ...]
+
+    @property
+    def items(self) -> list[Item]:
+        return [item for work in self.works for item in work.items]
+
+
+class TaskListInvalid(Exception):
+    """The file has problems; each one is a YamlFileError located in the file."""
+
+    def __init__(self, problems: list[YamlFileError]):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+@dataclass
+class _Checker:
+    """Walks the parsed YAML, collecting every problem instead of stopping at the first."""
+
+    doc: Doc
+    problems: list[YamlFileError] = field(default_factory=list)
+
+    def fail(self, path: tuple, message: str, *, at_key: bool = False) -> None:
+        mark = self.doc.key_mark(path) if at_key else self.doc.mark(path)
+        self.problems.append(YamlFileError(self.doc.name, mark.line, mark.col, _dotted(path), message))
+
+    def mapping(self, value: Any, path: tuple, allowed: set[str], required: set[str]) -> dict | None:
+        if not isinstance(value, dict):
+            self.fail(path, "expected a mapping")
+            return None
+        for key in value:
+            if key not in allowed:
+                self.fail(path + (key,), f"unknown field {key!r}", at_key=True)
+        for key in sorted(required - value.keys()):
+            self.fail(path, f"missing field {key!r}")
+        return value
+
+    def seq(self, value: Any, path: tuple) -> list:
+        if value is None or value == "":
+            return []
+        if not isinstance(value, list):
+            self.fail(path, "expected a list")
+            return []
+        return value
+
+    def text(self, mapping: dict, key: str, path: tuple, *, blank_ok: bool = False) -> str:
+        value = mapping.get(key, "")
+        if not isinstance(value, str):
+            self.fail(path + (key,), "expected text")
+            return ""
+        if not blank_ok and key in mapping and not value.strip():
+            self.fail(path + (key,), "must not be blank")
+        return value
+
+    def number(self, mapping: dict, key: str, path: tuple) -> int | None:
+        value = mapping.get(key)
+        if value is None:
+            return None
+        if not isinstance(value, str) or not value.isascii() or not value.isdigit():
+            self.fail(path + (key,), f"expected a whole number, got {value!r}")
+            return None
+        return int(value)
+
+
+def _dotted(path: tuple) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def load_tasklist(path: str | os.PathLike) -> TaskList:
+    """Read and validate a task list file; raise YamlFileError or TaskListInvalid."""
+    with open(path, "rb") as fh:
+        data = fh.read(64 * 1024 * 1024 + 1)
+    return parse_tasklist(data, os.fspath(path))
+
+
+def parse_tasklist(data: bytes, name: str) -> TaskList:
+    """Validate task list bytes; every problem is reported together."""
+    doc = parse_yaml(data, name)
+    c = _Checker(doc)
+    top = c.mapping(doc.value, (), {"schema", "document", "indicators", "aliases", "pillars", "works"},
+                    {"schema", "document", "pillars", "works"})
+    if top is None:
+        raise TaskListInvalid(c.problems)
+    if "schema" in top and top["schema"] != SCHEMA_VERSION:
+        c.fail(("schema",), f"unsupported schema {top['schema']!r} (this app reads {SCHEMA_VERSION})")
+    document = _document(c, top.get("document"))
+    indicators = _indicators(c, top.get("indicators"))
+    aliases = _aliases(c, top.get("aliases"))
+    pillars = _pillars(c, top.get("pillars"))
+    works = _works(c, top.get("works"), {p.id for p in pillars})
+    if c.problems:
+        raise TaskListInvalid(c.problems)
+    return TaskList(document, indicators, aliases, pillars, works)
+
+
+def _document(c: _Checker, value: Any) -> dict[str, str]:
+    path = ("document",)
+    mapping = c.mapping(value, path, DOCUMENT_FIELDS, DOCUMENT_REQUIRED) if value is not None else None
+    if mapping is None:
+        return {}
+    out = {key: c.text(mapping, key, path) for key in mapping if key in DOCUMENT_FIELDS}
+    for key in ("written_date", "printed_date"):
+        if out.get(key) and not DATE.match(out[key]):
+            c.fail(path + (key,), "expected a date written YYYY-MM-DD")
+    return out
+
+
+def _indicators(c: _Checker, value: Any) -> tuple[Indicator, ...]:
+    out, seen = [], set()
+    for i, raw in enumerate(c.seq(value, ("indicators",))):
+        path = ("indicators", i)
+        m = c.mapping(raw, path, {"id", "year", "text"}, {"id", "text"})
+        if m is None:
+            continue
+        ident = c.text(m, "id", path)
+        _unique(c, seen, ident, path + ("id",))
+        out.append(Indicator(ident, c.text(m, "year", path, blank_ok=True), c.text(m, "text", path), i))
+    return tuple(out)
+
+
+def _aliases(c: _Checker, value: Any) -> dict[str, str]:
+    if value is None or value == "":
+        return {}
+    if not isinstance(value, dict):
+        c.fail(("aliases",), "expected a mapping of alias: unit name")
+        return {}
+    out = {}
+    for alias, name in value.items():
+        if not isinstance(name, str) or not name.strip():
+            c.fail(("aliases", alias), "expected a unit name")
+        else:
+            out[alias] = name
+    return out
+
+
+def _pillars(c: _Checker, value: Any) -> tuple[Pillar, ...]:
+    out, seen = [], set()
+    for i, raw in enumerate(c.seq(value, ("pillars",))):
+        path = ("pillars", i)
+        m = c.mapping(raw, path, {"id", "numeral", "title"}, {"id", "title"})
+        if m is None:
+            continue
+        ident = c.text(m, "id", path)
+        if ident and not PILLAR_ID.match(ident):
+            c.fail(path + ("id",), f"pillar id {ident!r} must look like P1")
+        _unique(c, seen, ident, path + ("id",))
+        out.append(Pillar(ident, c.text(m, "numeral", path, blank_ok=True), c.text(m, "title", path), i))
+    return tuple(out)
+
+
+WORK_FIELDS = {"id", "seq", "numeral", "pillar", "title", "stage", "units", "leader", "liaison",
+               "targets", "measures"}
+
+
+def _works(c: _Checker, value: Any, pillar_ids: set[str]) -> tuple[Work, ...]:
+    out, seen_works, seen_items = [], set(), set()
+    for i, raw in enumerate(c.seq(value, ("works",))):
+        path = ("works", i)
+        m = c.mapping(raw, path, WORK_FIELDS, {"id", "seq", "pillar", "title", "stage", "units"})
+        if m is None:
+            continue
+        ident = c.text(m, "id", path)
+        if ident and not WORK_ID.match(ident):
+            c.fail(path + ("id",), f"work id {ident!r} must look like W01")
+        _unique(c, seen_works, ident, path + ("id",))
+        pillar = c.text(m, "pillar", path)
+        if pillar and pillar not in pillar_ids:
+            c.fail(path + ("pillar",), f"no pillar with id {pillar!r}")
+        stage = _stage(c, m.get("stage"), path + ("stage",))
+        lead, co, units_text = _units(c, m.get("units"), path + ("units",))
+        items = []
+        for kind, letter in (("target", "T"), ("measure", "M")):
+            for j, item in enumerate(c.seq(m.get(kind + "s"), path + (kind + "s",))):
+                parsed = _item(c, item, path + (kind + "s", j), ident, kind, letter, len(items))
+                if parsed:
+                    _unique(c, seen_items, parsed.id, path + (kind + "s", j, "id"))
+                    items.append(parsed)
+        out.append(Work(
+            id=ident, seq=c.number(m, "seq", path) or 0, numeral=c.text(m, "numeral", path, blank_ok=True),
+            pillar_id=pillar, title=c.text(m, "title", path), stage_text=stage[0],
+            stage_start=stage[1], stage_end=stage[2], units_text=units_text, lead=lead, co=co,
+            leader=c.text(m, "leader", path, blank_ok=True), liaison=c.text(m, "liaison", path, blank_ok=True),
+            items=tuple(items),
+        ))
+    return tuple(out)
+
+
+def _stage(c: _Checker, value: Any, path: tuple) -> tuple[str, int | None, int | None]:
+    m = c.mapping(value, path, {"text", "start", "end"}, {"text"})
+    if m is None:
+        return "", None, None
+    start, end = c.number(m, "start", path), c.number(m, "end", path)
+    if start and end and start > end:
+        c.fail(path + ("end",), f"stage ends ({end}) before it starts ({start})")
+    return c.text(m, "text", path), start, end
+
+
+def _units(c: _Checker, value: Any, path: tuple) -> tuple[str, tuple[str, ...], str]:
+    m = c.mapping(value, path, {"text", "lead", "co"}, {"lead"})
+    if m is None:
+        return "", (), ""
+    co = c.seq(m.get("co"), path + ("co",))
+    for k, name in enumerate(co):
+        if not isinstance(name, str) or not name.strip():
+            c.fail(path + ("co", k), "expected a unit name")
+    return c.text(m, "lead", path), tuple(n for n in co if isinstance(n, str)), c.text(m, "text", path, blank_ok=True)
+
+
+def _item(c: _Checker, value: Any, path: tuple, work_id: str, kind: str, letter: str, sort: int) -> Item | None:
+    m = c.mapping(value, path, {"id", "no", "prefix", "text"}, {"id", "text"})
+    if m is None:
+        return None
+    ident = c.text(m, "id", path)
+    if ident and work_id and not re.fullmatch(rf"{re.escape(work_id)}-{letter}\d{{2,}}", ident):
+        c.fail(path + ("id",), f"{kind} id {ident!r} must look like {work_id}-{letter}01")
+    prefix = m.get("prefix")
+    if prefix is not None and not isinstance(prefix, str):
+        c.fail(path + ("prefix",), "expected text")
+        prefix = None
+    return Item(ident, work_id, kind, c.number(m, "no", path), prefix, c.text(m, "text", path), sort)
+
+
+def _unique(c: _Checker, seen: set[str], ident: str, path: tuple) -> None:
+    if ident in seen:
+        c.fail(path, f"duplicate id {ident!r}")
+    seen.add(ident)
