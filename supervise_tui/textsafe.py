@@ -2,32 +2,34 @@
 
 from __future__ import annotations
 
-import re
 
-# C0 controls but tab and newline, DEL, C1 controls, and the bidi embedding,
-# override and isolate marks that can reorder what a reader sees.
-_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
-
-
-def _placeholder(match: re.Match) -> str:
-    ch = match.group()
-    code = ord(ch)
-    if code < 0x20:
-        return chr(0x2400 + code)  # ␛ for ESC, ␀ for NUL: the control pictures block
-    if code == 0x7F:
-        return "\u2421"  # ␡
-    return f"<U+{code:04X}>"
+def _build_table() -> dict[int, int]:
+    table: dict[int, int] = {}
+    for code in range(0x20):  # C0 controls, ESC included -> control pictures ␀..␟
+        table[code] = 0x2400 + code
+    table[0x7F] = 0x2421  # DEL -> ␡
+    for code in range(0x80, 0xA0):  # C1 controls (0x9B is CSI on 8-bit terminals)
+        table[code] = 0xFFFD
+    # Bidi embeddings, overrides and isolates reorder what a reader sees; the
+    # line and paragraph separators are zero-width to Rich but break terminal lines.
+    for code in (*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x2028, 0x2029):
+        table[code] = 0xFFFD
+    return table
 
 
-def printable(text: str, *, keep_newlines: bool = True) -> str:
-    """Replace control and bidi characters with visible placeholders."""
-    out = _UNSAFE.sub(_placeholder, text)
-    out = out.replace("\t", "    ")
-    if not keep_newlines:
-        out = out.replace("\r\n", " ").replace("\n", " ").replace("\r", " ")
-    return out
+_ONE_LINE = _build_table()
+_MULTI_LINE = {code: repl for code, repl in _ONE_LINE.items() if code != 0x0A}
 
 
 def one_line(text: str) -> str:
-    """Printable text folded onto one line (for table cells)."""
-    return printable(text, keep_newlines=False)
+    """Text for one terminal line: every control and bidi character made visible (\\n too)."""
+    if text.isascii() and text.isprintable():
+        return text
+    return text.translate(_ONE_LINE)
+
+
+def printable(text: str) -> str:
+    """Multi-line text with line breaks kept and every other control or bidi character made visible."""
+    if text.isascii() and text.isprintable():
+        return text
+    return text.replace("\r\n", "\n").translate(_MULTI_LINE)

@@ -43,6 +43,9 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from ...textsafe import one_line as printable
+from ..bindings import localise
+
 __all__ = [
     "Column",
     "RowSource",
@@ -55,47 +58,6 @@ __all__ = [
 # --------------------------------------------------------------------------- #
 # Text helpers
 # --------------------------------------------------------------------------- #
-
-
-def _build_printable_table() -> dict[int, int]:
-    table: dict[int, int] = {}
-    # C0 controls (incl. TAB, LF, CR, ESC) -> Unicode "control pictures" ␀..␟
-    for code in range(0x20):
-        table[code] = 0x2400 + code
-    table[0x7F] = 0x2421  # DEL -> ␡
-    # C1 controls (0x9B is CSI in 8-bit terminals) -> replacement character
-    for code in range(0x80, 0xA0):
-        table[code] = 0xFFFD
-    # Bidi embeddings/overrides (LRE RLE PDF LRO RLO) and isolates (LRI RLI FSI PDI)
-    for code in (*range(0x202A, 0x202F), *range(0x2066, 0x206A)):
-        table[code] = 0xFFFD
-    # Line / paragraph separator: zero width for Rich but may break a terminal line
-    table[0x2028] = 0xFFFD
-    table[0x2029] = 0xFFFD
-    return table
-
-
-_PRINTABLE_TABLE = _build_printable_table()
-
-
-def printable(text: str) -> str:
-    """Make untrusted text safe to draw on one terminal line.
-
-    Replaces, one character for one character:
-
-    * C0 controls U+0000–U+001F (incl. TAB, LF, CR) with control pictures
-      (``"\\x1b"`` -> ``"␛"``, ``"\\n"`` -> ``"␊"``),
-    * DEL U+007F with ``"␡"``,
-    * C1 controls U+0080–U+009F with ``"�"``,
-    * bidi overrides/isolates U+202A–U+202E, U+2066–U+2069 and the line /
-      paragraph separators U+2028/U+2029 with ``"�"``.
-
-    Markup characters such as ``[`` are left alone: this function does not
-    escape markup, because the table never parses markup at all.
-    """
-    if text.isascii() and text.isprintable():
-        return text
-    return text.translate(_PRINTABLE_TABLE)
 
 
 ELLIPSIS = "…"
@@ -208,57 +170,57 @@ class VirtualTable(ScrollView, can_focus=True):
         Binding(
             "up",
             "cursor_up",
-            "Up",
+            "key.up",
             show=False,
             id="vtable.cursor_up",
-            tooltip="Move the cursor up one row",
+            tooltip="tip.up",
         ),
         Binding(
             "down",
             "cursor_down",
-            "Down",
+            "key.down",
             show=False,
             id="vtable.cursor_down",
-            tooltip="Move the cursor down one row",
+            tooltip="tip.down",
         ),
         Binding(
             "pageup",
             "page_up",
-            "Page up",
+            "key.page_up",
             show=False,
             id="vtable.page_up",
-            tooltip="Move the cursor up one screen",
+            tooltip="tip.page_up",
         ),
         Binding(
             "pagedown",
             "page_down",
-            "Page down",
+            "key.page_down",
             show=False,
             id="vtable.page_down",
-            tooltip="Move the cursor down one screen",
+            tooltip="tip.page_down",
         ),
         Binding(
             "home",
             "cursor_home",
-            "First row",
+            "key.first",
             show=False,
             id="vtable.cursor_home",
-            tooltip="Move the cursor to the first row",
+            tooltip="tip.first",
         ),
         Binding(
             "end",
             "cursor_end",
-            "Last row",
+            "key.last",
             show=False,
             id="vtable.cursor_end",
-            tooltip="Move the cursor to the last row",
+            tooltip="tip.last",
         ),
         Binding(
             "enter",
             "select",
-            "Open",
+            "key.open",
             id="vtable.select",
-            tooltip="Open the row under the cursor",
+            tooltip="tip.open",
         ),
     ]
 
@@ -344,6 +306,7 @@ class VirtualTable(ScrollView, can_focus=True):
         classes: str | None = None,
     ) -> None:
         super().__init__(name=name, id=id, classes=classes)
+        localise(self)
         self._source: RowSource = source
         self._columns: tuple[Column, ...] = tuple(source.columns)
         self._count: int = max(0, int(source.count()))
