@@ -32,23 +32,41 @@ def connect(path: str | os.PathLike, *, migrate: bool = True) -> sqlite3.Connect
         conn = sqlite3.connect(path, isolation_level=None, timeout=10.0)
         conn.row_factory = sqlite3.Row
         conn.execute("PRAGMA foreign_keys = ON")
-        if str(path) != ":memory:":
-            conn.execute("PRAGMA journal_mode = WAL")
-            conn.execute("PRAGMA synchronous = NORMAL")
         version = conn.execute("PRAGMA user_version").fetchone()[0]
     except sqlite3.DatabaseError as exc:
         raise StoreError(f"{path}: cannot open database: {exc}") from None
+    # Checked before anything is changed: switching to WAL rewrites the file's header.
     if version > SCHEMA_VERSION:
         conn.close()
         raise StoreError(
             f"{path}: database schema version {version} is newer than this supervise-tui "
             f"understands ({SCHEMA_VERSION}); upgrade the app instead of opening it with an older one"
         )
+    if version == 0 and migrate:
+        _refuse_foreign(conn, path)
+    if str(path) != ":memory:":
+        try:
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = NORMAL")
+        except sqlite3.DatabaseError as exc:
+            conn.close()
+            raise StoreError(f"{path}: cannot open database: {exc}") from None
     if version < SCHEMA_VERSION and migrate:
         from .migrations import migrate as run_migrations
 
         run_migrations(conn)
     return conn
+
+
+def _refuse_foreign(conn: sqlite3.Connection, path: Path) -> None:
+    """Never add our tables to another program's database (a mistyped --db)."""
+    tables = [r[0] for r in conn.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")]
+    if tables:
+        conn.close()
+        shown = ", ".join(tables[:5]) + (", …" if len(tables) > 5 else "")
+        raise StoreError(f"{path}: not a supervise-tui database (it already holds tables: {shown}); "
+                         "choose another file with --db")
 
 
 @contextmanager
@@ -58,7 +76,10 @@ def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     try:
         yield conn
     except BaseException:
-        conn.execute("ROLLBACK")
+        # Some errors (disk full, I/O) end the transaction themselves; a second
+        # ROLLBACK would then raise and hide the error that matters.
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
         raise
     else:
         conn.execute("COMMIT")

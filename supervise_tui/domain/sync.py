@@ -22,14 +22,17 @@ class LoadReport:
     retired: dict[str, int] = field(default_factory=dict)
     unchanged: dict[str, int] = field(default_factory=dict)
     round_created: str | None = None
+    document_changed: bool = False
 
     @property
     def touched(self) -> bool:
-        return any(self.added.values()) or any(self.changed.values()) or any(self.retired.values())
+        return (any(self.added.values()) or any(self.changed.values()) or any(self.retired.values())
+                or self.document_changed)
 
     def as_dict(self) -> dict:
         return {"added": self.added, "changed": self.changed, "retired": self.retired,
-                "unchanged": self.unchanged, "round_created": self.round_created}
+                "unchanged": self.unchanged, "round_created": self.round_created,
+                "document_changed": self.document_changed}
 
 
 # Columns compared to tell "changed" from "unchanged", per table, in insert order.
@@ -61,11 +64,16 @@ def load(conn: sqlite3.Connection, tasklist: TaskList, *, user: str, source: str
     report = LoadReport()
     stamp = now()
     with transaction(conn):
-        for table, rows in _rows(tasklist).items():
-            _upsert(conn, table, rows, report, stamp)
-        _links(conn, tasklist)
-        if report.touched or get_meta(conn, "document") is None:
-            set_meta(conn, "document", json.dumps(tasklist.document, ensure_ascii=False, sort_keys=True))
+        written = {table: _upsert(conn, table, rows, report, stamp) for table, rows in _rows(tasklist).items()}
+        # A work whose lead, co-units or people changed has changed, even if its row has not.
+        relinked = _links(conn, tasklist) - written["works"]
+        report.changed["works"] += len(relinked)
+        report.unchanged["works"] -= len(relinked)
+        document = json.dumps(tasklist.document, ensure_ascii=False, sort_keys=True)
+        if get_meta(conn, "document") != document:
+            set_meta(conn, "document", document)
+            report.document_changed = True
+        if report.touched:
             set_meta(conn, "tasklist_source", source)
             set_meta(conn, "loaded_at", stamp)
         if conn.execute("SELECT count(*) FROM rounds").fetchone()[0] == 0:
@@ -91,7 +99,8 @@ def load(conn: sqlite3.Connection, tasklist: TaskList, *, user: str, source: str
     return report
 
 
-def _upsert(conn: sqlite3.Connection, table: str, rows: list[tuple], report: LoadReport, stamp: str) -> None:
+def _upsert(conn: sqlite3.Connection, table: str, rows: list[tuple], report: LoadReport, stamp: str) -> set[str]:
+    """Write new and changed rows, retire the ones gone; return the ids written."""
     columns = COLUMNS[table]
     order = ORDER_COLUMN.get(table)
     width = len(columns)
@@ -129,10 +138,14 @@ def _upsert(conn: sqlite3.Connection, table: str, rows: list[tuple], report: Loa
     report.changed[table] = len(changed)
     report.retired[table] = len(gone)
     report.unchanged[table] = len(rows) - len(new) - len(changed)
+    return {row[0] for row in new + changed}
 
 
-def _links(conn: sqlite3.Connection, tasklist: TaskList) -> None:
-    """Rebuild units, aliases, people and their links to works (derived, so replaced whole)."""
+def _links(conn: sqlite3.Connection, tasklist: TaskList) -> set[str]:
+    """Rebuild units, aliases, people and their links to works (derived, so replaced whole).
+
+    Returns the ids of the works whose links changed.
+    """
     aliases = tasklist.aliases
     canonical = lambda name: aliases.get(name, name)  # noqa: E731
     names = {canonical(n) for w in tasklist.works for n in (w.lead, *w.co)} | set(aliases.values())
@@ -154,10 +167,17 @@ def _links(conn: sqlite3.Connection, tasklist: TaskList) -> None:
                 links.append((w.id, uid, role, sort))
         roles += [(w.id, person_id[p], r) for p, r in ((w.leader, "leader"), (w.liaison, "liaison")) if p]
     current = set(map(tuple, conn.execute("SELECT work_id, unit_id, role, sort FROM work_units")))
+    current_people = set(map(tuple, conn.execute("SELECT work_id, person_id, role FROM work_people")))
+    relinked = {row[0] for row in current ^ set(links)} | {row[0] for row in current_people ^ set(roles)}
     if current != set(links):
         conn.execute("DELETE FROM work_units")
         conn.executemany("INSERT INTO work_units VALUES (?, ?, ?, ?)", links)
-    current_people = set(map(tuple, conn.execute("SELECT work_id, person_id, role FROM work_people")))
     if current_people != set(roles):
         conn.execute("DELETE FROM work_people")
         conn.executemany("INSERT INTO work_people VALUES (?, ?, ?)", roles)
+    # A name that became an alias must not live on as a unit of its own: looking it up
+    # would find that empty row instead of the unit it now stands for.
+    conn.executemany(
+        "DELETE FROM units WHERE name = ? AND id NOT IN (SELECT unit_id FROM work_units) "
+        "AND id NOT IN (SELECT unit_id FROM unit_aliases)", [(a,) for a in aliases])
+    return relinked & {w.id for w in tasklist.works}

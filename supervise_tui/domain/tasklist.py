@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from .yamlstrict import Doc, YamlFileError, parse_yaml
+from .yamlstrict import Doc, YamlFileError, format_path, parse_yaml
 
 SCHEMA_VERSION = "1"
 DOCUMENT_FIELDS = {
@@ -18,6 +18,9 @@ DOCUMENT_REQUIRED = {"doc_number", "title"}
 WORK_ID = re.compile(r"^W\d{2,}$")
 PILLAR_ID = re.compile(r"^P\d+$")
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# What a double-quoted YAML escape ("\e", "\x00", "\ud800") can smuggle into a value:
+# C0 controls but tab and newline, DEL, C1 controls, and lone surrogates.
+CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
 @dataclass(frozen=True)
@@ -94,8 +97,8 @@ class _Checker:
     problems: list[YamlFileError] = field(default_factory=list)
 
     def fail(self, path: tuple, message: str, *, at_key: bool = False) -> None:
-        mark = self.doc.key_mark(path) if at_key else self.doc.mark(path)
-        self.problems.append(YamlFileError(self.doc.name, mark.line, mark.col, _dotted(path), message))
+        # A path missing from the file (a field left out) is placed at its nearest parent.
+        self.problems.append(self.doc.error(path, message, key=at_key))
 
     def mapping(self, value: Any, path: tuple, allowed: set[str], required: set[str]) -> dict | None:
         if not isinstance(value, dict):
@@ -116,6 +119,10 @@ class _Checker:
             return []
         return value
 
+    def printable(self, value: str, path: tuple, *, at_key: bool = False) -> None:
+        if bad := CONTROL.search(value):
+            self.fail(path, f"control character U+{ord(bad.group()):04X} is not allowed", at_key=at_key)
+
     def text(self, mapping: dict, key: str, path: tuple, *, blank_ok: bool = False) -> str:
         value = mapping.get(key, "")
         if not isinstance(value, str):
@@ -123,6 +130,7 @@ class _Checker:
             return ""
         if not blank_ok and key in mapping and not value.strip():
             self.fail(path + (key,), "must not be blank")
+        self.printable(value, path + (key,))
         return value
 
     def number(self, mapping: dict, key: str, path: tuple) -> int | None:
@@ -132,14 +140,10 @@ class _Checker:
         if not isinstance(value, str) or not value.isascii() or not value.isdigit():
             self.fail(path + (key,), f"expected a whole number, got {value!r}")
             return None
+        if len(value.lstrip("0")) > 9:  # SQLite stores at most 64-bit integers
+            self.fail(path + (key,), f"number {value} is too large")
+            return None
         return int(value)
-
-
-def _dotted(path: tuple) -> str:
-    out = ""
-    for part in path:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
 
 
 def load_tasklist(path: str | os.PathLike) -> TaskList:
@@ -165,7 +169,8 @@ def parse_tasklist(data: bytes, name: str) -> TaskList:
     pillars = _pillars(c, top.get("pillars"))
     works = _works(c, top.get("works"), {p.id for p in pillars})
     if c.problems:
-        raise TaskListInvalid(c.problems)
+        # In file order, as an editor lists them; problems at one place keep their order.
+        raise TaskListInvalid(sorted(c.problems, key=lambda p: (p.line, p.col)))
     return TaskList(document, indicators, aliases, pillars, works)
 
 
@@ -205,7 +210,12 @@ def _aliases(c: _Checker, value: Any) -> dict[str, str]:
         if not isinstance(name, str) or not name.strip():
             c.fail(("aliases", alias), "expected a unit name")
         else:
+            c.printable(alias, ("aliases", alias), at_key=True)
+            c.printable(name, ("aliases", alias))
             out[alias] = name
+    for alias, name in out.items():
+        if name in out:  # a chain would make two unit rows for one unit
+            c.fail(("aliases", alias), f"{name!r} is itself an alias; point {alias!r} at the unit's own name")
     return out
 
 
@@ -279,6 +289,8 @@ def _units(c: _Checker, value: Any, path: tuple) -> tuple[str, tuple[str, ...], 
     for k, name in enumerate(co):
         if not isinstance(name, str) or not name.strip():
             c.fail(path + ("co", k), "expected a unit name")
+        else:
+            c.printable(name, path + ("co", k))
     return c.text(m, "lead", path), tuple(n for n in co if isinstance(n, str)), c.text(m, "text", path, blank_ok=True)
 
 
@@ -293,10 +305,14 @@ def _item(c: _Checker, value: Any, path: tuple, work_id: str, kind: str, letter:
     if prefix is not None and not isinstance(prefix, str):
         c.fail(path + ("prefix",), "expected text")
         prefix = None
+    elif prefix is not None:
+        c.printable(prefix, path + ("prefix",))
     return Item(ident, work_id, kind, c.number(m, "no", path), prefix, c.text(m, "text", path), sort)
 
 
 def _unique(c: _Checker, seen: set[str], ident: str, path: tuple) -> None:
+    if not ident:  # a missing or blank id is reported where it is read
+        return
     if ident in seen:
         c.fail(path, f"duplicate id {ident!r}")
     seen.add(ident)
