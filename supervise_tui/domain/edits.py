@@ -113,15 +113,22 @@ def apply_changes(conn: sqlite3.Connection, actor: Actor, round_id: int, item_id
             raise EditRefused(f"{item_id} is closed out (销号); only an inspector can change it")
         if state["closed_out"] and checked.get("closed_out", 1) and set(checked) - {"comment", "closed_out"}:
             raise EditRefused(f"{item_id} is closed out (销号); reopen the close-out before changing it")
+        light = checked.get("light", state["light"])
+        if light is not None and ("light" in checked or "light_reason" in checked) \
+                and not checked.get("light_reason", state["light_reason"]).strip():
+            raise EditRefused(f"{item_id}: give the reason for overriding the light")
         done = [Change(round_id, item_id, f, state[f], v) for f, v in checked.items() if state[f] != v]
         if not done:
             return []
-        sets = ", ".join(f"{c.field} = :{c.field}" for c in done)
+        values = {c.field: c.new for c in done}
+        if "closed_out" in values:  # who closed it and when goes with the flag, and away with it
+            values.update(closed_at=stamp if values["closed_out"] else None,
+                          closed_by=actor.user if values["closed_out"] else None)
+        sets = ", ".join(f"{f} = :{f}" for f in values)
         conn.execute(
             f"UPDATE item_state SET {sets}, updated_by = :user, updated_at = :at, version = version + 1 "
             "WHERE round_id = :round AND item_id = :item",
-            {**{c.field: c.new for c in done}, "user": actor.user, "at": stamp,
-             "round": round_id, "item": item_id},
+            {**values, "user": actor.user, "at": stamp, "round": round_id, "item": item_id},
         )
         conn.executemany(
             "INSERT INTO audit(at, user, round_id, item_id, action, field, old, new) "
@@ -129,6 +136,27 @@ def apply_changes(conn: sqlite3.Connection, actor: Actor, round_id: int, item_id
             [(stamp, actor.user, round_id, item_id, action, c.field, _text(c.old), _text(c.new)) for c in done],
         )
     return done
+
+
+def close_out(conn: sqlite3.Connection, actor: Actor, round_id: int, item_id: str) -> list[Change]:
+    """销号: an inspector verifies a finished item; it becomes done, 100 %, and locked in later rounds."""
+    if actor.role != "inspector":
+        raise EditRefused("only an inspector may close out (销号) an item")
+    row = conn.execute("SELECT closed_out FROM item_state WHERE round_id = ? AND item_id = ?",
+                       (round_id, item_id)).fetchone()
+    if row is not None and row["closed_out"]:
+        raise EditRefused(f"{item_id} is already closed out (销号)")
+    return apply_changes(conn, actor, round_id, item_id,
+                         {"status": "done", "progress": 100, "closed_out": 1}, action="close_out")
+
+
+def set_light(conn: sqlite3.Connection, actor: Actor, round_id: int, item_id: str, light: str | None,
+              reason: str = "", *, shown: dict | None = None) -> list[Change]:
+    """Override an item's light with a reason (inspector only); ``None`` goes back to the rules."""
+    if actor.role != "inspector":
+        raise EditRefused("only an inspector may set a light")
+    return apply_changes(conn, actor, round_id, item_id, {"light": light, "light_reason": (reason or "").strip()},
+                         shown=shown, action="light")
 
 
 def undo(conn: sqlite3.Connection, actor: Actor, changes: list[Change]) -> list[Change]:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass, replace
 
+from .lights import basis_for_round, compute_light, light_sql, stage_cte
+
 
 class NotFound(LookupError):
     """A name or id the user gave matches nothing in the store."""
@@ -23,25 +25,44 @@ class Scope:
     kind: str | None = None  # "target" | "measure"
     search: str | None = None
     status: str | None = None
+    light: str | None = None  # the effective light: the override, else the computed one
     include_retired: bool = False
 
     def but(self, **changes) -> "Scope":
         return replace(self, **changes)
 
 
-ITEM_SELECT = """
+# The effective light of state ``s``; the query starts WITH {STAGES} and joins ``ls`` on the work.
+LIGHT = light_sql("s", "ls")
+STAGES = stage_cte("ls")
+# The same light needing only ``w`` (works) joined: for queries built outside this module.
+LIGHT_INLINE = light_sql("s", None, work="w")
+# Carried forward but not reported this round, and still something to report.
+NOT_REPORTED = ("(s.updated_at IS NULL AND COALESCE(s.status, 'not_started') <> 'done' "
+                "AND COALESCE(s.closed_out, 0) = 0)")
+
+# ``light`` is the effective light; ``light_override`` the inspector's (the stored column,
+# the one to hand apply_changes as ``shown``). Run it with ``light_params``.
+ITEM_SELECT = f"""
+WITH {STAGES}
 SELECT i.id, i.kind, i.no, i.prefix, i.text, i.work_id, w.seq AS work_seq, w.title AS work_title,
        w.pillar_id, p.title AS pillar_title, u.name AS lead_unit, w.leader, w.liaison,
        w.stage_text, w.stage_start, w.stage_end, i.retired,
-       s.status, s.progress, s.light, s.note, s.evidence, s.value, s.comment, s.light_reason,
-       s.closed_out, s.updated_by, s.updated_at, s.version
+       s.status, s.progress, {LIGHT} AS light, s.light AS light_override, s.note, s.evidence, s.value,
+       s.comment, s.light_reason, s.closed_out, s.updated_by, s.updated_at, s.version
 FROM items i
 JOIN works w ON w.id = i.work_id
+JOIN ls ON ls.work_id = w.id
 JOIN pillars p ON p.id = w.pillar_id
 LEFT JOIN work_units wu ON wu.work_id = w.id AND wu.role = 'lead'
 LEFT JOIN units u ON u.id = wu.unit_id
 LEFT JOIN item_state s ON s.round_id = :round AND s.item_id = i.id
 """
+
+
+def light_params(conn: sqlite3.Connection, round_id: int) -> dict:
+    """The query parameters for ``LIGHT`` in one round (its as-of date, due date, thresholds)."""
+    return basis_for_round(conn, round_id).params()
 
 
 def fts_phrase(term: str) -> str:
@@ -73,6 +94,9 @@ def _where(scope: Scope) -> tuple[str, dict]:
     if scope.status:
         clauses.append("s.status = :status")
         params["status"] = scope.status
+    if scope.light:
+        clauses.append(f"{LIGHT} = :light")
+        params["light"] = scope.light
     term = (scope.search or "").strip()
     if term:
         # The trigram index answers three characters or more; shorter Chinese
@@ -88,9 +112,13 @@ def _where(scope: Scope) -> tuple[str, dict]:
 
 def count_items(conn: sqlite3.Connection, round_id: int, scope: Scope = Scope()) -> int:
     where, params = _where(scope)
-    needs_state = scope.status is not None
+    needs_state = scope.status is not None or scope.light is not None
     join = "LEFT JOIN item_state s ON s.round_id = :round AND s.item_id = i.id" if needs_state else ""
-    sql = f"SELECT count(*) FROM items i JOIN works w ON w.id = i.work_id {join}{where}"
+    with_stages = ""
+    if scope.light is not None:
+        params.update(light_params(conn, round_id))
+        with_stages, join = f"WITH {STAGES} ", join + " JOIN ls ON ls.work_id = w.id"
+    sql = f"{with_stages}SELECT count(*) FROM items i JOIN works w ON w.id = i.work_id {join}{where}"
     return conn.execute(sql, {"round": round_id, **params}).fetchone()[0]
 
 
@@ -102,11 +130,12 @@ def page_items(conn: sqlite3.Connection, round_id: int, scope: Scope = Scope(),
     if limit is not None:
         sql += " LIMIT :limit OFFSET :offset"
         params.update(limit=limit, offset=offset)
-    return [dict(r) for r in conn.execute(sql, {"round": round_id, **params})]
+    return [dict(r) for r in conn.execute(sql, {"round": round_id, **params, **light_params(conn, round_id)})]
 
 
 def get_item(conn: sqlite3.Connection, round_id: int, item_id: str) -> dict:
-    row = conn.execute(f"{ITEM_SELECT} WHERE i.id = :id", {"round": round_id, "id": item_id}).fetchone()
+    row = conn.execute(f"{ITEM_SELECT} WHERE i.id = :id",
+                       {"round": round_id, "id": item_id, **light_params(conn, round_id)}).fetchone()
     if row is None:
         raise NotFound(f"no item with id {item_id!r}")
     return dict(row)
@@ -120,9 +149,13 @@ def item_detail(conn: sqlite3.Connection, round_id: int, item_id: str) -> dict:
         "WHERE wu.work_id = ? ORDER BY wu.sort", (item["work_id"],))]
     item["history"] = [dict(r) for r in conn.execute(
         "SELECT r.id AS round_id, r.name AS round_name, r.period, r.closed_at, s.status, s.progress, "
-        "s.light, s.note, s.evidence, s.value, s.comment, s.closed_out, s.updated_by, s.updated_at "
-        "FROM item_state s JOIN rounds r ON r.id = s.round_id WHERE s.item_id = ? ORDER BY r.id",
+        "s.light AS light_override, s.note, s.evidence, s.value, s.comment, s.closed_out, s.updated_by, "
+        "s.updated_at FROM item_state s JOIN rounds r ON r.id = s.round_id WHERE s.item_id = ? ORDER BY r.id",
         (item_id,))]
+    for h in item["history"]:  # a handful of rounds: each judged on its own as-of date
+        h["light"] = compute_light(h["status"], h["progress"], item["stage_start"], item["stage_end"],
+                                   basis_for_round(conn, h["round_id"]), override=h["light_override"],
+                                   closed_out=bool(h["closed_out"]))
     item["audit"] = [dict(r) for r in conn.execute(
         "SELECT a.id, a.at, a.user, r.name AS round_name, a.action, a.field, a.old, a.new "
         "FROM audit a LEFT JOIN rounds r ON r.id = a.round_id WHERE a.item_id = ? ORDER BY a.id",
@@ -130,42 +163,71 @@ def item_detail(conn: sqlite3.Connection, round_id: int, item_id: str) -> dict:
     return item
 
 
-STATUS_SUMS = """
+def status_sums(light: str) -> str:
+    """Aggregate columns over items ``i`` and their state ``s``, the light given as SQL."""
+    return f"""
 count(i.id) AS items,
 sum(s.status = 'done') AS done,
 sum(s.status = 'in_progress') AS in_progress,
 sum(s.status IN ('behind', 'blocked')) AS behind,
 sum(s.status = 'not_started') AS not_started,
-sum(s.light = 'red') AS red,
+sum({light} = 'red') AS red,
+sum({light} = 'yellow') AS yellow,
+sum({light} = 'green') AS green,
+sum({NOT_REPORTED}) AS not_reported,
 round(avg(s.progress), 1) AS progress
 """
 
 
+# Needs only ``w`` joined and ``light_params``; the roll-ups below use the faster _SUMS with STAGES.
+STATUS_SUMS = status_sums(LIGHT_INLINE)
+_SUMS = status_sums(LIGHT)
+
+
+def scope_summary(conn: sqlite3.Connection, round_id: int, scope: Scope = Scope()) -> dict:
+    """The STATUS_SUMS counts (items, done, lights, not reported, progress) of any scope of items."""
+    where, params = _where(scope)
+    sql = f"""
+    WITH {STAGES}
+    SELECT {_SUMS}
+    FROM items i JOIN works w ON w.id = i.work_id JOIN ls ON ls.work_id = w.id
+    LEFT JOIN item_state s ON s.round_id = :round AND s.item_id = i.id{where}"""
+    return _ints(conn.execute(sql, {"round": round_id, **params, **light_params(conn, round_id)}).fetchone())
+
+
+def overall_summary(conn: sqlite3.Connection, round_id: int) -> dict:
+    """The whole task list's counts, lights and average progress in one round."""
+    return scope_summary(conn, round_id)
+
+
 def pillar_summary(conn: sqlite3.Connection, round_id: int) -> list[dict]:
     sql = f"""
-    SELECT p.id, p.numeral, p.title, count(DISTINCT w.id) AS works, {STATUS_SUMS}
-    FROM pillars p JOIN works w ON w.pillar_id = p.id AND w.retired = 0
+    WITH {STAGES}
+    SELECT p.id, p.numeral, p.title, count(DISTINCT w.id) AS works, {_SUMS}
+    FROM pillars p JOIN works w ON w.pillar_id = p.id AND w.retired = 0 JOIN ls ON ls.work_id = w.id
     JOIN items i ON i.work_id = w.id AND i.retired = 0
-    LEFT JOIN item_state s ON s.round_id = ? AND s.item_id = i.id
+    LEFT JOIN item_state s ON s.round_id = :round AND s.item_id = i.id
     WHERE p.retired = 0 GROUP BY p.id ORDER BY p.sort"""
-    return [_ints(r) for r in conn.execute(sql, (round_id,))]
+    return [_ints(r) for r in conn.execute(sql, {"round": round_id, **light_params(conn, round_id)})]
 
 
 def work_summary(conn: sqlite3.Connection, round_id: int, scope: Scope = Scope()) -> list[dict]:
     where, params = _where(scope.but(search=None, kind=None, status=None))
     sql = f"""
+    WITH {STAGES}
     SELECT w.id, w.seq, w.numeral, w.title, w.pillar_id, w.stage_text, w.leader, w.liaison,
            (SELECT u.name FROM work_units wu JOIN units u ON u.id = wu.unit_id
-            WHERE wu.work_id = w.id AND wu.role = 'lead') AS lead_unit, {STATUS_SUMS}
-    FROM items i JOIN works w ON w.id = i.work_id
+            WHERE wu.work_id = w.id AND wu.role = 'lead') AS lead_unit, {_SUMS}
+    FROM items i JOIN works w ON w.id = i.work_id JOIN ls ON ls.work_id = w.id
     LEFT JOIN item_state s ON s.round_id = :round AND s.item_id = i.id
     {where} GROUP BY w.id ORDER BY w.sort"""
-    return [_ints(r) for r in conn.execute(sql, {"round": round_id, **params})]
+    return [_ints(r) for r in conn.execute(sql, {"round": round_id, **params, **light_params(conn, round_id)})]
 
 
 def unit_summary(conn: sqlite3.Connection, round_id: int) -> list[dict]:
     """Every unit with its works and items as lead unit and as co-unit, and its lead progress."""
-    sql = """
+    sql = f"""
+    WITH {STAGES}
     SELECT un.id, un.name,
       count(DISTINCT CASE WHEN wu.role = 'lead' THEN wu.work_id END) AS works_lead,
       count(DISTINCT CASE WHEN wu.role = 'co' THEN wu.work_id END) AS works_co,
@@ -174,28 +236,32 @@ def unit_summary(conn: sqlite3.Connection, round_id: int) -> list[dict]:
       sum(wu.role = 'lead' AND s.status = 'done') AS done,
       sum(wu.role = 'lead' AND s.status IN ('behind', 'blocked')) AS behind,
       sum(wu.role = 'lead' AND s.status = 'not_started') AS not_started,
-      sum(wu.role = 'lead' AND s.light = 'red') AS red,
+      sum(wu.role = 'lead' AND i.id IS NOT NULL AND {LIGHT} = 'red') AS red,
+      sum(wu.role = 'lead' AND i.id IS NOT NULL AND {LIGHT} = 'yellow') AS yellow,
+      sum(wu.role = 'lead' AND i.id IS NOT NULL AND {LIGHT} = 'green') AS green,
+      sum(wu.role = 'lead' AND i.id IS NOT NULL AND {NOT_REPORTED}) AS not_reported,
       round(avg(CASE WHEN wu.role = 'lead' THEN s.progress END), 1) AS progress
     FROM units un
     JOIN work_units wu ON wu.unit_id = un.id
-    JOIN works w ON w.id = wu.work_id AND w.retired = 0
+    JOIN works w ON w.id = wu.work_id AND w.retired = 0 JOIN ls ON ls.work_id = w.id
     LEFT JOIN items i ON i.work_id = w.id AND i.retired = 0
-    LEFT JOIN item_state s ON s.round_id = ? AND s.item_id = i.id
+    LEFT JOIN item_state s ON s.round_id = :round AND s.item_id = i.id
     GROUP BY un.id ORDER BY works_lead DESC, items_lead DESC, un.name"""
-    return [_ints(r) for r in conn.execute(sql, (round_id,))]
+    return [_ints(r) for r in conn.execute(sql, {"round": round_id, **light_params(conn, round_id)})]
 
 
 def people_summary(conn: sqlite3.Connection, round_id: int) -> list[dict]:
     """Every leader and liaison with the works and items they answer for."""
     sql = f"""
+    WITH {STAGES}
     SELECT pe.id, pe.name, wp.role, count(DISTINCT w.id) AS works,
-      group_concat(DISTINCT w.id) AS work_ids, {STATUS_SUMS}
+      group_concat(DISTINCT w.id) AS work_ids, {_SUMS}
     FROM people pe JOIN work_people wp ON wp.person_id = pe.id
-    JOIN works w ON w.id = wp.work_id AND w.retired = 0
+    JOIN works w ON w.id = wp.work_id AND w.retired = 0 JOIN ls ON ls.work_id = w.id
     JOIN items i ON i.work_id = w.id AND i.retired = 0
-    LEFT JOIN item_state s ON s.round_id = ? AND s.item_id = i.id
+    LEFT JOIN item_state s ON s.round_id = :round AND s.item_id = i.id
     GROUP BY pe.id, wp.role ORDER BY wp.role = 'liaison', works DESC, pe.name"""
-    return [_ints(r) for r in conn.execute(sql, (round_id,))]
+    return [_ints(r) for r in conn.execute(sql, {"round": round_id, **light_params(conn, round_id)})]
 
 
 def resolve_unit(conn: sqlite3.Connection, name: str) -> int:
@@ -230,10 +296,48 @@ def indicators(conn: sqlite3.Connection) -> list[dict]:
         "SELECT id, year, text FROM indicators WHERE retired = 0 ORDER BY sort")]
 
 
+def chase_list(conn: sqlite3.Connection, round_id: int) -> list[dict]:
+    """催办: items not reported this round, or red, grouped by lead unit with leader and liaison.
+
+    Each group is ``{"unit", "leaders", "liaisons", "not_reported", "red", "items": [...]}``,
+    the unit with most items first; each item row says why it is chased (``not_reported``,
+    ``red``). A done or closed-out item has nothing left to report and is chased only if red.
+    """
+    sql = f"""
+    WITH {STAGES}
+    SELECT * FROM (
+      SELECT i.id, i.kind, i.text, i.work_id, w.title AS work_title, u.name AS lead_unit,
+             w.leader, w.liaison, s.status, s.progress, {LIGHT} AS light, s.note,
+             s.updated_by, s.updated_at, {NOT_REPORTED} AS not_reported, i.pos
+      FROM items i JOIN works w ON w.id = i.work_id JOIN ls ON ls.work_id = w.id
+      LEFT JOIN work_units wu ON wu.work_id = w.id AND wu.role = 'lead'
+      LEFT JOIN units u ON u.id = wu.unit_id
+      LEFT JOIN item_state s ON s.round_id = :round AND s.item_id = i.id
+      WHERE i.retired = 0)
+    WHERE not_reported OR light = 'red'
+    ORDER BY lead_unit IS NULL, lead_unit, pos"""
+    groups: dict[str | None, dict] = {}
+    for row in conn.execute(sql, {"round": round_id, **light_params(conn, round_id)}):
+        item = dict(row)
+        del item["pos"]
+        item["not_reported"] = bool(item["not_reported"])
+        item["red"] = item["light"] == "red"
+        group = groups.setdefault(item["lead_unit"], {
+            "unit": item["lead_unit"], "leaders": [], "liaisons": [], "not_reported": 0, "red": 0, "items": []})
+        for key, person in (("leaders", item["leader"]), ("liaisons", item["liaison"])):
+            if person and person not in group[key]:
+                group[key].append(person)
+        group["not_reported"] += item["not_reported"]
+        group["red"] += item["red"]
+        group["items"].append(item)
+    return sorted(groups.values(), key=lambda g: -len(g["items"]))
+
+
 def _ints(row: sqlite3.Row) -> dict:
     """A roll-up row with SUM()'s NULLs (no items) read as 0."""
     out = dict(row)
-    for key in ("items", "done", "in_progress", "behind", "not_started", "red"):
+    for key in ("items", "done", "in_progress", "behind", "not_started", "red", "yellow", "green",
+                "not_reported", "items_lead", "items_co"):
         if key in out and out[key] is None:
             out[key] = 0
     return out

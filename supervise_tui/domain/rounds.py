@@ -1,12 +1,29 @@
-"""Reporting rounds: which one is current, and finding one by id or name."""
+"""Reporting rounds: create (carrying every item's state forward), switch, close, reopen.
+
+Each action is one IMMEDIATE transaction with one audit row: ``round_new``, ``round_use``,
+``round_close`` or ``reopen`` (the reason in ``new``, the closing time undone in ``old``).
+"""
 
 from __future__ import annotations
 
+import json
+import re
 import sqlite3
 from dataclasses import dataclass
+from datetime import date
 
-from .db import get_meta
+from .clock import now
+from .db import get_meta, set_meta, transaction
+from .edits import Actor, EditRefused
 from .queries import NotFound
+
+NAME_LIMIT = 100
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+# The state a new round starts from: the previous round's, field for field, but
+# not yet updated by anyone in this round (updated_by/updated_at NULL, version 0).
+CARRIED = ("status", "progress", "note", "evidence", "value", "light", "light_reason", "comment",
+           "closed_out", "closed_at", "closed_by")
 
 
 @dataclass(frozen=True)
@@ -54,3 +71,124 @@ def current_round(conn: sqlite3.Connection) -> Round:
     if row is None:
         raise NotFound("there is no reporting round yet: load a task list first (`supervise-tui load`)")
     return _round(row)
+
+
+def previous_round(conn: sqlite3.Connection, round_id: int) -> Round | None:
+    """The round opened just before this one, if any."""
+    row = conn.execute("SELECT * FROM rounds WHERE id < ? ORDER BY id DESC LIMIT 1", (round_id,)).fetchone()
+    return _round(row) if row else None
+
+
+def round_overview(conn: sqlite3.Connection) -> list[dict]:
+    """Every round with its item count, how many were updated in it, done, and which is current."""
+    current = current_round(conn).id if conn.execute("SELECT 1 FROM rounds").fetchone() else None
+    rows = conn.execute(
+        "SELECT r.*, count(s.item_id) AS items, count(s.updated_at) AS updated, "
+        "coalesce(sum(s.status = 'done'), 0) AS done "
+        "FROM rounds r LEFT JOIN item_state s ON s.round_id = r.id GROUP BY r.id ORDER BY r.id")
+    return [dict(r) | {"current": r["id"] == current} for r in rows]
+
+
+def _inspector(actor: Actor, what: str) -> None:
+    if actor.role != "inspector":
+        raise EditRefused(f"only an inspector may {what}")
+
+
+def _check_name(name: str) -> str:
+    name = name.strip()
+    if not name:
+        raise EditRefused("a round needs a name")
+    if name.isdigit():
+        raise EditRefused(f"a round name of digits only ({name!r}) would be mistaken for a round id")
+    if len(name) > NAME_LIMIT or _CONTROL.search(name):
+        raise EditRefused(f"a round name is one line of at most {NAME_LIMIT} characters")
+    return name
+
+
+def _check_due(due: str | None) -> str | None:
+    if due is None or not due.strip():
+        return None
+    try:
+        return date.fromisoformat(due.strip()).isoformat()
+    except ValueError:
+        raise EditRefused(f"due date {due!r} is not a date like 2024-03-31") from None
+
+
+def _audit(conn: sqlite3.Connection, at: str, user: str, round_id: int, action: str,
+           old: str | None = None, new: str | None = None, field: str | None = None) -> None:
+    conn.execute("INSERT INTO audit(at, user, round_id, action, field, old, new) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                 (at, user, round_id, action, field, old, new))
+
+
+def create_round(conn: sqlite3.Connection, actor: Actor, name: str, *, period: str | None = None,
+                 due: str | None = None) -> Round:
+    """Open a round that starts from every item's state in the previous one, and make it current."""
+    _inspector(actor, "open a round")
+    name, due = _check_name(name), _check_due(due)
+    period = (period or "").strip() or None
+    stamp = now()
+    with transaction(conn):
+        if conn.execute("SELECT 1 FROM rounds WHERE name = ?", (name,)).fetchone():
+            raise EditRefused(f"there is already a round named {name!r}")
+        prev = conn.execute("SELECT id, name FROM rounds ORDER BY id DESC LIMIT 1").fetchone()
+        new_id = conn.execute(
+            "INSERT INTO rounds(name, period, due, opened_at, created_by) VALUES (?, ?, ?, ?, ?)",
+            (name, period, due, stamp, actor.user)).lastrowid
+        columns = ", ".join(CARRIED)
+        if prev is not None:
+            conn.execute(
+                f"INSERT INTO item_state(round_id, item_id, {columns}, updated_by, updated_at, version) "
+                f"SELECT ?, s.item_id, {', '.join('s.' + c for c in CARRIED)}, NULL, NULL, 0 "
+                "FROM item_state s JOIN items i ON i.id = s.item_id AND i.retired = 0 WHERE s.round_id = ?",
+                (new_id, prev["id"]))
+        # Items with no state in the previous round start from the defaults.
+        conn.execute("INSERT OR IGNORE INTO item_state(round_id, item_id) SELECT ?, id FROM items "
+                     "WHERE retired = 0", (new_id,))
+        set_meta(conn, "current_round", str(new_id))
+        _audit(conn, stamp, actor.user, new_id, "round_new", new=json.dumps(
+            {"name": name, "period": period, "due": due, "from": prev["name"] if prev else None},
+            ensure_ascii=False))
+    return get_round(conn, new_id)
+
+
+def use_round(conn: sqlite3.Connection, actor: Actor, ref: str | int) -> Round:
+    """Make a round the current one (where edits and views go by default)."""
+    stamp = now()
+    with transaction(conn):
+        rnd = get_round(conn, ref)
+        old = get_meta(conn, "current_round")
+        set_meta(conn, "current_round", str(rnd.id))
+        _audit(conn, stamp, actor.user, rnd.id, "round_use", old=old, new=str(rnd.id))
+    return rnd
+
+
+def close_round(conn: sqlite3.Connection, actor: Actor, ref: str | int | None = None) -> Round:
+    """Freeze a round (the current one by default): its state refuses every later edit."""
+    _inspector(actor, "close a round")
+    stamp = now()
+    with transaction(conn):
+        rnd = get_round(conn, ref) if ref is not None else current_round(conn)
+        if rnd.closed:
+            raise EditRefused(f"round {rnd.name!r} is already closed")
+        conn.execute("UPDATE rounds SET closed_at = ? WHERE id = ?", (stamp, rnd.id))
+        _audit(conn, stamp, actor.user, rnd.id, "round_close", field="closed_at", new=stamp)
+    return get_round(conn, rnd.id)
+
+
+def reopen_round(conn: sqlite3.Connection, actor: Actor, ref: str | int, reason: str) -> Round:
+    """Unfreeze a closed round; an inspector only, with a reason kept in the audit log."""
+    _inspector(actor, "reopen a round")
+    reason = (reason or "").strip()
+    if not reason:
+        raise EditRefused("give the reason for reopening the round")
+    stamp = now()
+    with transaction(conn):
+        rnd = get_round(conn, ref)
+        if not rnd.closed:
+            raise EditRefused(f"round {rnd.name!r} is not closed")
+        conn.execute("UPDATE rounds SET closed_at = NULL WHERE id = ?", (rnd.id,))
+        # Items added to the task list while it was closed get a state row, as in any open round.
+        conn.execute("INSERT OR IGNORE INTO item_state(round_id, item_id) SELECT ?, id FROM items "
+                     "WHERE retired = 0", (rnd.id,))
+        _audit(conn, stamp, actor.user, rnd.id, "reopen", field="reason", old=rnd.closed_at, new=reason)
+    return get_round(conn, rnd.id)

@@ -1,0 +1,175 @@
+"""The light rules (亮灯): one Python function for tables and tests, one SQL expression for roll-ups.
+
+Rules, first match wins:
+
+1. an inspector's override (``item_state.light``) is the light;
+2. done or closed out (销号): green;
+3. blocked (受阻): red;
+4. overdue — the stage has ended and the item is not done: red;
+5. progress trails the time elapsed in the stage by more than ``red_behind`` points: red;
+6. it trails by ``yellow_behind`` points or more: yellow;
+7. the unit itself reports it behind (滞后), or the round's due date is within
+   ``due_soon_days`` (or past): yellow;
+8. otherwise green.
+
+A stage such as 2023-2025年 runs from 1 January of its first year to 31 December of its last.
+长期实施 (ongoing) has no years: its elapsed time is the fraction of the current calendar year
+(the year of the as-of date) and it is never overdue.
+
+The as-of date of a round is the day it was closed, or today while it is open, so a frozen
+round keeps its lights. All arithmetic is on whole days and whole points, so the SQL and the
+Python give the same answer for every row.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from .settings import LightRules
+
+LIGHT_RANK = ("red", "yellow", "green")  # worst first
+
+
+@dataclass(frozen=True)
+class LightBasis:
+    """What a light depends on besides the item: the as-of date, the round's due date, the rules."""
+
+    as_of: date
+    due: date | None = None
+    rules: LightRules = field(default_factory=LightRules)
+
+    @property
+    def due_near(self) -> bool:
+        return self.due is not None and self.as_of >= self.due - timedelta(days=self.rules.due_soon_days)
+
+    def params(self, prefix: str = "light") -> dict:
+        """The named parameters ``light_sql(prefix=...)`` expects."""
+        return {f"{prefix}_ord": self.as_of.toordinal(), f"{prefix}_year": self.as_of.year,
+                f"{prefix}_due_near": int(self.due_near),
+                f"{prefix}_yellow": self.rules.yellow_behind, f"{prefix}_red": self.rules.red_behind}
+
+
+def _date(text: str | None) -> date | None:
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text[:10])
+    except ValueError:
+        return None
+
+
+def basis_for_round(conn: sqlite3.Connection, round_id: int, rules: LightRules | None = None) -> LightBasis:
+    """The basis of a round's lights; the rules default to the settings file's."""
+    from .clock import today
+
+    if rules is None:
+        from .settings import load_settings
+
+        rules = load_settings().lights
+    row = conn.execute("SELECT due, closed_at FROM rounds WHERE id = ?", (round_id,)).fetchone()
+    due, closed = (row[0], row[1]) if row else (None, None)
+    return LightBasis(as_of=_date(closed) or today(), due=_date(due), rules=rules)
+
+
+def _jan1(year: int) -> int:
+    return date(year, 1, 1).toordinal()
+
+
+def compute_light(status: str | None, progress: int | None, stage_start: int | None,
+                  stage_end: int | None, basis: LightBasis, *, override: str | None = None,
+                  closed_out: bool = False) -> str:
+    """The light of one item in a round (see the module docstring for the rules)."""
+    if override is not None:
+        return override
+    status = status or "not_started"
+    if closed_out or status == "done":
+        return "green"
+    if status == "blocked":
+        return "red"
+    today = basis.as_of.toordinal()
+    start = _jan1(stage_start if stage_start is not None else basis.as_of.year)
+    end = _jan1((stage_end if stage_end is not None else basis.as_of.year) + 1)
+    if stage_end is not None and today >= end:
+        return "red"
+    total = end - start
+    elapsed = max(0, min(today - start, total))
+    # Points behind, times the stage's length in days, so no division and no rounding.
+    behind = 100 * elapsed - (progress or 0) * total
+    if behind > basis.rules.red_behind * total:
+        return "red"
+    if behind >= basis.rules.yellow_behind * total:
+        return "yellow"
+    if status == "behind" or basis.due_near:
+        return "yellow"
+    return "green"
+
+
+def _jan1_sql(year: str) -> str:
+    """The proleptic ordinal of 1 January of ``year`` (as Python's date.toordinal), in integers."""
+    y = f"(({year}) - 1)"
+    return f"(365 * {y} + {y} / 4 - {y} / 100 + {y} / 400 + 1)"
+
+
+# Larger than any progress × stage length, so a comparison with it always holds.
+_ALWAYS = 9223372036854775807
+
+
+def _stage_sql(prefix: str, work: str = "") -> tuple[str, str, str]:
+    """SQL for a work's stage at the as-of date: its length in days, and the red and yellow lines.
+
+    An item is red when progress × length < the red line, yellow when ≤ the yellow line: the
+    same inequalities as ``compute_light`` with both sides multiplied by the length. An ended
+    stage moves the red line (and a near due date the yellow line) above every item.
+    """
+    p, w = f":{prefix}", f"{work}." if work else ""
+    start = _jan1_sql(f"COALESCE({w}stage_start, {p}_year)")
+    end = _jan1_sql(f"COALESCE({w}stage_end, {p}_year) + 1")
+    total = f"({end} - {start})"
+    elapsed = f"max(0, min({p}_ord - {start}, {total}))"
+    red = (f"(CASE WHEN {w}stage_end IS NOT NULL AND {p}_ord >= {end} THEN {_ALWAYS} "
+           f"ELSE 100 * {elapsed} - {p}_red * {total} END)")
+    yellow = f"(CASE WHEN {p}_due_near THEN {_ALWAYS} ELSE 100 * {elapsed} - {p}_yellow * {total} END)"
+    return total, red, yellow
+
+
+def stage_cte(name: str = "ls", prefixes: tuple[str, ...] = ("light",)) -> str:
+    """A CTE ``name(work_id, {prefix}_total, {prefix}_red, {prefix}_yellow…)``: each work's stage lines.
+
+    One set of columns per as-of date (``LightBasis.params(prefix)``), so a diff of two
+    rounds looks each work up once; materialised once per query (a few thousand works),
+    which leaves two comparisons per item.
+    """
+    columns, values = ["work_id"], ["id"]
+    for prefix in prefixes:
+        columns += [f"{prefix}_total", f"{prefix}_red", f"{prefix}_yellow"]
+        values += _stage_sql(prefix)
+    return f"{name}({', '.join(columns)}) AS MATERIALIZED (SELECT {', '.join(values)} FROM works)"
+
+
+def light_sql(state: str = "s", stage: str | None = "ls", prefix: str = "light", work: str = "w",
+              *, rank: bool = False) -> str:
+    """An SQL expression for the effective light of ``state``'s row; equivalent to ``compute_light``.
+
+    ``stage`` is the alias of ``stage_cte``'s row for the item's work (fast); with ``stage=None``
+    the stage is worked out inline from the ``work`` row (no CTE needed, slower per row). The
+    query needs the parameters of ``LightBasis.params(prefix)``. With ``rank`` the light comes
+    out as its position in LIGHT_RANK (0 red, 1 yellow, 2 green), for comparing two lights.
+    """
+    if stage is None:
+        total, red, yellow = _stage_sql(prefix, work)
+    else:
+        total, red, yellow = (f"{stage}.{prefix}_{c}" for c in ("total", "red", "yellow"))
+    out = {c: str(n) if rank else f"'{c}'" for n, c in enumerate(LIGHT_RANK)}
+    override = f"{state}.light"
+    if rank:
+        override = f"(CASE {state}.light WHEN 'red' THEN 0 WHEN 'yellow' THEN 1 WHEN 'green' THEN 2 END)"
+    status = f"COALESCE({state}.status, 'not_started')"
+    done = f"COALESCE({state}.progress, 0) * {total}"
+    return f"""(CASE
+  WHEN {state}.light IS NOT NULL THEN {override}
+  WHEN {status} = 'done' OR {state}.closed_out THEN {out['green']}
+  WHEN {status} = 'blocked' OR {done} < {red} THEN {out['red']}
+  WHEN {done} <= {yellow} OR {status} = 'behind' THEN {out['yellow']}
+  ELSE {out['green']} END)"""
