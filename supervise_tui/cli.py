@@ -63,10 +63,27 @@ def build_parser() -> Parser:
         s.add_argument("--round", help="round id or name (default: the current round)")
         s.add_argument("--format", choices=("table", "json", "csv"), default="table")
 
-    from .commands_rounds import add_parsers
+    from . import commands_rounds, commands_synth
 
-    add_parsers(sub)
+    commands_rounds.add_parsers(sub)
+    commands_synth.add_parsers(sub)
+    # For benchmarks: start the TUI without a terminal and quit once the first screen is drawn.
+    p.add_argument("--headless", action="store_true", help=argparse.SUPPRESS)
+    p.add_argument("--exit-after-first-screen", action="store_true", help=argparse.SUPPRESS)
+    _share_globals(sub)
     return p
+
+
+def _share_globals(sub) -> None:
+    """Accept --db, --user and --lang after the subcommand too (`list --lang en`)."""
+    for parser in sub.choices.values():
+        known = {opt for action in parser._actions for opt in action.option_strings}
+        for flag, extra in (("--db", {}), ("--user", {}), ("--lang", {"choices": ("zh", "en")})):
+            if flag not in known:
+                parser.add_argument(flag, default=argparse.SUPPRESS, help=argparse.SUPPRESS, **extra)
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                _share_globals(action)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -21,16 +21,21 @@ def run_command(args: Namespace) -> int:
     from .domain.queries import NotFound
     from .domain.tasklist import TaskListInvalid
     from .domain.yamlstrict import YamlFileError
+    from .textsafe import one_line
+
+    def say(message: object) -> None:
+        # Messages quote names and paths from files and people: keep each to one visible line.
+        print(one_line(str(message)), file=sys.stderr)
 
     handler = handlers()[args.command]
     try:
         handler(args)
     except TaskListInvalid as exc:
         for problem in exc.problems:
-            print(problem, file=sys.stderr)
+            say(problem)
         return EXIT_DATA
     except (YamlFileError, StoreError, NotFound, EditRefused, DataError, ValueError) as exc:
-        print(f"supervise-tui: {exc}", file=sys.stderr)
+        say(f"supervise-tui: {exc}")
         return EXIT_DATA
     except BrokenPipeError:
         # The reader (head, less) went away: not an error, and nothing more to say.
@@ -39,10 +44,10 @@ def run_command(args: Namespace) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
     except OSError as exc:
-        print(f"supervise-tui: {exc.filename or ''}: {exc.strerror or exc}", file=sys.stderr)
+        say(f"supervise-tui: {exc.filename or ''}: {exc.strerror or exc}")
         return EXIT_DATA
     except sqlite3.Error as exc:
-        print(f"supervise-tui: database error: {exc}", file=sys.stderr)
+        say(f"supervise-tui: database error: {exc}")
         return EXIT_DATA
     return 0
 
@@ -182,7 +187,7 @@ def cmd_show(args: Namespace) -> None:
     from .textsafe import printable
 
     label = f"{item['prefix'] or (str(item['no']) + '.' if item['no'] else '')}"
-    print(f"{item['id']}  {t('kind.' + item['kind'])}  {item['work_id']} {item['work_title']}")
+    print(printable(f"{item['id']}  {t('kind.' + item['kind'])}  {item['work_id']} {item['work_title']}"))
     if item["retired"]:
         print(f"  ({t('detail.retired')})")
     print()
@@ -238,8 +243,9 @@ def cmd_people(args: Namespace) -> None:
 
 def handlers() -> dict:
     from .commands_rounds import HANDLERS as ROUND_HANDLERS
+    from .commands_synth import HANDLERS as SYNTH_HANDLERS
 
-    return {**HANDLERS, **ROUND_HANDLERS}
+    return {**HANDLERS, **ROUND_HANDLERS, **SYNTH_HANDLERS}
 
 
 HANDLERS = {

@@ -1,0 +1,125 @@
+"""The Textual application: four modes (overview, pillars, units, people), each a drill-down stack."""
+
+from __future__ import annotations
+
+from textual.app import App
+
+from ..domain.queries import Scope
+from ..i18n import t
+from .bindings import bind, localise
+from .palette import SuperviseCommands
+from .screens.browse import ItemsScreen, PeopleScreen, PillarsScreen, UnitsScreen
+from .screens.help import HelpScreen
+from .screens.overview import OverviewScreen
+from .screens.rounds import ChaseScreen, RoundsScreen
+from .screens.search import SearchScreen
+from .session import Session
+
+
+class SuperviseApp(App):
+    """Supervise the task list: browse, drill down, edit the current round in place."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "supervise-tui"
+    MODES = {
+        "overview": OverviewScreen,
+        "pillars": PillarsScreen,
+        "units": UnitsScreen,
+        "people": PeopleScreen,
+        "chase": ChaseScreen,
+        "rounds": RoundsScreen,
+    }
+    COMMANDS = App.COMMANDS | {SuperviseCommands}
+    BINDINGS = [
+        bind("1", "switch_mode('overview')", "overview"),
+        bind("2", "switch_mode('pillars')", "pillars"),
+        bind("3", "switch_mode('units')", "units"),
+        bind("4", "switch_mode('people')", "people"),
+        bind("5", "switch_mode('chase')", "chase"),
+        bind("r", "switch_mode('rounds')", "rounds"),
+        bind("d", "diff", "diff"),
+        bind("e", "export", "export"),
+        bind("escape", "back", "back"),
+        bind("slash", "search", "search", key_display="/"),
+        bind("ctrl+z", "undo", "undo"),
+        bind("ctrl+p", "command_palette", "palette", priority=True),
+        bind("question_mark", "help", "help", key_display="?"),
+        bind("q", "quit", "quit"),
+    ]
+
+    def __init__(self, session: Session, *, exit_after_first_screen: bool = False):
+        super().__init__()
+        localise(self)
+        self.session = session
+        self.exit_after_first_screen = exit_after_first_screen
+        self.title = t("app.title")
+
+    def on_mount(self) -> None:
+        start = "units" if self.session.home_unit else "overview"
+        self.switch_mode(start)
+        if self.session.home_unit:
+            self.push_screen(ItemsScreen([t("screen.units"), self.session.home_unit],
+                                         Scope(unit=self.session.actor.unit_id)))
+        if self.exit_after_first_screen:
+            self.call_after_refresh(self.exit)
+
+    def action_back(self) -> None:
+        """Up one level; the base screen of a mode stays."""
+        if len(self.screen_stack) > 1:
+            self.pop_screen()
+
+    def action_search(self) -> None:
+        self.push_screen(SearchScreen([*getattr(self.screen, "crumbs", []), t("screen.search")]))
+
+    def action_diff(self) -> None:
+        """Pick two rounds, then compare them."""
+        from ..domain.rounds import list_rounds
+        from .screens.diff import DiffScreen, RoundPairPicker, default_pair
+
+        conn = self.session.conn
+        rounds = list_rounds(conn)
+        if len(rounds) < 2:
+            self.notify(t("diff.one_round"), severity="warning")
+            return
+        by_id = {r.id: r for r in rounds}
+
+        def done(pair: tuple[int, int] | None) -> None:
+            if pair:
+                crumbs = [t("screen.diff"), f"{by_id[pair[0]].name} → {by_id[pair[1]].name}"]
+                self.push_screen(DiffScreen(crumbs, by_id[pair[0]], by_id[pair[1]]))
+
+        self.push_screen(RoundPairPicker(rounds, *default_pair(conn, self.session.round)), done)
+
+    def action_export(self) -> None:
+        """Choose format and grouping, then write the round bulletin into exports/."""
+        from .screens.export import ExportDialog
+
+        self.push_screen(ExportDialog(self.session))
+
+    def action_help(self) -> None:
+        self.push_screen(HelpScreen())
+
+    def action_undo(self) -> None:
+        from ..domain.db import StoreError
+        from ..domain.edits import EditRefused
+
+        try:
+            reverted = self.session.undo()
+        except (EditRefused, StoreError) as exc:
+            self.notify(t("edit.refused", reason=str(exc)), severity="error", timeout=8, markup=False)
+            self.data_changed()
+            return
+        if not reverted:
+            self.notify(t("edit.nothing_to_undo"), severity="warning")
+            return
+        change = reverted[0]
+        self.notify(t("edit.undone", id=change.item_id, field=t(f"field.{change.field}")), markup=False)
+        self.data_changed()
+
+    def data_changed(self) -> None:
+        """The store changed: the screen in front re-reads now, the others when they come back."""
+        screen = self.screen
+        if hasattr(screen, "refresh_data"):
+            screen.seen_revision = self.session.revision
+            screen.refresh_data()
+            screen.update_topbar()

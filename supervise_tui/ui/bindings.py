@@ -1,0 +1,31 @@
+"""Key bindings whose descriptions and tooltips are catalogue keys, shown in the chosen language."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from textual.binding import Binding
+from textual.dom import DOMNode
+
+from ..i18n import CATALOGUE, t
+
+
+def bind(key: str, action: str, name: str, *, show: bool = True, priority: bool = False,
+         key_display: str | None = None) -> Binding:
+    """A binding with an id, whose description is ``key.<name>`` and tooltip ``tip.<name>``."""
+    tip = f"tip.{name}"
+    return Binding(key, action, f"key.{name}", show=show, priority=priority, key_display=key_display,
+                   id=f"supervise.{name}", tooltip=tip if tip in CATALOGUE else "")
+
+
+def localise(node: DOMNode) -> None:
+    """Turn this node's binding descriptions from catalogue keys into text (per instance)."""
+    bindings = node._bindings  # each node holds its own copy of the class bindings
+    bindings.key_to_bindings = {
+        key: [replace(b, description=_text(b.description), tooltip=_text(b.tooltip)) for b in group]
+        for key, group in bindings.key_to_bindings.items()
+    }
+
+
+def _text(value: str) -> str:
+    return t(value) if value in CATALOGUE else value

@@ -1,0 +1,73 @@
+"""The frame every screen shares: breadcrumb, round and user, a summary line, the footer."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from ...i18n import t
+from ..bindings import localise
+from ..text import line
+
+if TYPE_CHECKING:
+    from ..app import SuperviseApp
+    from ..session import Session
+
+CRUMB_SEPARATOR = " › "
+
+
+class Frame(Screen):
+    """A screen with a breadcrumb on top and the footer below; subclasses fill the middle."""
+
+    def __init__(self, crumbs: list[str]):
+        super().__init__()
+        localise(self)
+        self.crumbs = crumbs
+        self.seen_revision = -1
+
+    @property
+    def session(self) -> "Session":
+        return self.sv_app.session
+
+    @property
+    def sv_app(self) -> "SuperviseApp":
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="topbar")
+        yield from self.compose_body()
+        yield Footer()
+
+    def compose_body(self) -> ComposeResult:
+        yield from ()
+
+    def on_mount(self) -> None:
+        self.seen_revision = self.session.revision  # what compose just read is current
+        self.update_topbar()
+
+    def on_screen_resume(self) -> None:
+        if self.seen_revision != self.session.revision:
+            self.seen_revision = self.session.revision
+            self.refresh_data()
+        self.update_topbar()
+
+    def refresh_data(self) -> None:
+        """Re-read what this screen shows (after an edit anywhere)."""
+
+    def update_topbar(self) -> None:
+        s = self.session
+        rnd = t("bar.round", name=s.round.name) + (t("bar.round_closed") if s.round.closed else "")
+        who = t("bar.user", role=t(f"role.{s.actor.role}"), user=s.actor.user)
+        if s.home_unit:
+            who += f" · {s.home_unit}"
+        crumbs = Text(CRUMB_SEPARATOR, style="dim").join(
+            line((c, "bold")) if i == len(self.crumbs) - 1 else line(c) for i, c in enumerate(self.crumbs))
+        bar = Text.assemble(crumbs, "   ", line((rnd, "cyan")), "   ", line((who, "dim")))
+        self.query_one("#topbar", Static).update(bar)
+
+    def child_crumbs(self, label: str) -> list[str]:
+        return [*self.crumbs, label]

@@ -1,0 +1,159 @@
+"""Drill-down screens: pillars, units and people → key works → items."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.widget import Widget
+from textual.widgets import Static
+
+from ...domain.queries import Scope
+from ...i18n import t
+from ..bindings import bind
+from ..sources import ItemSource, ListSource, people_source, pillar_source, unit_source, work_source
+from ..text import literal
+from ..widgets.vtable import VirtualTable
+from .base import Frame
+from .editing import ItemEditing
+
+
+class TableScreen(Frame):
+    """A breadcrumb, a summary line and one virtual table; enter drills in."""
+
+    BINDINGS = [bind("enter", "open", "open", show=False)]
+
+    def compose_body(self) -> ComposeResult:
+        yield Static(id="summary")
+        yield VirtualTable(self.make_source(), id="table")
+
+    @property
+    def table(self) -> VirtualTable:
+        return self.query_one("#table", VirtualTable)
+
+    def make_source(self):
+        raise NotImplementedError
+
+    # Textual calls every class's on_mount along the MRO (Frame's too), so no super() here:
+    # calling it would run the base handler twice.
+    def on_mount(self) -> None:
+        self.update_summary()
+        self.first_focus().focus()
+
+    def first_focus(self) -> Widget:
+        """The widget that has the focus when the screen opens."""
+        return self.table
+
+    def refresh_data(self) -> None:
+        self.table.set_source(self.make_source()) if isinstance(self.table.source, ListSource) \
+            else self.table.reload()
+        self.update_summary()
+
+    def update_summary(self) -> None:
+        self.query_one("#summary", Static).update(literal(t("summary.rows", rows=self.table.row_count), "dim"))
+
+    def on_virtual_table_selected(self, event: VirtualTable.Selected) -> None:
+        event.stop()
+        self.open_key(event.key, event.row)
+
+    def action_open(self) -> None:
+        if self.table.current_key is not None:
+            self.open_key(self.table.current_key, self.table.current_row)
+
+    def open_key(self, key: str, row) -> None:
+        """Push the next level for the chosen row."""
+
+
+class PillarsScreen(TableScreen):
+    """Level 1 of 2: the five pillars with their counts."""
+
+    def __init__(self):
+        super().__init__([t("screen.pillars")])
+
+    def make_source(self):
+        return pillar_source(self.session.conn, self.session.round.id)
+
+    def open_key(self, key: str, row) -> None:
+        self.app.push_screen(WorksScreen(self.child_crumbs(row[0]), Scope(pillar=key)))
+
+
+class UnitsScreen(TableScreen):
+    """Every responsible unit, with works and items as lead and as co-unit."""
+
+    def __init__(self):
+        super().__init__([t("screen.units")])
+
+    def make_source(self):
+        return unit_source(self.session.conn, self.session.round.id)
+
+    def open_key(self, key: str, row) -> None:
+        self.app.push_screen(WorksScreen(self.child_crumbs(row[0]), Scope(unit=int(key))))
+
+
+class PeopleScreen(TableScreen):
+    """Leaders and liaisons with the works they answer for."""
+
+    def __init__(self):
+        super().__init__([t("screen.people")])
+
+    def make_source(self):
+        return people_source(self.session.conn, self.session.round.id)
+
+    def open_key(self, key: str, row) -> None:
+        person, role = key.split(":")
+        scope = Scope(person=int(person), person_role=role)
+        self.app.push_screen(WorksScreen(self.child_crumbs(f"{row[0]}({row[1]})"), scope))
+
+
+class WorksScreen(TableScreen):
+    """The key works in a scope (a pillar, a unit or a person)."""
+
+    def __init__(self, crumbs: list[str], scope: Scope):
+        super().__init__(crumbs)
+        self.scope = scope
+
+    def make_source(self):
+        return work_source(self.session.conn, self.session.round.id, self.scope)
+
+    def open_key(self, key: str, row) -> None:
+        self.app.push_screen(ItemsScreen(self.child_crumbs(row[0]), self.scope.but(work=key)))
+
+
+class ItemsScreen(ItemEditing, TableScreen):
+    """Targets and measures in a scope, editable in place."""
+
+    def __init__(self, crumbs: list[str], scope: Scope):
+        super().__init__(crumbs)
+        self.scope = scope
+
+    def make_source(self):
+        return ItemSource(self.session.conn, self.session.round.id, self.scope)
+
+    def update_summary(self) -> None:
+        self.run_worker(self._count_worker, thread=True, exclusive=True, group="summary")
+
+    def _count_worker(self) -> None:
+        # Counting a province-wide scope reads every row: off the UI thread,
+        # on a connection of the worker's own (sqlite3 objects stay in their thread).
+        from ...domain.db import connect
+        from ...domain.summary import scope_counts
+
+        conn = connect(self.session.db_path, migrate=False)
+        try:
+            counts = scope_counts(conn, self.session.round.id, self.scope)
+        finally:
+            conn.close()
+        self.app.call_from_thread(self._show_counts, counts)
+
+    def _show_counts(self, counts: dict) -> None:
+        self.query_one("#summary", Static).update(literal(t("summary.counts", **counts), "dim"))
+
+    def open_key(self, key: str, row) -> None:
+        from .detail import DetailScreen
+
+        self.app.push_screen(DetailScreen(self.child_crumbs(key), key))
+
+    # ItemEditing hooks
+    def current_item(self) -> str | None:
+        return self.table.current_key
+
+    def shown_state(self, item_id: str) -> dict | None:
+        return self.table.source.shown.get(item_id)

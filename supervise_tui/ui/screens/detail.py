@@ -1,0 +1,92 @@
+"""One item in full: text, units, people, stage, its state in every round, its audit trail."""
+
+from __future__ import annotations
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+from ...domain import queries
+from ...i18n import t
+from ..sources import label
+from ..text import line, literal
+from .base import Frame
+from .editing import ItemEditing
+
+
+class DetailScreen(ItemEditing, Frame):
+    """The whole item, wrapped to the terminal; s / p / n edit it here too."""
+
+    def __init__(self, crumbs: list[str], item_id: str):
+        super().__init__(crumbs)
+        self.item_id = item_id
+        self.item: dict | None = None
+
+    def compose_body(self) -> ComposeResult:
+        with VerticalScroll(id="detail"):
+            yield Static(id="detail-head")
+            yield Static(id="detail-text", classes="item-text")
+            yield Static(id="detail-facts")
+            yield Static(id="detail-history")
+            yield Static(id="detail-audit")
+
+    def on_mount(self) -> None:  # Frame.on_mount runs too (Textual walks the MRO)
+        self.refresh_data()
+        self.query_one("#detail").focus()
+
+    def refresh_data(self) -> None:
+        s = self.session
+        item = self.item = queries.item_detail(s.conn, s.round.id, self.item_id)
+        number = item["prefix"] or (f"{item['no']}." if item["no"] else "")
+        head = line((item["id"], "bold"), "  ", (label("kind", item["kind"]), "cyan"), "  ",
+                    (f"({item['work_id']}) {item['work_title']}", "bold"))
+        if item["retired"]:
+            head.append_text(literal(f"  [{t('detail.retired')}]", "red"))
+        self.query_one("#detail-head", Static).update(head)
+        self.query_one("#detail-text", Static).update(literal(number + item["text"]))
+        units = Text("、").join(
+            literal(("*" if u["role"] == "lead" else "") + u["name"], "bold" if u["role"] == "lead" else "")
+            for u in item["units"])
+        facts = Table.grid(padding=(0, 2))
+        facts.add_column(style="dim", no_wrap=True)
+        facts.add_column()
+        facts.add_row(t("col.pillar"), literal(item["pillar_title"]))
+        facts.add_row(t("col.stage"), literal(item["stage_text"]))
+        facts.add_row(t("detail.units"), units)
+        facts.add_row(t("col.leader"), literal(item["leader"] or t("detail.none")))
+        facts.add_row(t("col.liaison"), literal(item["liaison"] or t("detail.none")))
+        facts.add_row(t("col.status"), literal(label("status", item["status"])))
+        facts.add_row(t("col.progress"), literal(f"{item['progress'] or 0}%"))
+        facts.add_row(t("col.note"), literal(item["note"] or ""))
+        self.query_one("#detail-facts", Static).update(facts)
+        self.query_one("#detail-history", Static).update(self._history(item["history"]))
+        self.query_one("#detail-audit", Static).update(self._audit(item["audit"]))
+
+    def _history(self, rows: list[dict]) -> Table:
+        table = Table(title=t("detail.history"), title_justify="left", expand=True, show_edge=False)
+        for heading in ("col.round", "col.status", "col.progress", "col.light", "col.note", "col.updated_by",
+                        "col.updated_at"):
+            table.add_column(t(heading), overflow="fold")
+        for h in rows:
+            table.add_row(literal(h["round_name"]), literal(label("status", h["status"])),
+                          literal(f"{h['progress']}%"), literal(label("light", h["light"])), literal(h["note"]),
+                          literal(h["updated_by"] or ""), literal(h["updated_at"] or ""))
+        return table
+
+    def _audit(self, rows: list[dict]) -> Table:
+        table = Table(title=t("detail.audit"), title_justify="left", expand=True, show_edge=False)
+        for heading in ("col.at", "col.user", "col.round", "col.action", "col.field", "col.old", "col.new"):
+            table.add_column(t(heading), overflow="fold")
+        for a in rows:
+            table.add_row(*(literal(a[k] or "") for k in ("at", "user", "round_name", "action", "field", "old",
+                                                           "new")))
+        return table
+
+    # ItemEditing hooks
+    def current_item(self) -> str | None:
+        return self.item_id
+
+    def shown_state(self, item_id: str) -> dict | None:
+        return self.item

@@ -1,0 +1,95 @@
+"""The inspector's editors: a light override with its reason, and a yes/no confirmation."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, OptionList
+from textual.widgets.option_list import Option
+
+from ...domain.vocab import LIGHTS
+from ...i18n import t
+from ..bindings import bind, localise
+from ..text import literal
+
+RULES = "rules"  # the option that removes an override
+
+
+class LightPicker(ModalScreen[tuple[str | None, str] | None]):
+    """Choose 绿 / 黄 / 红 or 按规则, and give the reason an override needs."""
+
+    BINDINGS = [bind("escape", "cancel", "cancel")]
+
+    def __init__(self, item_id: str, current: str | None, reason: str | None):
+        super().__init__()
+        localise(self)
+        self.item_id, self.current, self.reason = item_id, current, reason or ""
+
+    def compose(self) -> ComposeResult:
+        options = [Option(Text(t(f"light.{code}")), id=code) for code in LIGHTS]
+        options.append(Option(Text(t("light.rules")), id=RULES))
+        with Vertical(classes="editor"):
+            yield Label(literal(t("edit.light_title", id=self.item_id)), classes="editor-title")
+            yield OptionList(*options, id="light-options")
+            yield Input(value=self.reason, placeholder=t("edit.light_reason"), id="light-reason")
+            yield Label("", id="light-error", classes="editor-error")
+
+    def on_mount(self) -> None:
+        options = self.query_one(OptionList)
+        options.highlighted = LIGHTS.index(self.current) if self.current in LIGHTS else len(LIGHTS)
+        options.focus()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if event.option.id == RULES:
+            self.dismiss((None, ""))
+        else:
+            self.query_one(Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        options = self.query_one(OptionList)
+        choice = options.get_option_at_index(options.highlighted or 0).id
+        reason = event.value.strip()
+        if choice == RULES:
+            self.dismiss((None, ""))
+        elif not reason:
+            self.query_one("#light-error", Label).update(Text(t("edit.light_reason_needed")))
+        else:
+            self.dismiss((choice, reason))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class Confirm(ModalScreen[bool]):
+    """A yes/no question; y or enter says yes, n or escape says no."""
+
+    BINDINGS = [bind("escape", "no", "cancel"), bind("n", "no", "cancel", show=False),
+                bind("y", "yes", "confirm")]
+
+    def __init__(self, question: str):
+        super().__init__()
+        localise(self)
+        self.question = question
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="editor"):
+            yield Label(literal(self.question), classes="editor-title")
+            with Horizontal(classes="buttons"):
+                yield Button(t("key.confirm"), id="yes", variant="primary")
+                yield Button(t("key.cancel"), id="no")
+
+    def on_mount(self) -> None:
+        self.query_one("#yes", Button).focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "yes")
+
+    def action_yes(self) -> None:
+        self.dismiss(True)
+
+    def action_no(self) -> None:
+        self.dismiss(False)

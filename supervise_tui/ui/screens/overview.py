@@ -1,0 +1,98 @@
+"""The current round at a glance: progress per pillar, the units most behind, red items, goals."""
+
+from __future__ import annotations
+
+import json
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Static
+
+from ...domain import queries
+from ...domain.db import get_meta
+from ...domain.queries import Scope
+from ...i18n import t
+from ..sources import ListSource, column, count_cells, count_columns
+from ..text import line, literal
+from ..widgets.vtable import VirtualTable
+from .browse import TableScreen, WorksScreen
+
+TOP_UNITS = 8
+RED_SHOWN = 10
+
+
+class OverviewScreen(TableScreen):
+    """The first screen: the five pillars' progress, with the rest filled in by a worker."""
+
+    def __init__(self):
+        super().__init__([t("screen.overview")])
+
+    def compose_body(self) -> ComposeResult:
+        yield Static(id="doc-title")
+        yield Static(id="summary")
+        yield Static(literal(t("overview.pillars"), "bold"), classes="section")
+        yield VirtualTable(self.make_source(), id="table")
+        with Horizontal(id="overview-lower"):
+            with Vertical():
+                yield Static(literal(t("overview.worst_units"), "bold"), classes="section")
+                yield Static(literal(t("overview.loading"), "dim"), id="worst-units")
+                yield Static(literal(t("overview.red_list"), "bold"), classes="section")
+                yield Static(literal(t("overview.loading"), "dim"), id="red-list")
+            with Vertical():
+                yield Static(literal(t("overview.goals"), "bold"), classes="section")
+                yield Static(id="goals")
+
+    def make_source(self):
+        # Empty until the worker has counted: the first screen never waits on a full scan.
+        columns = [column("col.pillar", 0), column("col.works", 10, align="right")] + count_columns()
+        return ListSource(columns, [], [])
+
+    def on_mount(self) -> None:  # TableScreen's and Frame's on_mount run too (Textual walks the MRO)
+        conn = self.session.conn
+        document = json.loads(get_meta(conn, "document", "{}") or "{}")
+        self.query_one("#doc-title", Static).update(line(
+            (document.get("title", ""), "bold"), "  ", (document.get("doc_number", ""), "dim")))
+        goals = Text("\n").join(
+            line((f"{g['year']}  ", "cyan"), g["text"]) for g in queries.indicators(conn))
+        self.query_one("#goals", Static).update(goals)
+        self.refresh_data()
+
+    def refresh_data(self) -> None:
+        self.run_worker(self._count_worker, thread=True, exclusive=True, group="overview")
+
+    def update_summary(self) -> None:
+        """The summary line is filled by the worker."""
+
+    def _count_worker(self) -> None:
+        from ...domain.db import connect
+        from ...domain.summary import red_items
+
+        round_id = self.session.round.id
+        conn = connect(self.session.db_path, migrate=False)
+        try:
+            pillars = queries.pillar_summary(conn, round_id)
+            units = sorted((u for u in queries.unit_summary(conn, round_id) if u["behind"]),
+                           key=lambda u: (-u["behind"], u["name"]))[:TOP_UNITS]
+            red_rows = red_items(conn, round_id, RED_SHOWN)
+            totals = {k: sum(p[k] for p in pillars) for k in ("items", "done", "in_progress", "behind",
+                                                                "not_started", "red")}
+        finally:
+            conn.close()
+        self.app.call_from_thread(self._show, pillars, units, red_rows, totals)
+
+    def _show(self, pillars: list[dict], units: list[dict], reds: list[dict], totals: dict) -> None:
+        columns = [column("col.pillar", 0), column("col.works", 10, align="right")] + count_columns()
+        cells = [[f"{p['numeral']}、{p['title']}", str(p["works"])] + count_cells(p) for p in pillars]
+        self.table.set_source(ListSource(columns, cells, [p["id"] for p in pillars]))
+        self.query_one("#summary", Static).update(literal(t("summary.counts", **totals), "dim"))
+        worst = Text("\n").join(
+            line((f"{u['name']}  ", "bold"), (f"{t('col.behind')} {u['behind']}", "red"),
+                 f"  / {t('col.items_lead')} {u['items_lead']}") for u in units)
+        self.query_one("#worst-units", Static).update(worst or literal(t("overview.no_behind"), "dim"))
+        red = Text("\n", no_wrap=True, overflow="ellipsis").join(
+            line((r["id"], "bold red"), "  ", r["text"]) for r in reds[:RED_SHOWN])
+        self.query_one("#red-list", Static).update(red or literal(t("overview.no_red"), "dim"))
+
+    def open_key(self, key: str, row) -> None:
+        self.app.push_screen(WorksScreen([t("screen.pillars"), row[0]], Scope(pillar=key)))

@@ -1,0 +1,63 @@
+"""Search over ids and text, Chinese substrings included, with results editable in place."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.timer import Timer
+from textual.widgets import Input, Static
+
+from ...domain.queries import Scope
+from ...i18n import t
+from ..bindings import bind
+from ..text import literal
+from .browse import ItemsScreen
+
+DEBOUNCE = 0.15  # seconds of quiet typing before the query runs
+
+
+class SearchScreen(ItemsScreen):
+    """Type to filter; down moves into the results, enter opens one."""
+
+    BINDINGS = [bind("down", "results", "open", show=False)]
+
+    def __init__(self, crumbs: list[str], scope: Scope = Scope(), term: str = ""):
+        super().__init__(crumbs, scope.but(search=term or None))
+        self.term = term
+        self._timer: Timer | None = None
+
+    def compose_body(self) -> ComposeResult:
+        yield Input(value=self.term, placeholder=t("search.placeholder"), id="search-input")
+        yield from super().compose_body()
+
+    def first_focus(self) -> Input:
+        return self.query_one(Input)
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+        self._timer = self.set_timer(DEBOUNCE, lambda: self.run_search(event.value))
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.run_search(event.value)
+        self.table.focus()
+
+    def run_search(self, term: str) -> None:
+        term = term.strip()
+        if term == (self.scope.search or ""):
+            return
+        self.scope = self.scope.but(search=term or None)
+        self.table.set_source(self.make_source())
+        self.update_summary()
+
+    def action_results(self) -> None:
+        self.table.focus()
+
+    def update_summary(self) -> None:
+        self.query_one("#summary", Static).update(
+            literal(t("search.hint", rows=self.table.row_count), "dim"))
+
+    def check_action(self, action: str, parameters) -> bool | None:
+        # While typing, letters are text, not edit commands.
+        if action in ("edit_status", "edit_progress", "edit_note") and isinstance(self.focused, Input):
+            return False
+        return True

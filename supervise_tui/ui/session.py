@@ -1,0 +1,62 @@
+"""What the running app knows: the store, who is working, which round, and the undo stack."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..domain import edits
+from ..domain.edits import Actor, Change
+from ..domain.rounds import Round, current_round
+
+
+@dataclass
+class Session:
+    """The App's dependencies, handed in by the factory so tests can pass a temporary store."""
+
+    db_path: Path
+    conn: sqlite3.Connection
+    actor: Actor
+    round: Round
+    home_unit: str | None = None  # a liaison's unit name, shown and opened first
+    undo_stack: list[list[Change]] = field(default_factory=list)
+    revision: int = 0  # bumped on every write, so views know their counts are stale
+
+    def refresh_round(self) -> None:
+        self.round = current_round(self.conn)
+
+    def edit(self, item_id: str, changes: dict, shown: dict) -> list[Change]:
+        """Apply one user action to the current round; remember it for undo."""
+        return self._record(edits.apply_changes(self.conn, self.actor, self.round.id, item_id, changes,
+                                                shown=shown))
+
+    def set_light(self, item_id: str, light: str | None, reason: str, shown: dict) -> list[Change]:
+        """An inspector's light override (None: back to the rules), with its reason."""
+        return self._record(edits.set_light(self.conn, self.actor, self.round.id, item_id, light, reason,
+                                            shown=shown))
+
+    def close_out(self, item_id: str) -> list[Change]:
+        """销号: the item is verified done and locked in later rounds."""
+        return self._record(edits.close_out(self.conn, self.actor, self.round.id, item_id))
+
+    def _record(self, done: list[Change]) -> list[Change]:
+        if done:
+            self.undo_stack.append(done)
+            self.revision += 1
+        return done
+
+    def changed_elsewhere(self) -> None:
+        """Something other than an item edit changed (a round opened, closed or switched)."""
+        self.refresh_round()
+        self.revision += 1
+
+    def undo(self) -> list[Change]:
+        """Revert this session's last change (itself audited); [] when there is nothing to undo."""
+        if not self.undo_stack:
+            return []
+        last = self.undo_stack[-1]
+        reverted = edits.undo(self.conn, self.actor, last)
+        self.undo_stack.pop()
+        self.revision += 1
+        return reverted
