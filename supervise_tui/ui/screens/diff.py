@@ -16,7 +16,7 @@ from ...domain import diff, queries
 from ...domain.rounds import Round, list_rounds, previous_round
 from ...i18n import t
 from ..bindings import bind, localise
-from ..sources import label
+from ..sources import column, label
 from ..text import line, literal
 from ..widgets.vtable import Column, VirtualTable
 from .base import Frame
@@ -63,14 +63,14 @@ class DiffSource:
     def __init__(self, conn: sqlite3.Connection, old: int, new: int, flt: diff.DiffFilter, changed_only: bool):
         self.conn, self.old, self.new, self.flt, self.changed_only = conn, old, new, flt, changed_only
         self.columns = [
-            Column(t("col.id"), 9),
-            Column(t("diff.class"), 6, style_fn=self._class_style),
-            Column(t("col.text"), 0),
-            Column(t("col.lead_unit"), 12),
-            Column(t("diff.status"), 17),
-            Column(t("diff.light"), 7),
-            Column(t("diff.progress"), 13, align="right"),
-            Column(t("diff.note"), 4),
+            column("col.id", 9),
+            column("diff.class", 6, style_fn=self._class_style),
+            column("col.text", 0),
+            column("col.lead_unit", 12),
+            column("diff.status", 17),
+            column("diff.light", 7),
+            column("diff.progress", 13, align="right"),
+            column("diff.note", 4),
         ]
         self.by_label = {t(f"diff.class.{c}"): c for c in diff.CLASSES}
         self.counts = diff.diff_counts(conn, old, new, flt)
@@ -131,8 +131,7 @@ class DiffScreen(Frame):
     def make_source(self) -> DiffSource:
         return DiffSource(self.session.conn, self.old.id, self.new.id, self.flt, self.changed_only)
 
-    def on_mount(self) -> None:
-        super().on_mount()
+    def on_mount(self) -> None:  # Frame.on_mount runs too (Textual walks the MRO)
         self.update_summary()
         self.table.focus()
 
@@ -246,8 +245,7 @@ class DiffItemScreen(Frame):
             yield Static(id="detail-text", classes="item-text")
             yield Static(id="detail-compare")
 
-    def on_mount(self) -> None:
-        super().on_mount()
+    def on_mount(self) -> None:  # Frame.on_mount runs too (Textual walks the MRO)
         item = queries.item_detail(self.session.conn, self.new.id, self.item_id)
         by_round = {h["round_id"]: h for h in item["history"]}
         self.query_one("#detail-head", Static).update(

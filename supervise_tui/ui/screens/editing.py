@@ -38,8 +38,8 @@ class ItemEditing(Screen):
         bind("s", "edit_status", "status"),
         bind("p", "edit_progress", "progress"),
         bind("n", "edit_note", "note"),
-        bind("l", "edit_light", "light"),
-        bind("c", "close_out", "close_out"),
+        bind("l", "edit_light", "light", show=False),
+        bind("c", "close_out", "close_out", show=False),
     ]
 
     def current_item(self) -> str | None:

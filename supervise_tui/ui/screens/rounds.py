@@ -13,7 +13,7 @@ from ...domain.edits import EditRefused
 from ...domain.queries import NotFound
 from ...i18n import t
 from ..bindings import bind, localise
-from ..sources import ListSource, label
+from ..sources import ListSource, column, label
 from ..text import literal
 from ..widgets.vtable import Column
 from .browse import TableScreen
@@ -33,10 +33,10 @@ class RoundsScreen(TableScreen):
 
     def make_source(self):
         rows = rounds.round_overview(self.session.conn)
-        columns = [Column("", 2), Column(t("col.round"), 0), Column(t("col.period"), 10),
-                   Column(t("col.due"), 10), Column(t("col.opened"), 19), Column(t("col.closed"), 19),
-                   Column(t("col.items"), 6, align="right"), Column(t("tui.rounds.updated"), 6, align="right"),
-                   Column(t("col.done"), 6, align="right")]
+        columns = [Column("", 2), column("col.round", 0), column("col.period", 10),
+                   column("col.due", 10), column("col.opened", 19), column("col.closed", 19),
+                   column("col.items", 6, align="right"), column("tui.rounds.updated", 6, align="right"),
+                   column("col.done", 6, align="right")]
         cells = [["▶" if r["current"] else "", r["name"], r["period"] or "", r["due"] or "",
                   r["opened_at"] or "", r["closed_at"] or "", str(r["items"]), str(r["updated"]), str(r["done"])]
                  for r in rows]
@@ -140,9 +140,9 @@ class ChaseScreen(TableScreen):
 
     def make_source(self):
         groups = queries.chase_list(self.session.conn, self.session.round.id)
-        columns = [Column(t("col.lead_unit"), 14), Column(t("col.id"), 9), Column(t("tui.chase.why"), 10),
-                   Column(t("col.text"), 0), Column(t("col.leader"), 8), Column(t("col.liaison"), 8),
-                   Column(t("col.status"), 8), Column(t("col.progress"), 6, align="right")]
+        columns = [column("col.lead_unit", 14), column("col.id", 9), column("tui.chase.why", 10),
+                   column("col.text", 0), column("col.leader", 8), column("col.liaison", 8),
+                   column("col.status", 8), column("col.progress", 6, align="right")]
         cells, keys = [], []
         for group in groups:
             for item in group["items"]:
