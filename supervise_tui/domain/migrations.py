@@ -30,7 +30,9 @@ INITIAL = [
         no INTEGER, prefix TEXT, text TEXT NOT NULL, sort INTEGER NOT NULL, pos INTEGER NOT NULL,
         retired INTEGER NOT NULL DEFAULT 0, retired_at TEXT)""",
     "CREATE INDEX items_work ON items(work_id, sort)",
-    "CREATE INDEX items_pos ON items(retired, pos)",
+    # Not (retired, pos): with retired = 0 on nearly every row the planner would
+    # walk this index instead of items_work when joining items to a work.
+    "CREATE INDEX items_pos ON items(pos)",
     "CREATE TABLE units (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE)",
     "CREATE TABLE unit_aliases (alias TEXT PRIMARY KEY, unit_id INTEGER NOT NULL REFERENCES units(id))",
     """CREATE TABLE work_units (

@@ -96,6 +96,8 @@ def load(conn: sqlite3.Connection, tasklist: TaskList, *, user: str, source: str
                 "INSERT INTO audit(at, user, action, new) VALUES (?, ?, 'load', ?)",
                 (stamp, user, json.dumps({"source": source, **report.as_dict()}, ensure_ascii=False)),
             )
+            # Fresh statistics, so the planner knows items_work beats a scan at any scale.
+            conn.execute("ANALYZE")
     return report
 
 
