@@ -41,12 +41,11 @@ def run_tui(args: Namespace) -> int:
     from .commands import current_user
     from .domain.db import StoreError
     from .domain.queries import NotFound
-    from .domain.yamlstrict import YamlFileError
     from .locations import db_path
 
     try:
         session = make_session(db_path(args.db), user=current_user(args), role=args.role, unit=args.unit)
-    except (StoreError, NotFound, ValueError, YamlFileError, OSError) as exc:
+    except (StoreError, NotFound, ValueError, OSError) as exc:  # a bad task list file is a ValueError
         print(f"supervise-tui: {exc}", file=sys.stderr)
         return 1
     app = make_app(session, exit_after_first_screen=getattr(args, "exit_after_first_screen", False))

@@ -33,7 +33,7 @@ _NON_PRINTABLE = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd
 _BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
 
 
-class YamlFileError(Exception):
+class YamlFileError(ValueError):
     """One problem in a data file, located as FILE:LINE:COL."""
 
     def __init__(self, path: str, line: int, col: int, field: str, message: str):

@@ -7,13 +7,27 @@ from textual.app import App
 from ..domain.queries import Scope
 from ..i18n import t
 from .bindings import bind, localise
-from .palette import SuperviseCommands
 from .screens.browse import ItemsScreen, PeopleScreen, PillarsScreen, UnitsScreen
-from .screens.help import HelpScreen
 from .screens.overview import OverviewScreen
-from .screens.rounds import ChaseScreen, RoundsScreen
-from .screens.search import SearchScreen
 from .session import Session
+
+
+def _chase_screen():
+    from .screens.rounds import ChaseScreen
+
+    return ChaseScreen()
+
+
+def _rounds_screen():
+    from .screens.rounds import RoundsScreen
+
+    return RoundsScreen()
+
+
+def _commands():
+    from .palette import SuperviseCommands
+
+    return SuperviseCommands
 
 
 class SuperviseApp(App):
@@ -26,10 +40,11 @@ class SuperviseApp(App):
         "pillars": PillarsScreen,
         "units": UnitsScreen,
         "people": PeopleScreen,
-        "chase": ChaseScreen,
-        "rounds": RoundsScreen,
+        # Built on first use, so their modules stay off the start-up path.
+        "chase": _chase_screen,
+        "rounds": _rounds_screen,
     }
-    COMMANDS = App.COMMANDS | {SuperviseCommands}
+    COMMANDS = App.COMMANDS | {_commands}
     BINDINGS = [
         bind("1", "switch_mode('overview')", "overview"),
         bind("2", "switch_mode('pillars')", "pillars"),
@@ -61,7 +76,12 @@ class SuperviseApp(App):
             self.push_screen(ItemsScreen([t("screen.units"), self.session.home_unit],
                                          Scope(unit=self.session.actor.unit_id)))
         if self.exit_after_first_screen:
-            self.call_after_refresh(self.exit)
+            self.call_after_refresh(self.action_quit)
+
+    async def action_quit(self) -> None:
+        """Quit now: running counts are interrupted rather than waited for."""
+        self.session.interrupt_readers()
+        self.exit()
 
     def action_back(self) -> None:
         """Up one level; the base screen of a mode stays."""
@@ -69,6 +89,8 @@ class SuperviseApp(App):
             self.pop_screen()
 
     def action_search(self) -> None:
+        from .screens.search import SearchScreen
+
         self.push_screen(SearchScreen([*getattr(self.screen, "crumbs", []), t("screen.search")]))
 
     def action_diff(self) -> None:
@@ -97,6 +119,8 @@ class SuperviseApp(App):
         self.push_screen(ExportDialog(self.session))
 
     def action_help(self) -> None:
+        from .screens.help import HelpScreen
+
         self.push_screen(HelpScreen())
 
     def action_undo(self) -> None:

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import sqlite3
+import threading
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterator
 
 from ..domain import edits
 from ..domain.edits import Actor, Change
@@ -22,6 +25,29 @@ class Session:
     home_unit: str | None = None  # a liaison's unit name, shown and opened first
     undo_stack: list[list[Change]] = field(default_factory=list)
     revision: int = 0  # bumped on every write, so views know their counts are stale
+    _readers: set = field(default_factory=set)
+    _readers_lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @contextmanager
+    def reader(self) -> Iterator[sqlite3.Connection]:
+        """A connection of a worker thread's own (sqlite3 objects stay in their thread)."""
+        from ..domain.db import connect
+
+        conn = connect(self.db_path, migrate=False)
+        with self._readers_lock:
+            self._readers.add(conn)
+        try:
+            yield conn
+        finally:
+            with self._readers_lock:
+                self._readers.discard(conn)
+            conn.close()
+
+    def interrupt_readers(self) -> None:
+        """Stop the workers' queries at once (on quit), instead of waiting for a province-wide count."""
+        with self._readers_lock:
+            for conn in self._readers:
+                conn.interrupt()
 
     def refresh_round(self) -> None:
         self.round = current_round(self.conn)

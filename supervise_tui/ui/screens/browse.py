@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+
 from textual.app import ComposeResult
 from textual.widget import Widget
 from textual.widgets import Static
@@ -131,16 +133,14 @@ class ItemsScreen(ItemEditing, TableScreen):
         self.run_worker(self._count_worker, thread=True, exclusive=True, group="summary")
 
     def _count_worker(self) -> None:
-        # Counting a province-wide scope reads every row: off the UI thread,
-        # on a connection of the worker's own (sqlite3 objects stay in their thread).
-        from ...domain.db import connect
+        # Counting a province-wide scope reads every row: off the UI thread.
         from ...domain.summary import scope_counts
 
-        conn = connect(self.session.db_path, migrate=False)
         try:
-            counts = scope_counts(conn, self.session.round.id, self.scope)
-        finally:
-            conn.close()
+            with self.session.reader() as conn:
+                counts = scope_counts(conn, self.session.round.id, self.scope)
+        except sqlite3.OperationalError:  # interrupted because the app is quitting
+            return
         self.app.call_from_thread(self._show_counts, counts)
 
     def _show_counts(self, counts: dict) -> None:

@@ -103,6 +103,41 @@ class DiffSource:
     def is_change(self, row: Sequence[str]) -> bool:
         return self.by_label.get(row[1]) in CHANGE_CLASSES or bool(row[7])
 
+    def find_change(self, cursor: int, step: int, count: int) -> int | None:
+        """The index of the nearest change after (step 1) or before (step -1) ``cursor``, if any.
+
+        Every window of rows is a fresh pass over both rounds, so this reads the diff at most
+        once, streaming, instead of one window per row passed over (at province scale a
+        change can be tens of thousands of unchanged rows away).
+        """
+        if step > 0:
+            start = cursor + 1
+            if start >= count:
+                return None
+            if self.changed_only:  # every row shown is a change
+                return start
+            rows = diff.diff_rows(self.conn, self.old, self.new, self.flt, changed_only=False, offset=start,
+                                  limit=count - start)
+            try:
+                return next((start + n for n, r in enumerate(rows) if _is_change(r)), None)
+            finally:
+                rows.close()
+        if cursor <= 0:
+            return None
+        if self.changed_only:
+            return min(cursor, count) - 1
+        last = None
+        for n, r in enumerate(diff.diff_rows(self.conn, self.old, self.new, self.flt, changed_only=False,
+                                             limit=cursor)):
+            if _is_change(r):
+                last = n
+        return last
+
+
+def _is_change(row: dict) -> bool:
+    """A compared item (a diff_rows row) that differs in anything shown."""
+    return row["class"] in CHANGE_CLASSES or row["note_changed"]
+
 
 class DiffScreen(Frame):
     """Counts on top, the compared items below; ] and [ jump between changes, enter compares one."""
@@ -151,15 +186,12 @@ class DiffScreen(Frame):
         self.query_one("#summary", Static).update(line(*parts))
 
     def _jump(self, step: int) -> None:
-        table, source = self.table, self.table.source
-        index = table.cursor_row + step
-        while 0 <= index < table.row_count:
-            row = source.rows(index, 1)
-            if row and source.is_change(row[0]):
-                table.move_cursor(index)
-                return
-            index += step
-        self.notify(t("diff.no_more"), severity="information")
+        table = self.table
+        index = table.source.find_change(table.cursor_row, step, table.row_count)
+        if index is None:
+            self.notify(t("diff.no_more"), severity="information")
+        else:
+            table.move_cursor(index)
 
     def action_next_change(self) -> None:
         self._jump(1)

@@ -11,8 +11,6 @@ from ...domain.edits import Change, Conflict, EditRefused
 from ...domain.queries import NotFound
 from ...i18n import t
 from ..bindings import bind
-from .dialogs import NoteEditor, ProgressInput, StatusPicker
-from .inspector_dialogs import Confirm, LightPicker
 
 
 def shown_value(field: str, value) -> str:
@@ -64,13 +62,20 @@ class ItemEditing(Screen):
             self.app.push_screen(dialog_class(item_id, state[field]),
                                  lambda value: self.save(item_id, state, field, value))
 
+    # The editors are imported when first used: they are not on the start-up path.
     def action_edit_status(self) -> None:
+        from .dialogs import StatusPicker
+
         self._edit_field("status", StatusPicker)
 
     def action_edit_progress(self) -> None:
+        from .dialogs import ProgressInput
+
         self._edit_field("progress", ProgressInput)
 
     def action_edit_note(self) -> None:
+        from .dialogs import NoteEditor
+
         self._edit_field("note", NoteEditor)
 
     def action_edit_light(self) -> None:
@@ -79,6 +84,7 @@ class ItemEditing(Screen):
             return
         item_id, state = target
         shown = {"light": state["light_override"], "version": state["version"]}
+        from .inspector_dialogs import LightPicker
 
         def done(choice: tuple[str | None, str] | None) -> None:
             if choice is not None:
@@ -92,6 +98,7 @@ class ItemEditing(Screen):
         if not target:
             return
         item_id, _ = target
+        from .inspector_dialogs import Confirm
 
         def done(confirmed: bool | None) -> None:
             if confirmed:

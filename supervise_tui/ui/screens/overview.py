@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -65,20 +66,19 @@ class OverviewScreen(TableScreen):
         """The summary line is filled by the worker."""
 
     def _count_worker(self) -> None:
-        from ...domain.db import connect
         from ...domain.summary import red_items
 
         round_id = self.session.round.id
-        conn = connect(self.session.db_path, migrate=False)
         try:
-            pillars = queries.pillar_summary(conn, round_id)
-            units = sorted((u for u in queries.unit_summary(conn, round_id) if u["behind"]),
-                           key=lambda u: (-u["behind"], u["name"]))[:TOP_UNITS]
-            red_rows = red_items(conn, round_id, RED_SHOWN)
-            totals = {k: sum(p[k] for p in pillars) for k in ("items", "done", "in_progress", "behind",
-                                                                "not_started", "red")}
-        finally:
-            conn.close()
+            with self.session.reader() as conn:
+                pillars = queries.pillar_summary(conn, round_id)
+                units = sorted((u for u in queries.unit_summary(conn, round_id) if u["behind"]),
+                               key=lambda u: (-u["behind"], u["name"]))[:TOP_UNITS]
+                red_rows = red_items(conn, round_id, RED_SHOWN)
+        except sqlite3.OperationalError:  # interrupted because the app is quitting
+            return
+        totals = {k: sum(p[k] for p in pillars) for k in ("items", "done", "in_progress", "behind",
+                                                            "not_started", "red")}
         self.app.call_from_thread(self._show, pillars, units, red_rows, totals)
 
     def _show(self, pillars: list[dict], units: list[dict], reds: list[dict], totals: dict) -> None:
