@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 import sys
 from argparse import Namespace
@@ -87,16 +86,17 @@ def cmd_round(args: Namespace) -> None:
     from .domain import rounds
 
     conn = open_store(args)
-    who = actor(args, conn)
     action = args.round_action
+    if action == "list":
+        _round_list(conn, args.format)
+        return
+    who = actor(args, conn)
     if action == "new":
         prev = rounds.list_rounds(conn)[-1:] or [None]
         rnd = rounds.create_round(conn, who, args.name, period=args.period, due=args.due)
         items = conn.execute("SELECT count(*) FROM item_state WHERE round_id = ?", (rnd.id,)).fetchone()[0]
         print(t("rounds.created", name=rnd.name, prev=prev[0].name, items=items) if prev[0]
               else t("rounds.created_fresh", name=rnd.name, items=items))
-    elif action == "list":
-        _round_list(conn, args.format)
     elif action == "use":
         print(t("rounds.now_current", name=rounds.use_round(conn, who, args.round).name))
     elif action == "close":
@@ -201,18 +201,24 @@ def cmd_chase(args: Namespace) -> None:
 # --- diff -------------------------------------------------------------------
 
 def cmd_diff(args: Namespace) -> None:
-    from .domain import queries
-    from .domain.diff import DiffFilter, diff_report
+    from .domain import diff, queries
     from .domain.rounds import get_round
 
     conn = open_store(args)
     old, new = get_round(conn, args.old), get_round(conn, args.new)
-    flt = DiffFilter(pillar=queries.resolve_pillar(conn, args.pillar) if args.pillar else None,
-                     unit=queries.resolve_unit(conn, args.diff_unit) if args.diff_unit else None,
-                     leader=queries.resolve_person(conn, args.leader) if args.leader else None)
-    counts, rows = diff_report(conn, old.id, new.id, flt, changed_only=not args.all)
-    {"table": _diff_table, "md": _diff_markdown, "json": _diff_json, "csv": _diff_csv}[args.format](
-        old, new, counts, rows)
+    flt = diff.DiffFilter(pillar=queries.resolve_pillar(conn, args.pillar) if args.pillar else None,
+                          unit=queries.resolve_unit(conn, args.diff_unit) if args.diff_unit else None,
+                          leader=queries.resolve_person(conn, args.leader) if args.leader else None)
+    changed_only = not args.all
+    if args.format == "csv":  # rows only, made by SQLite: one pass, however many items
+        _diff_csv(diff.diff_csv_lines(conn, old.id, new.id, flt, changed_only=changed_only))
+        return
+    counts = diff.diff_counts(conn, old.id, new.id, flt)
+    if args.format == "json":
+        _diff_json(old, new, counts, diff.diff_json_lines(conn, old.id, new.id, flt, changed_only=changed_only))
+        return
+    rows = diff.diff_rows(conn, old.id, new.id, flt, changed_only=changed_only, text_limit=TEXT_CELLS + 1)
+    (_diff_table if args.format == "table" else _diff_markdown)(old, new, counts, rows)
 
 
 # Rows are written as they come from the store, in chunks, never gathered in a list:
@@ -266,13 +272,30 @@ def _diff_head(old, new, counts) -> str:
     return f"{one_line(t('diff.heading', old=old.name, new=new.name))}\n{t('diff.counts', **counts)}\n"
 
 
+TEXT_CELLS = 40  # the item text column of the diff table, in terminal cells
+
+
+def _clip(text: str, width: int) -> str:
+    """Cut to ``width`` cells, ending in … when cut; a few C-speed width checks, not one per character."""
+    from .domain.formats import cell_width
+
+    if cell_width(text) <= width:
+        return text
+    lo, hi = 0, min(len(text), width)
+    while lo < hi:  # the longest prefix that leaves a cell for the …
+        mid = (lo + hi + 1) // 2
+        lo, hi = (mid, hi) if cell_width(text[:mid]) <= width - 1 else (lo, mid - 1)
+    return text[:lo] + "…"
+
+
 def _diff_table(old, new, counts, rows) -> None:
-    from .domain.formats import cell_width, clip
+    from .domain.formats import cell_width
     from .textsafe import one_line
 
+    clip = _clip
     headings = _diff_columns()
     widths = [max(w, cell_width(h)) for w, h in zip((12, 6, 14, 17, 8, 16, 4), headings)]
-    text_width = 40
+    text_width = TEXT_CELLS
     padded: dict[tuple[int, str], str] = {}  # the few distinct words and units, fitted once
 
     def fit(n: int, cell: str) -> str:
@@ -311,49 +334,21 @@ def _diff_markdown(old, new, counts, rows) -> None:
              sys.stdout.write)
 
 
-def _diff_json(old, new, counts, rows) -> None:
+def _diff_json(old, new, counts, lines) -> None:
     head = {"from": {"id": old.id, "name": old.name}, "to": {"id": new.id, "name": new.name}, "counts": counts}
     sys.stdout.write(json.dumps(head, ensure_ascii=False)[:-1] + ', "rows": [\n')
-    _chunked(((",\n" if n else "") + json.dumps(r, ensure_ascii=False) for n, r in enumerate(rows)),
-             sys.stdout.write)
+    _chunked(((",\n" if n else "") + line for n, line in enumerate(lines)), sys.stdout.write)
     sys.stdout.write("\n]}\n")
 
 
-def _diff_csv(old, new, counts, rows) -> None:
-    """Rows only (the counts are a different shape); codes, not words, for machines."""
-    import io
-
-    from .domain.diff import DIFF_KEYS
-    from .domain.formats import neutralise
-
-    # Only text from files and people can start like a formula; codes, ids and numbers cannot.
-    free_text = {n for n, k in enumerate(DIFF_KEYS) if k in ("lead_unit", "leader", "liaison", "text",
-                                                              "old_note", "new_note")}
-
-    def cells(row: dict) -> list:
-        out = list(row.values())
-        for n in free_text:
-            if out[n]:
-                out[n] = neutralise(out[n])
-        out[DIFF_KEYS.index("note_changed")] = int(row["note_changed"])
-        return out
+def _diff_csv(lines) -> None:
+    """The export columns, codes not words, for machines; UTF-8 with a BOM for Excel."""
+    from .domain.diff import EXPORT_KEYS
 
     sys.stdout.flush()
     out = sys.stdout.buffer
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\r\n")
-    writer.writerow(DIFF_KEYS)  # goes out with the first chunk, after the BOM
-    out.write("\ufeff".encode("utf-8"))
-    chunk = 0
-    for row in rows:
-        writer.writerow(cells(row))
-        chunk += 1
-        if chunk >= CHUNK:
-            out.write(buf.getvalue().encode("utf-8"))
-            buf.seek(0)
-            buf.truncate()
-            chunk = 0
-    out.write(buf.getvalue().encode("utf-8"))
+    out.write(("\ufeff" + ",".join(EXPORT_KEYS) + "\r\n").encode("utf-8"))
+    _chunked(lines, lambda text: out.write(text.encode("utf-8")))
     out.flush()
 
 

@@ -8,7 +8,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     "rounds.now_current": ("当前轮次: {name}", "current round: {name}"),
     "rounds.closed": ("已关闭轮次 {name}，状态已冻结", "closed round {name}; its state is frozen"),
     "rounds.reopened": ("已重新开启轮次 {name}（原因已记录）", "reopened round {name} (the reason is recorded)"),
-    "rounds.none": ("还没有报送轮次", "there are no reporting rounds yet"),
     "rounds.open": ("进行中", "open"),
     "rounds.col.current": ("当前", "current"),
     "rounds.col.updated": ("已报送", "updated"),
@@ -29,7 +28,6 @@ STRINGS: dict[str, tuple[str, str]] = {
                     "备注有改 {note_changed}",
                     "improved {improved} · regressed {regressed} · unchanged {unchanged} · new {new} · "
                     "retired {retired} · note changed {note_changed}"),
-    "diff.no_changes": ("两轮之间没有变化", "no changes between the two rounds"),
     # export
     "export.written": ("已导出 {path}", "exported {path}"),
     # the bulletin

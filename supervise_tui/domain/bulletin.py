@@ -24,10 +24,10 @@ def _rate(part: int, whole: int) -> float | None:
     return round(100 * part / whole, 1) if whole else None
 
 
-def _breakdown(conn: sqlite3.Connection, round_id: int, by: str) -> list[dict]:
+def _breakdown(conn: sqlite3.Connection, round_id: int, by: str, pillars: list[dict]) -> list[dict]:
     """Counts, lights and progress per pillar, per lead unit or per leader."""
     if by == "pillar":
-        return [{"group": f"{r['numeral']}、{r['title']}"} | r for r in queries.pillar_summary(conn, round_id)]
+        return [{"group": f"{r['numeral']}、{r['title']}"} | r for r in pillars]
     if by == "leader":
         return [{"group": r["name"]} | r for r in queries.people_summary(conn, round_id) if r["role"] == "leader"]
     return [{"group": r["name"], "items": r["items_lead"]} | r
@@ -41,7 +41,8 @@ def build_bulletin(conn: sqlite3.Connection, round_id: int, *, by: str = "pillar
     rnd = get_round(conn, round_id)
     prev = previous_round(conn, rnd.id)
     document = json.loads(get_meta(conn, "document") or "{}")
-    pillar_names = {p["id"]: p["title"] for p in queries.pillar_summary(conn, rnd.id)}
+    pillars = queries.pillar_summary(conn, rnd.id)
+    pillar_names = {p["id"]: p["title"] for p in pillars}
     group_key = {"pillar": "pillar_id", "unit": "lead_unit", "leader": "leader"}[by]
 
     def grouped(rows: list[dict]) -> list[dict]:
@@ -68,8 +69,8 @@ def build_bulletin(conn: sqlite3.Connection, round_id: int, *, by: str = "pillar
         "generated_at": now(),
         "by": by,
         "overall": queries.overall_summary(conn, rnd.id),
-        "breakdown": _breakdown(conn, rnd.id, by),
-        "pillars": queries.pillar_summary(conn, rnd.id),
+        "breakdown": _breakdown(conn, rnd.id, by, pillars),
+        "pillars": pillars,
         "units": units,
         "red": grouped(red),
         "chase": queries.chase_list(conn, rnd.id),

@@ -7,6 +7,7 @@ Status order, worst first: 受阻 blocked < 滞后 behind < 未启动 not starte
 < 已完成 done (a started item that lags is worse than one whose time has not yet come).
 Light order: red < yellow < green. A note-only edit leaves the item ``unchanged`` with
 ``note_changed`` set; ``changed`` counts every item where anything shown differs.
+Rows come in task-list order (an item retired from the list keeps its last place).
 """
 
 from __future__ import annotations
@@ -15,16 +16,19 @@ import sqlite3
 from dataclasses import dataclass
 from typing import Iterator
 
-from .lights import LIGHT_RANK, basis_for_round, light_sql, stage_cte
+from .lights import LIGHT_RANK, basis_for_round, light_sql, stage_columns
 
 STATUS_ORDER = ("blocked", "behind", "not_started", "in_progress", "done")
 CLASSES = ("improved", "regressed", "unchanged", "new", "retired")
-# The class as a number, worked out once per item in SQL; the rows carry its name.
+# The class as a number, worked out once per item in SQL; rows carry its name.
 CLASS_BY_CODE = ("regressed", "unchanged", "improved", "new", "retired")
 UNCHANGED = CLASS_BY_CODE.index("unchanged")
 DIFF_KEYS = ("id", "class", "kind", "work_id", "pillar_id", "lead_unit", "leader", "liaison", "text",
              "old_status", "new_status", "old_light", "new_light", "old_progress", "new_progress",
              "progress_delta", "note_changed", "old_note", "new_note")
+# What the machine formats (CSV, JSON) carry: the state, keyed by id; texts are in `list`.
+EXPORT_KEYS = ("id", "class", "work_id", "pillar_id", "lead_unit", "leader", "old_status", "new_status",
+               "old_light", "new_light", "old_progress", "new_progress", "progress_delta", "note_changed")
 
 
 @dataclass(frozen=True)
@@ -39,7 +43,7 @@ class DiffFilter:
 def _filters(flt: DiffFilter) -> tuple[str, dict]:
     clauses, params = [], {}
     if flt.pillar:
-        clauses.append("i.work_id IN (SELECT id FROM works WHERE pillar_id = :pillar)")
+        clauses.append("wk.pillar_id = :pillar")
         params["pillar"] = flt.pillar
     if flt.unit is not None:
         clauses.append("i.work_id IN (SELECT work_id FROM work_units WHERE unit_id = :unit)")
@@ -51,117 +55,126 @@ def _filters(flt: DiffFilter) -> tuple[str, dict]:
     return "".join(" AND " + c for c in clauses), params
 
 
-def _score(side: str) -> str:
-    """Status, then light, then progress folded into one number, so each is read once per item."""
-    status = " ".join(f"WHEN '{v}' THEN {n}" for n, v in enumerate(STATUS_ORDER))
-    return f"(((CASE {side}_status {status} END) * {len(LIGHT_RANK)} + {side}_light) * 101 + {side}_progress)"
+def _rank(column: str, order: tuple[str, ...]) -> str:
+    return f"(CASE {column} {' '.join(f'WHEN {v!r} THEN {n}' for n, v in enumerate(order))} END)"
 
 
-def _compared(conn: sqlite3.Connection, old_id: int, new_id: int, flt: DiffFilter, *,
-              materialize: bool = False) -> tuple[str, dict]:
-    """A WITH clause: ``c`` holds every compared item, lean (ids, codes, ranks); ``wk`` each work's people.
+def _name(column: str, order: tuple[str, ...]) -> str:
+    return f"(CASE {column} {' '.join(f'WHEN {n} THEN {v!r}' for n, v in enumerate(order))} END)"
 
-    Driven from ``items``: every state row names an item, so a left join to each round's
-    state is a full outer join of the two rounds, in one pass. Lights are ranks here.
-    Materialised, ``c`` is computed once for two uses, and leaves the notes out.
+
+def _score(status: str, light: str, progress: str) -> str:
+    """Status, then light, then progress folded into one number: one comparison orders all three."""
+    return f"(({_rank(status, STATUS_ORDER)} * {len(LIGHT_RANK)} + {light}) * 101 + {progress})"
+
+
+def _compared(conn: sqlite3.Connection, old_id: int, new_id: int, flt: DiffFilter,
+              extra: str = "") -> tuple[str, dict]:
+    """SQL of every compared item in order, with its class ``code``, and its parameters.
+
+    Every state row names an item, so a left join from ``items`` to each round's state is a
+    full outer join of the two rounds, in one pass. ``wk`` holds each work's stage and people,
+    computed once per work. The planner walks works, then their items (forcing items first
+    makes it add Bloom filters that cost more than the sort they save). The LIMIT makes it a
+    subquery read row by row, each column worked out once.
     """
     filters, params = _filters(flt)
-    notes = "" if materialize else ", o.note AS old_note, n.note AS new_note"
+    stage = ", ".join(f"{sql} AS {name}" for name, sql in stage_columns(("o", "n"), "w"))
+    old_light = f"CASE WHEN o.item_id IS NOT NULL THEN {light_sql('o', 'wk', 'o', rank=True)} END"
+    new_light = f"CASE WHEN n.item_id IS NOT NULL THEN {light_sql('n', 'wk', 'n', rank=True)} END"
+    step = (f"sign({_score('n.status', light_sql('n', 'wk', 'n', rank=True), 'n.progress')} - "
+            f"{_score('o.status', light_sql('o', 'wk', 'o', rank=True), 'o.progress')})")
     sql = f"""
-    WITH {stage_cte('st', ('o', 'n'))},
-    wk(work_id, pillar_id, leader, liaison, lead_unit) AS MATERIALIZED (
-      SELECT w.id, w.pillar_id, w.leader, w.liaison, u.name FROM works w
-      LEFT JOIN work_units wu ON wu.work_id = w.id AND wu.role = 'lead' LEFT JOIN units u ON u.id = wu.unit_id),
-    c AS {"MATERIALIZED " if materialize else ""}(
-      SELECT *, CASE WHEN NOT in_old THEN 3 WHEN NOT in_new THEN 4
-                     ELSE sign({_score('new')} - {_score('old')}) + 1 END AS code
-      FROM (
-      SELECT i.rowid AS rid, i.pos, o.item_id IS NOT NULL AS in_old, n.item_id IS NOT NULL AS in_new,
-             o.status AS old_status, n.status AS new_status, o.progress AS old_progress, n.progress AS new_progress,
-             CASE WHEN o.item_id IS NOT NULL THEN {light_sql('o', 'st', 'o', rank=True)} END AS old_light,
-             CASE WHEN n.item_id IS NOT NULL THEN {light_sql('n', 'st', 'n', rank=True)} END AS new_light,
-             o.item_id IS NOT NULL AND n.item_id IS NOT NULL AND o.note IS NOT n.note AS note_changed{notes}
-      FROM items i JOIN st ON st.work_id = i.work_id
-      LEFT JOIN item_state o ON o.round_id = :o_round AND o.item_id = i.id
-      LEFT JOIN item_state n ON n.round_id = :n_round AND n.item_id = i.id
-      WHERE (o.item_id IS NOT NULL OR n.item_id IS NOT NULL) {filters}))"""
+    WITH wk AS MATERIALIZED (
+      SELECT w.id AS work_id, w.pillar_id, w.leader, w.liaison, u.name AS lead_unit, {stage}
+      FROM works w LEFT JOIN work_units wu ON wu.work_id = w.id AND wu.role = 'lead'
+      LEFT JOIN units u ON u.id = wu.unit_id)
+    SELECT i.id, i.work_id, wk.pillar_id, wk.leader, wk.liaison, wk.lead_unit,
+           o.status AS old_status, n.status AS new_status, o.progress AS old_progress, n.progress AS new_progress,
+           {old_light} AS old_light, {new_light} AS new_light,
+           o.item_id IS NOT NULL AND n.item_id IS NOT NULL AND o.note IS NOT n.note AS note_changed,
+           CASE WHEN o.item_id IS NULL THEN 3 WHEN n.item_id IS NULL THEN 4 ELSE {step} + 1 END AS code {extra}
+    FROM items i JOIN wk ON wk.work_id = i.work_id
+    LEFT JOIN item_state o ON o.round_id = :o_round AND o.item_id = i.id
+    LEFT JOIN item_state n ON n.round_id = :n_round AND n.item_id = i.id
+    WHERE (o.item_id IS NOT NULL OR n.item_id IS NOT NULL) {filters}
+    ORDER BY i.pos, i.rowid LIMIT -1"""
     params.update(o_round=old_id, n_round=new_id, **basis_for_round(conn, old_id).params("o"),
                   **basis_for_round(conn, new_id).params("n"))
     return sql, params
 
 
-_SUMS = ", ".join([f"coalesce(sum(code = {n}), 0)" for n in range(len(CLASS_BY_CODE))]
-                  + ["coalesce(sum(note_changed), 0)", f"coalesce(sum(code = {UNCHANGED} AND note_changed), 0)"])
-
-
-def _counts(row) -> dict:
-    """The counts from the _SUMS of the codes."""
-    by_code = dict(zip(CLASS_BY_CODE, row))
-    counts = {cls: by_code[cls] for cls in CLASSES}
-    changed = sum(counts.values()) - counts["unchanged"] + row[-1]
-    return counts | {"note_changed": row[-2], "changed": changed}
+def _changed(changed_only: bool) -> str:
+    return f"WHERE code <> {UNCHANGED} OR note_changed" if changed_only else ""
 
 
 def diff_counts(conn: sqlite3.Connection, old_id: int, new_id: int, flt: DiffFilter = DiffFilter()) -> dict:
     """How many items fall in each class, with ``changed`` and ``note_changed`` totals."""
     sql, params = _compared(conn, old_id, new_id, flt)
-    # LIMIT -1 keeps ``c`` a subquery read row by row, so its class is worked out once, not per sum.
-    return _counts(conn.execute(f"{sql} SELECT {_SUMS} FROM (SELECT code, note_changed FROM c LIMIT -1)",
-                                params).fetchone())
-
-
-def _light_name(rank: str) -> str:
-    whens = " ".join(f"WHEN {n} THEN '{name}'" for n, name in enumerate(LIGHT_RANK))
-    return f"(CASE {rank} {whens} END)"
-
-
-# Read only for the rows that are output, after the filter on the class.
-_ROW_COLUMNS = {
-    "id": "i.id", "kind": "i.kind", "text": "i.text", "work_id": "i.work_id", "class": "c.code",
-    "pillar_id": "wk.pillar_id", "leader": "wk.leader", "liaison": "wk.liaison", "lead_unit": "wk.lead_unit",
-    "old_light": _light_name("c.old_light"), "new_light": _light_name("c.new_light"),
-    "progress_delta": "c.new_progress - c.old_progress",
-}
-_NOTES = {"old_note": "(SELECT note FROM item_state WHERE round_id = :o_round AND item_id = i.id)",
-          "new_note": "(SELECT note FROM item_state WHERE round_id = :n_round AND item_id = i.id)"}
-
-
-def _rows_select(changed_only: bool, materialized: bool, lead: str = "") -> str:
-    """The SELECT of the output rows from ``c``; items and people are read only for the rows kept."""
-    known = _ROW_COLUMNS | (_NOTES if materialized else {})
-    columns = ", ".join(known.get(k, "c." + k) for k in DIFF_KEYS)
-    where = f"WHERE c.code <> {UNCHANGED} OR c.note_changed" if changed_only else ""
-    # CROSS JOIN keeps items and works the inner loops, after the filter on the class.
-    return f"SELECT {lead}{columns} FROM c CROSS JOIN items i ON i.rowid = c.rid CROSS JOIN wk ON wk.work_id = i.work_id {where}"
-
-
-def _row(values) -> dict:
-    row = dict(zip(DIFF_KEYS, values))
-    row["class"] = CLASS_BY_CODE[row["class"]]
-    row["note_changed"] = bool(row["note_changed"])
-    return row
+    sums = ", ".join(f"coalesce(sum(code = {n}), 0)" for n in range(len(CLASS_BY_CODE)))
+    row = conn.execute(f"SELECT {sums}, coalesce(sum(note_changed), 0), "
+                       f"coalesce(sum(code = {UNCHANGED} AND note_changed), 0) FROM ({sql})", params).fetchone()
+    counts = {cls: row[CLASS_BY_CODE.index(cls)] for cls in CLASSES}
+    changed = sum(counts.values()) - counts["unchanged"] + row[-1]
+    return counts | {"note_changed": row[-2], "changed": changed}
 
 
 def diff_rows(conn: sqlite3.Connection, old_id: int, new_id: int, flt: DiffFilter = DiffFilter(), *,
-              changed_only: bool = True, offset: int = 0, limit: int | None = None) -> Iterator[dict]:
-    """The compared items in display order, streamed; only those that changed unless told otherwise.
+              changed_only: bool = True, offset: int = 0, limit: int | None = None,
+              text_limit: int | None = None) -> Iterator[dict]:
+    """The compared items (DIFF_KEYS) in order, streamed; only those that changed unless told otherwise.
 
-    ``offset``/``limit`` give one window of them (each window is a fresh pass over both rounds).
+    ``offset``/``limit`` give one window of them (each window is a fresh pass over both rounds);
+    ``text_limit`` cuts the item text to that many characters in the store, for narrow tables.
     """
-    sql, params = _compared(conn, old_id, new_id, flt)
-    query = f"{sql} {_rows_select(changed_only, False)} ORDER BY c.pos"
+    text = "i.text" if text_limit is None else f"substr(i.text, 1, {int(text_limit)}) AS text"
+    sql, params = _compared(conn, old_id, new_id, flt, f", i.kind, {text}, o.note AS old_note, n.note AS new_note")
+    columns = {"class": "code", "old_light": _name("old_light", LIGHT_RANK),
+               "new_light": _name("new_light", LIGHT_RANK), "progress_delta": "new_progress - old_progress"}
+    query = f"SELECT {', '.join(columns.get(k, k) for k in DIFF_KEYS)} FROM ({sql}) {_changed(changed_only)}"
     if limit is not None or offset:
         query += " LIMIT :limit OFFSET :offset"
         params.update(limit=-1 if limit is None else limit, offset=offset)
-    return map(_row, conn.execute(query, params))
+    for values in conn.execute(query, params):
+        row = dict(zip(DIFF_KEYS, values))
+        row["class"] = CLASS_BY_CODE[row["class"]]
+        row["note_changed"] = bool(row["note_changed"])
+        yield row
 
 
-def diff_report(conn: sqlite3.Connection, old_id: int, new_id: int, flt: DiffFilter = DiffFilter(), *,
-                changed_only: bool = True) -> tuple[dict, Iterator[dict]]:
-    """``diff_counts`` and ``diff_rows`` from one pass over both rounds: the counts, then the rows streamed."""
-    sql, params = _compared(conn, old_id, new_id, flt, materialize=True)
-    sums = _SUMS.count("coalesce(")
-    cursor = conn.execute(f"{sql} SELECT 0, NULL, {_SUMS}{', NULL' * (len(DIFF_KEYS) - sums)} FROM c "
-                          f"UNION ALL {_rows_select(changed_only, True, '1, c.pos, ')} ORDER BY 1, 2", params)
-    counts = _counts(next(cursor)[2:2 + sums])
-    return counts, (_row(values[2:]) for values in cursor)
+def _export_values() -> dict[str, str]:
+    """EXPORT_KEYS as SQL over the compared items."""
+    return {"class": _name("code", CLASS_BY_CODE), "old_light": _name("old_light", LIGHT_RANK),
+            "new_light": _name("new_light", LIGHT_RANK), "progress_delta": "new_progress - old_progress"}
+
+
+def diff_csv_lines(conn: sqlite3.Connection, old_id: int, new_id: int, flt: DiffFilter = DiffFilter(), *,
+                   changed_only: bool = True) -> Iterator[str]:
+    """CSV lines (EXPORT_KEYS, CRLF) made by SQLite itself, so a province-wide diff streams fast.
+
+    Text cells are quoted (printf's %w doubles the quotes) and one that starts like a
+    spreadsheet formula gets a leading apostrophe.
+    """
+    sql, params = _compared(conn, old_id, new_id, flt)
+    values, pattern, args = _export_values(), [], []
+    for key in EXPORT_KEYS:
+        value = values.get(key, key)
+        if key in ("lead_unit", "leader"):
+            pattern.append('"%s%w"')
+            args += [f"iif(unicode({key}) IN (61, 43, 45, 64, 9, 13), '''', '')", f"coalesce({key}, '')"]
+        else:
+            pattern.append("%s")
+            args.append(value)
+    line = f"printf('{','.join(pattern)}' || char(13, 10), {', '.join(args)})"
+    for (text,) in conn.execute(f"SELECT {line} FROM ({sql}) {_changed(changed_only)}", params):
+        yield text
+
+
+def diff_json_lines(conn: sqlite3.Connection, old_id: int, new_id: int, flt: DiffFilter = DiffFilter(), *,
+                    changed_only: bool = True) -> Iterator[str]:
+    """One JSON object (EXPORT_KEYS) per item, made by SQLite's json_object."""
+    sql, params = _compared(conn, old_id, new_id, flt)
+    values = _export_values() | {"note_changed": "json(iif(note_changed, 'true', 'false'))"}
+    pairs = ", ".join(f"'{k}', {values.get(k, k)}" for k in EXPORT_KEYS)
+    for (text,) in conn.execute(f"SELECT json_object({pairs}) FROM ({sql}) {_changed(changed_only)}", params):
+        yield text

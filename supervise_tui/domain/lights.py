@@ -141,11 +141,15 @@ def stage_cte(name: str = "ls", prefixes: tuple[str, ...] = ("light",)) -> str:
     rounds looks each work up once; materialised once per query (a few thousand works),
     which leaves two comparisons per item.
     """
-    columns, values = ["work_id"], ["id"]
-    for prefix in prefixes:
-        columns += [f"{prefix}_total", f"{prefix}_red", f"{prefix}_yellow"]
-        values += _stage_sql(prefix)
+    columns = ["work_id"] + [c for c, _ in stage_columns(prefixes)]
+    values = ["id"] + [v for _, v in stage_columns(prefixes)]
     return f"{name}({', '.join(columns)}) AS MATERIALIZED (SELECT {', '.join(values)} FROM works)"
+
+
+def stage_columns(prefixes: tuple[str, ...] = ("light",), work: str = "") -> list[tuple[str, str]]:
+    """(name, SQL) of the stage columns ``light_sql`` reads, over a works row (aliased ``work``)."""
+    return [(f"{prefix}_{name}", sql) for prefix in prefixes
+            for name, sql in zip(("total", "red", "yellow"), _stage_sql(prefix, work))]
 
 
 def light_sql(state: str = "s", stage: str | None = "ls", prefix: str = "light", work: str = "w",

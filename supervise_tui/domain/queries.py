@@ -95,7 +95,8 @@ def _where(scope: Scope) -> tuple[str, dict]:
         clauses.append("s.status = :status")
         params["status"] = scope.status
     if scope.light:
-        clauses.append(f"{LIGHT} = :light")
+        # The inline form needs only ``w`` and ``s``, so any caller of _where can filter by light.
+        clauses.append(f"{LIGHT_INLINE} = :light")
         params["light"] = scope.light
     term = (scope.search or "").strip()
     if term:
@@ -114,11 +115,9 @@ def count_items(conn: sqlite3.Connection, round_id: int, scope: Scope = Scope())
     where, params = _where(scope)
     needs_state = scope.status is not None or scope.light is not None
     join = "LEFT JOIN item_state s ON s.round_id = :round AND s.item_id = i.id" if needs_state else ""
-    with_stages = ""
     if scope.light is not None:
         params.update(light_params(conn, round_id))
-        with_stages, join = f"WITH {STAGES} ", join + " JOIN ls ON ls.work_id = w.id"
-    sql = f"{with_stages}SELECT count(*) FROM items i JOIN works w ON w.id = i.work_id {join}{where}"
+    sql = f"SELECT count(*) FROM items i JOIN works w ON w.id = i.work_id {join}{where}"
     return conn.execute(sql, {"round": round_id, **params}).fetchone()[0]
 
 

@@ -1,0 +1,193 @@
+"""The round subcommands: round, set, light, close-out, chase, diff, export — output, formats, exit codes."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+
+
+@pytest.fixture
+def cli(store, run_cli):
+    """The CLI on a store holding the bundled task list and its first round (第1轮)."""
+    return run_cli
+
+
+def _json(result):
+    assert result.code == 0, result.err
+    return json.loads(result.out)
+
+
+def test_round_new_carries_forward_and_becomes_current(cli):
+    assert cli("set", "W01-M01", "--status", "推进中", "--progress", "40").code == 0
+    r = cli("round", "new", "2024年第二季度", "--period", "2024-Q2", "--due", "2024-06-30")
+    assert (r.code, r.out) == (0, "已创建报送轮次 2024年第二季度（承接 第1轮 的状态，317 项）\n")
+    rows = _json(cli("round", "list", "--format", "json"))
+    assert [(x["name"], x["period"], x["due"], x["current"], x["updated"]) for x in rows] == [
+        ("第1轮", None, None, False, 1), ("2024年第二季度", "2024-Q2", "2024-06-30", True, 0)]
+    item = _json(cli("list", "--search", "W01-M01", "--format", "json"))[0]
+    assert (item["status"], item["progress"], item["updated_by"]) == ("in_progress", 40, None)
+
+
+@pytest.mark.parametrize("fmt", ["table", "csv"])
+def test_round_list_formats(cli, fmt):
+    out = cli("round", "list", "--format", fmt).out
+    if fmt == "csv":
+        rows = list(csv.reader(io.StringIO(out.lstrip("\ufeff"))))
+        assert rows[0][:3] == ["当前", "编号", "轮次"] and rows[1][:3] == ["*", "1", "第1轮"]
+    else:
+        assert "第1轮" in out and "进行中" in out
+
+
+def test_round_use_close_reopen(cli):
+    cli("round", "new", "第2轮")
+    assert cli("round", "use", "1").out == "当前轮次: 第1轮\n"
+    assert cli("round", "close").out == "已关闭轮次 第1轮，状态已冻结\n"
+    refused = cli("set", "W01-M01", "--progress", "10")
+    assert refused.code == 1 and "closed" in refused.err and refused.out == ""
+    assert cli("set", "W01-M01", "--progress", "10", "--round", "第2轮").code == 0
+    assert cli("round", "reopen", "第1轮", "--reason", "补报").code == 0
+    assert cli("set", "W01-M01", "--progress", "10").out == "W01-M01 进度: 0 → 10\n"
+
+
+def test_reopen_needs_a_reason(cli):
+    cli("round", "close")
+    assert cli("round", "reopen", "第1轮").code == 2  # usage: --reason is required
+    blank = cli("round", "reopen", "第1轮", "--reason", " ")
+    assert blank.code == 1 and "reason" in blank.err
+
+
+def test_set_takes_status_words_in_any_language(cli):
+    for word, code in [("已完成", "done"), ("in progress", "in_progress"), ("blocked", "blocked")]:
+        assert cli("set", "w01-m02", "--status", word).code == 0
+        assert _json(cli("list", "--search", "W01-M02", "--format", "json"))[0]["status"] == code
+    out = cli("set", "W01-M02", "--note", "第一行\n\x1b[31m红").out
+    assert out == "W01-M02 备注:  → 第一行␊␛[31m红\n"  # shown literally, on one line
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["set", "W01-M02"], "--status"),
+    (["set", "W01-M02", "--status", "finished"], "unknown status"),
+    (["set", "W01-M02", "--progress", "120"], "0 to 100"),
+    (["set", "W99-M99", "--progress", "10"], "no item"),
+    (["--role", "liaison", "set", "W01-M02", "--progress", "10"], "--unit"),
+    (["--role", "liaison", "--unit", "市公安", "set", "W01-M02", "--progress", "10"], "your unit"),
+    (["--role", "liaison", "--unit", "市税务局", "round", "close"], "inspector"),
+    (["--role", "liaison", "--unit", "市税务局", "close-out", "W01-M02"], "inspector"),
+    (["light", "W01-M02", "red"], "reason"),
+    (["light", "W01-M02", "purple", "--reason", "x"], "unknown light"),
+    (["diff", "第1轮", "第9轮"], "no round"),
+    (["round", "new", "第1轮"], "already"),
+])
+def test_refusals_are_one_line_and_exit_1(cli, argv, message):
+    r = cli(*argv)
+    assert r.code == 1 and message in r.err and r.err.count("\n") == 1
+
+
+def test_a_liaison_sets_their_own_units_items(cli):
+    r = cli("--role", "liaison", "--unit", "市税务局", "--user", "林良卡", "set", "W01-M02", "--progress", "20")
+    assert r.code == 0
+    item = _json(cli("show", "W01-M02", "--format", "json"))
+    assert item["audit"][-1]["user"] == "林良卡"
+
+
+def test_light_override_and_back_to_the_rules(cli):
+    assert cli("light", "W01-M03", "绿", "--reason", "已现场核实").out == \
+        "W01-M03 亮灯:  → 绿\nW01-M03 亮灯理由:  → 已现场核实\n"
+    assert _json(cli("list", "--search", "W01-M03", "--format", "json"))[0]["light"] == "green"
+    assert cli("light", "W01-M03", "auto").out == "W01-M03 亮灯恢复按规则计算\n"
+    assert _json(cli("list", "--search", "W01-M03", "--format", "json"))[0]["light"] == "yellow"
+
+
+def test_close_out(cli):
+    assert cli("close-out", "W01-M04").out == "W01-M04 已销号（轮次 第1轮）\n"
+    item = _json(cli("list", "--search", "W01-M04", "--format", "json"))[0]
+    assert (item["status"], item["progress"], item["closed_out"]) == ("done", 100, 1)
+    again = cli("close-out", "W01-M04")
+    assert again.code == 1 and "already closed out" in again.err
+
+
+def test_chase_formats(cli):
+    cli("set", "W01-M01", "--status", "推进中", "--progress", "30")
+    groups = _json(cli("chase", "--format", "json"))
+    chased = {i["id"] for g in groups for i in g["items"]}
+    assert "W01-M01" not in chased and "W01-M02" in chased and len(chased) == 316
+    tax = next(g for g in groups if g["unit"] == "市税务局")
+    assert (tax["leaders"], tax["liaisons"]) == (["陈宋淼"], ["林良卡"])
+    rows = list(csv.reader(io.StringIO(cli("chase", "--format", "csv").out.lstrip("\ufeff"))))
+    assert rows[0] == ["牵头单位", "分管领导", "联络员", "编号", "内容", "状态", "进度", "亮灯", "催办原因"]
+    assert len(rows) == 317
+    assert "未报送" in cli("chase").out
+
+
+@pytest.fixture
+def two_rounds(cli):
+    cli("round", "new", "第2轮")
+    cli("set", "W01-M01", "--status", "已完成", "--progress", "100")
+    cli("set", "W01-M02", "--status", "受阻")
+    cli("set", "W05-M01", "--note", "a|b")
+    return cli
+
+
+def test_diff_json(two_rounds):
+    data = _json(two_rounds("diff", "第1轮", "第2轮", "--format", "json"))
+    assert (data["from"]["name"], data["to"]["name"]) == ("第1轮", "第2轮")
+    assert {k: data["counts"][k] for k in ("improved", "regressed", "unchanged", "note_changed", "changed")} == {
+        "improved": 1, "regressed": 1, "unchanged": 315, "note_changed": 1, "changed": 3}
+    assert [(r["id"], r["class"], r["new_status"]) for r in data["rows"]] == [
+        ("W01-M01", "improved", "done"), ("W01-M02", "regressed", "blocked"), ("W05-M01", "unchanged", "not_started")]
+
+
+def test_diff_table_md_csv(two_rounds):
+    table = two_rounds("diff", "1", "2").out.splitlines()
+    assert table[0] == "第1轮 → 第2轮" and table[1].startswith("好转 1 · 退步 1 · 未变 315")
+    assert any(line.startswith("W01-M01") and "未启动 → 已完成" in line and "(+100)" in line for line in table)
+    md = two_rounds("diff", "1", "2", "--format", "md").out
+    assert "| W05-M01 |" in md and "a\\|b" not in md  # the note is not shown, only that it changed
+    text = two_rounds("diff", "1", "2", "--format", "csv").out
+    assert text.startswith("\ufeffid,class,work_id,") and "\r\n" in text
+    rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
+    assert [(r["id"], r["class"], r["lead_unit"], r["progress_delta"], r["note_changed"]) for r in rows] == [
+        ("W01-M01", "improved", "市税务局", "100", "0"), ("W01-M02", "regressed", "市税务局", "0", "0"),
+        ("W05-M01", "unchanged", "市金融工作服务中心", "0", "1")]
+
+
+def test_diff_filters_and_all(two_rounds):
+    ids = lambda *a: [r["id"] for r in _json(two_rounds("diff", "1", "2", "--format", "json", *a))["rows"]]  # noqa: E731
+    assert ids("--pillar", "一") == ["W01-M01", "W01-M02", "W05-M01"]
+    assert ids("--unit", "市税务局") == ["W01-M01", "W01-M02"]
+    assert ids("--leader", "黄道敏") == ["W05-M01"]
+    assert len(ids("--all")) == 317
+
+
+@pytest.mark.parametrize("fmt", ["md", "csv", "html", "json"])
+def test_export_writes_into_exports_of_the_cwd(two_rounds, tmp_path, monkeypatch, fmt):
+    monkeypatch.chdir(tmp_path)
+    r = two_rounds("export", "--format", fmt)
+    path = tmp_path / "exports" / f"bulletin-2-第2轮.{fmt}"
+    assert (r.code, r.out) == (0, f"已导出 {path}\n")
+    data = path.read_bytes()
+    assert "W01-M02".encode() in data and len(data) > 1000
+
+
+def test_export_out_dir_round_and_grouping(two_rounds, tmp_path):
+    out = tmp_path / "reports"
+    r = two_rounds("--lang", "en", "export", "--round", "第1轮", "--by", "unit", "--out", str(out), "--format", "json")
+    assert r.code == 0 and r.out.startswith("exported ")
+    data = json.loads((out / "bulletin-1-第1轮-by-unit.json").read_text(encoding="utf-8"))
+    assert (data["round"]["name"], data["by"], data["changes"]) == ("第1轮", "unit", None)
+
+
+def test_export_refuses_a_file_where_the_folder_should_be(two_rounds, tmp_path):
+    (tmp_path / "taken").write_text("not a folder")
+    r = two_rounds("export", "--out", str(tmp_path / "taken"))
+    assert r.code == 1 and r.err.startswith("supervise-tui:")
+
+
+def test_exit_status_of_a_real_process(store, run_cli_subprocess):
+    assert run_cli_subprocess("round", "close").code == 0
+    frozen = run_cli_subprocess("set", "W01-M01", "--progress", "5")
+    assert frozen.code == 1 and b"closed" in frozen.err
+    assert run_cli_subprocess("round").code == 2  # an action is required

@@ -1,0 +1,124 @@
+"""The round diff: the exact result of a scripted two-round scenario, its filters and its paging."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+
+from rounds_kit import TRICKY_NOTE, small_store, two_rounds
+from supervise_tui.domain.diff import EXPORT_KEYS, DiffFilter, diff_counts, diff_csv_lines, diff_json_lines, diff_rows
+from supervise_tui.domain.queries import resolve_person, resolve_unit
+
+# id, class, old/new status, old/new light, old/new progress, delta, note changed
+EXPECTED = [
+    ("W01-T01", "improved", "in_progress", "done", "green", "green", 30, 100, 70, False),
+    ("W01-T02", "regressed", "in_progress", "blocked", "green", "red", 50, 50, 0, False),
+    ("W01-T03", "improved", "in_progress", "in_progress", "green", "green", 20, 35, 15, False),
+    ("W04-T01", "unchanged", "in_progress", "in_progress", "green", "green", 60, 60, 0, True),
+    ("W04-M01", "improved", "behind", "in_progress", "red", "yellow", 10, 30, 20, False),
+    # retired from the task list: it keeps its last place (5, now also W08-T01's)
+    ("W04-M02", "retired", "in_progress", None, "green", None, 40, None, None, False),
+    ("W08-T01", "regressed", "in_progress", "in_progress", "green", "yellow", 30, 20, -10, False),
+    ("W08-T02", "regressed", "not_started", "not_started", "yellow", "red", 0, 0, 0, False),
+    ("W08-T03", "regressed", "in_progress", "in_progress", "green", "red", 25, 25, 0, False),
+    ("W08-M01", "new", None, "not_started", None, "red", None, 0, None, False),
+    ("W13-T01", "improved", "not_started", "done", "yellow", "green", 0, 100, 100, False),
+    ("W13-T02", "regressed", "not_started", "not_started", "yellow", "red", 0, 0, 0, True),
+    ("W13-T03", "improved", "not_started", "in_progress", "yellow", "green", 0, 50, 50, False),
+]
+KEYS = ("id", "class", "old_status", "new_status", "old_light", "new_light", "old_progress", "new_progress",
+        "progress_delta", "note_changed")
+
+
+@pytest.fixture
+def scenario(tasklist, tmp_path, monkeypatch):
+    conn = small_store(tmp_path / "diff.db", tasklist)
+    r1, r2 = two_rounds(conn, tasklist, monkeypatch)
+    yield conn, r1, r2
+    conn.close()
+
+
+def _table(rows) -> list[tuple]:
+    return [tuple(r[k] for k in KEYS) for r in rows]
+
+
+def test_every_item_is_compared_exactly(scenario):
+    conn, r1, r2 = scenario
+    assert _table(diff_rows(conn, r1, r2, changed_only=False)) == EXPECTED
+
+
+def test_counts_on_top(scenario):
+    conn, r1, r2 = scenario
+    assert diff_counts(conn, r1, r2) == {"improved": 5, "regressed": 5, "unchanged": 1, "new": 1, "retired": 1,
+                                         "note_changed": 2, "changed": 13}
+
+
+def test_only_changes_by_default(scenario):
+    conn, r1, r2 = scenario
+    edit_free = [e for e in EXPECTED if e[1] != "unchanged" or e[-1]]
+    assert _table(diff_rows(conn, r1, r2)) == edit_free
+
+
+def test_reversed_rounds_swap_improved_and_regressed(scenario):
+    conn, r1, r2 = scenario
+    counts = diff_counts(conn, r2, r1)
+    assert (counts["improved"], counts["regressed"], counts["new"], counts["retired"]) == (5, 5, 1, 1)
+    classes = {r["id"]: r["class"] for r in diff_rows(conn, r2, r1)}
+    assert classes["W08-M01"] == "retired" and classes["W04-M02"] == "new" and classes["W01-T01"] == "regressed"
+
+
+def test_a_round_against_itself_is_unchanged(scenario):
+    conn, _, r2 = scenario
+    assert list(diff_rows(conn, r2, r2)) == []
+    assert diff_counts(conn, r2, r2)["unchanged"] == 12
+
+
+def test_rows_carry_who_answers_for_them(scenario):
+    conn, r1, r2 = scenario
+    row = next(r for r in diff_rows(conn, r1, r2) if r["id"] == "W13-T02")
+    assert (row["pillar_id"], row["work_id"], row["lead_unit"], row["leader"]) == ("P3", "W13", "市发改局", "杨光飞")
+    assert (row["old_note"], row["new_note"]) == ("", TRICKY_NOTE)
+
+
+@pytest.mark.parametrize("make_filter, ids", [
+    (lambda c: DiffFilter(pillar="P1"), ["W01-T01", "W01-T02", "W01-T03", "W04-T01", "W04-M01", "W04-M02"]),
+    # 市公安 is an alias of 市公安局, a co-unit of W13 only
+    (lambda c: DiffFilter(unit=resolve_unit(c, "市公安")), ["W13-T01", "W13-T02", "W13-T03"]),
+    (lambda c: DiffFilter(leader=resolve_person(c, "何向荣")), ["W08-T01", "W08-T02", "W08-T03", "W08-M01"]),
+    (lambda c: DiffFilter(pillar="P2", leader=resolve_person(c, "陈宋淼")), []),
+])
+def test_filters(scenario, make_filter, ids):
+    conn, r1, r2 = scenario
+    flt = make_filter(conn)
+    assert [r["id"] for r in diff_rows(conn, r1, r2, flt)] == ids
+    counts = diff_counts(conn, r1, r2, flt)
+    # every item of the scenario changed somehow, so the counts add up to the rows listed
+    assert sum(counts[k] for k in ("improved", "regressed", "unchanged", "new", "retired")) == len(ids)
+
+
+def test_a_window_of_rows(scenario):
+    conn, r1, r2 = scenario
+    assert [r["id"] for r in diff_rows(conn, r1, r2, offset=2, limit=3)] == ["W01-T03", "W04-T01", "W04-M01"]
+    assert [r["id"] for r in diff_rows(conn, r1, r2, offset=11)] == ["W13-T02", "W13-T03"]
+
+
+@pytest.mark.parametrize("changed_only", [True, False])
+def test_machine_lines_carry_the_same_rows(scenario, changed_only):
+    conn, r1, r2 = scenario
+    rows = [{k: r[k] for k in EXPORT_KEYS} for r in diff_rows(conn, r1, r2, changed_only=changed_only)]
+    assert [json.loads(line) for line in diff_json_lines(conn, r1, r2, changed_only=changed_only)] == rows
+    text = "".join(diff_csv_lines(conn, r1, r2, changed_only=changed_only))
+    assert text.endswith("\r\n") and text.count("\r\n") == len(rows)
+    as_text = [{k: "" if v is None else str(int(v) if isinstance(v, bool) else v) for k, v in r.items()} for r in rows]
+    assert list(csv.DictReader(io.StringIO(text), fieldnames=EXPORT_KEYS)) == as_text
+
+
+def test_csv_lines_quote_and_neutralise_names(scenario):
+    conn, r1, r2 = scenario
+    conn.execute("UPDATE works SET leader = '=HYPERLINK(\"x\")' WHERE id = 'W08'")
+    line = next(line for line in diff_csv_lines(conn, r1, r2) if line.startswith("W08-T01,"))
+    assert ',"\'=HYPERLINK(""x"")",' in line
+    assert next(csv.reader(io.StringIO(line)))[5] == "'=HYPERLINK(\"x\")"
