@@ -19,8 +19,6 @@ def run_command(args: Namespace) -> int:
     from .domain.db import StoreError
     from .domain.edits import EditRefused
     from .domain.queries import NotFound
-    from .domain.tasklist import TaskListInvalid
-    from .domain.yamlstrict import YamlFileError
     from .textsafe import one_line
 
     def say(message: object) -> None:
@@ -30,12 +28,11 @@ def run_command(args: Namespace) -> int:
     handler = handlers()[args.command]
     try:
         handler(args)
-    except TaskListInvalid as exc:
-        for problem in exc.problems:
+    except (StoreError, NotFound, EditRefused, DataError, ValueError) as exc:
+        # File errors (YamlFileError, TaskListInvalid) are ValueErrors too, so PyYAML is
+        # imported only by the commands that read a file; a file's problems come one a line.
+        for problem in getattr(exc, "problems", None) or [f"supervise-tui: {exc}"]:
             say(problem)
-        return EXIT_DATA
-    except (YamlFileError, StoreError, NotFound, EditRefused, DataError, ValueError) as exc:
-        say(f"supervise-tui: {exc}")
         return EXIT_DATA
     except BrokenPipeError:
         # The reader (head, less) went away: not an error, and nothing more to say.

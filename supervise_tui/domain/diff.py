@@ -12,6 +12,7 @@ Rows come in task-list order (an item retired from the list keeps its last place
 
 from __future__ import annotations
 
+import itertools
 import sqlite3
 from dataclasses import dataclass
 from typing import Iterator
@@ -178,3 +179,40 @@ def diff_json_lines(conn: sqlite3.Connection, old_id: int, new_id: int, flt: Dif
     pairs = ", ".join(f"'{k}', {values.get(k, k)}" for k in EXPORT_KEYS)
     for (text,) in conn.execute(f"SELECT json_object({pairs}) FROM ({sql}) {_changed(changed_only)}", params):
         yield text
+
+
+class DiffSnapshot:
+    """The compared items held in a TEMP table of this connection: one pass, then any page at once.
+
+    ``diff_rows`` with an offset re-reads both rounds for every window; a screen that
+    scrolls through 200,000 changes pages through a snapshot instead. ``close`` drops it.
+    """
+
+    _names = itertools.count(1)
+
+    def __init__(self, conn: sqlite3.Connection, old_id: int, new_id: int, flt: DiffFilter = DiffFilter(), *,
+                 changed_only: bool = True, text_limit: int | None = None):
+        self.conn, self.table = conn, f"diff_snapshot_{next(self._names)}"
+        text = "i.text" if text_limit is None else f"substr(i.text, 1, {int(text_limit)}) AS text"
+        sql, params = _compared(conn, old_id, new_id, flt, f", i.kind, {text}, o.note AS old_note, n.note AS new_note")
+        columns = {"class": "code", "old_light": _name("old_light", LIGHT_RANK),
+                   "new_light": _name("new_light", LIGHT_RANK), "progress_delta": "new_progress - old_progress"}
+        select = ", ".join(f"{columns.get(k, k)} AS {k}" for k in DIFF_KEYS)
+        conn.execute(f"CREATE TEMP TABLE {self.table} AS SELECT {select} FROM ({sql}) {_changed(changed_only)}",
+                     params)
+        self.count = conn.execute(f"SELECT count(*) FROM {self.table}").fetchone()[0]
+
+    def rows(self, offset: int, limit: int) -> list[dict]:
+        """Rows offset+1 … offset+limit, by rowid (the order they were compared in)."""
+        out = []
+        for values in self.conn.execute(
+                f"SELECT {', '.join(DIFF_KEYS)} FROM {self.table} WHERE rowid > ? AND rowid <= ? ORDER BY rowid",
+                (offset, offset + limit)):
+            row = dict(zip(DIFF_KEYS, values))
+            row["class"] = CLASS_BY_CODE[row["class"]]
+            row["note_changed"] = bool(row["note_changed"])
+            out.append(row)
+        return out
+
+    def close(self) -> None:
+        self.conn.execute(f"DROP TABLE IF EXISTS temp.{self.table}")

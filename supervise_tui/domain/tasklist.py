@@ -81,7 +81,7 @@ class TaskList:
         return [item for work in self.works for item in work.items]
 
 
-class TaskListInvalid(Exception):
+class TaskListInvalid(ValueError):
     """The file has problems; each one is a YamlFileError located in the file."""
 
     def __init__(self, problems: list[YamlFileError]):

@@ -134,11 +134,9 @@ class ItemsScreen(ItemEditing, TableScreen):
 
     def _count_worker(self) -> None:
         # Counting a province-wide scope reads every row: off the UI thread.
-        from ...domain.summary import scope_counts
-
         try:
             with self.session.reader() as conn:
-                counts = scope_counts(conn, self.session.round.id, self.scope)
+                counts = queries.scope_summary(conn, self.session.round.id, self.scope)
         except sqlite3.OperationalError:  # interrupted because the app is quitting
             return
         self.app.call_from_thread(self._show_counts, counts)

@@ -74,19 +74,17 @@ class DiffSource:
         ]
         self.by_label = {t(f"diff.class.{c}"): c for c in diff.CLASSES}
         self.counts = diff.diff_counts(conn, old, new, flt)
+        self.snapshot = diff.DiffSnapshot(conn, old, new, flt, changed_only=changed_only)
 
     def _class_style(self, text: str) -> str:
         return CLASS_STYLE.get(self.by_label.get(text, ""), "")
 
     def count(self) -> int:
-        if self.changed_only:
-            return self.counts["changed"]
-        return sum(self.counts[c] for c in diff.CLASSES)
+        return self.snapshot.count
 
     def rows(self, offset: int, limit: int) -> Sequence[Sequence[str]]:
         out = []
-        for r in diff.diff_rows(self.conn, self.old, self.new, self.flt, changed_only=self.changed_only,
-                                offset=offset, limit=limit):
+        for r in self.snapshot.rows(offset, limit):
             delta = r["progress_delta"]
             out.append([
                 r["id"], t(f"diff.class.{r['class']}"), r["text"], r["lead_unit"] or "",
@@ -164,15 +162,21 @@ class DiffScreen(Frame):
         return self.query_one("#table", VirtualTable)
 
     def make_source(self) -> DiffSource:
-        return DiffSource(self.session.conn, self.old.id, self.new.id, self.flt, self.changed_only)
+        self.source = DiffSource(self.session.conn, self.old.id, self.new.id, self.flt, self.changed_only)
+        return self.source
 
     def on_mount(self) -> None:  # Frame.on_mount runs too (Textual walks the MRO)
         self.update_summary()
         self.table.focus()
 
     def refresh_data(self) -> None:
+        old = self.source
         self.table.set_source(self.make_source())
+        old.snapshot.close()
         self.update_summary()
+
+    def on_unmount(self) -> None:
+        self.source.snapshot.close()
 
     def update_summary(self) -> None:
         c = self.table.source.counts

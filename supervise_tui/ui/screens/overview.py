@@ -66,15 +66,13 @@ class OverviewScreen(TableScreen):
         """The summary line is filled by the worker."""
 
     def _count_worker(self) -> None:
-        from ...domain.summary import red_items
-
         round_id = self.session.round.id
         try:
             with self.session.reader() as conn:
                 pillars = queries.pillar_summary(conn, round_id)
                 units = sorted((u for u in queries.unit_summary(conn, round_id) if u["behind"]),
                                key=lambda u: (-u["behind"], u["name"]))[:TOP_UNITS]
-                red_rows = red_items(conn, round_id, RED_SHOWN)
+                red_rows = queries.page_items(conn, round_id, Scope(light="red"), 0, RED_SHOWN)
         except sqlite3.OperationalError:  # interrupted because the app is quitting
             return
         totals = {k: sum(p[k] for p in pillars) for k in ("items", "done", "in_progress", "behind",
