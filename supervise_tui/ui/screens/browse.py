@@ -8,6 +8,7 @@ from textual.app import ComposeResult
 from textual.widget import Widget
 from textual.widgets import Static
 
+from ...domain import queries
 from ...domain.queries import Scope
 from ...i18n import t
 from ..bindings import bind
