@@ -23,6 +23,7 @@ from .base import Frame
 
 CLASS_STYLE = {"improved": "bold green", "regressed": "bold red", "new": "cyan", "retired": "dim"}
 CHANGE_CLASSES = ("improved", "regressed", "new", "retired")
+JUMP_CHUNK = 2000  # rows read at a time when ] or [ looks for the next change
 
 
 class RoundPairPicker(ModalScreen[tuple[int, int] | None]):
@@ -104,32 +105,32 @@ class DiffSource:
     def find_change(self, cursor: int, step: int, count: int) -> int | None:
         """The index of the nearest change after (step 1) or before (step -1) ``cursor``, if any.
 
-        Every window of rows is a fresh pass over both rounds, so this reads the diff at most
-        once, streaming, instead of one window per row passed over (at province scale a
-        change can be tens of thousands of unchanged rows away).
+        Read from the snapshot in chunks, not one row at a time: at province scale a change
+        can be tens of thousands of unchanged rows away.
         """
+        if self.changed_only:  # every row shown is a change
+            index = cursor + step
+            return index if 0 <= index < count else None
         if step > 0:
-            start = cursor + 1
-            if start >= count:
-                return None
-            if self.changed_only:  # every row shown is a change
-                return start
-            rows = diff.diff_rows(self.conn, self.old, self.new, self.flt, changed_only=False, offset=start,
-                                  limit=count - start)
-            try:
-                return next((start + n for n, r in enumerate(rows) if _is_change(r)), None)
-            finally:
-                rows.close()
-        if cursor <= 0:
+            index = cursor + 1
+            while index < count:
+                chunk = self.snapshot.rows(index, min(JUMP_CHUNK, count - index))
+                if not chunk:
+                    break
+                found = next((n for n, r in enumerate(chunk) if _is_change(r)), None)
+                if found is not None:
+                    return index + found
+                index += len(chunk)
             return None
-        if self.changed_only:
-            return min(cursor, count) - 1
-        last = None
-        for n, r in enumerate(diff.diff_rows(self.conn, self.old, self.new, self.flt, changed_only=False,
-                                             limit=cursor)):
-            if _is_change(r):
-                last = n
-        return last
+        index = min(cursor, count)
+        while index > 0:
+            start = max(0, index - JUMP_CHUNK)
+            chunk = self.snapshot.rows(start, index - start)
+            found = next((n for n in range(len(chunk) - 1, -1, -1) if _is_change(chunk[n])), None)
+            if found is not None:
+                return start + found
+            index = start
+        return None
 
 
 def _is_change(row: dict) -> bool:

@@ -45,10 +45,12 @@ class ExportDialog(ModalScreen[Path | None]):
         rounds = [(r.name, r.id) for r in list_rounds(self.session.conn)]
         with Vertical(classes="editor editor-tall"):
             yield Label(literal(t("tui.export.title")), classes="editor-title")
-            yield Select(rounds, value=self.session.round.id, allow_blank=False, id="export-round")
-            yield Select([(f.upper(), f) for f in FORMATS], value="md", allow_blank=False, id="export-format")
-            yield Select([(t(f"tui.export.by_{g}"), g) for g in GROUPINGS], value="pillar", allow_blank=False,
-                         id="export-by")
+            # One row for the three choices: stacked, they pushed the buttons out of the dialog.
+            with Horizontal(classes="pickers"):
+                yield Select(rounds, value=self.session.round.id, allow_blank=False, id="export-round")
+                yield Select([(f.upper(), f) for f in FORMATS], value="md", allow_blank=False, id="export-format")
+                yield Select([(t(f"tui.export.by_{g}"), g) for g in GROUPINGS], value="pillar", allow_blank=False,
+                             id="export-by")
             yield Input(value=str(exports_dir()), placeholder=t("tui.export.out"), id="export-out")
             yield Label("", id="export-error", classes="editor-error")
             with Horizontal(classes="buttons"):

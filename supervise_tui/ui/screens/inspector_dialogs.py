@@ -30,7 +30,8 @@ class LightPicker(ModalScreen[tuple[str | None, str] | None]):
     def compose(self) -> ComposeResult:
         options = [Option(Text(t(f"light.{code}")), id=code) for code in LIGHTS]
         options.append(Option(Text(t("light.rules")), id=RULES))
-        with Vertical(classes="editor"):
+        # editor-tall: with the four options and the reason, the plain editor clipped the error line
+        with Vertical(classes="editor editor-tall"):
             yield Label(literal(t("edit.light_title", id=self.item_id)), classes="editor-title")
             yield OptionList(*options, id="light-options")
             yield Input(value=self.reason, placeholder=t("edit.light_reason"), id="light-reason")

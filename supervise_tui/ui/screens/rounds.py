@@ -87,7 +87,8 @@ class RoundForm(ModalScreen[tuple[str, str, str] | None]):
         localise(self)
 
     def compose(self) -> ComposeResult:
-        with Vertical(classes="editor"):
+        # editor-tall: three inputs and the error line do not fit the plain editor's 12 lines
+        with Vertical(classes="editor editor-tall"):
             yield Label(literal(t("tui.rounds.new_title")), classes="editor-title")
             yield Input(placeholder=t("tui.rounds.name_hint"), id="round-name")
             yield Input(placeholder=t("tui.rounds.period_hint"), id="round-period")
@@ -97,12 +98,22 @@ class RoundForm(ModalScreen[tuple[str, str, str] | None]):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         name = self.query_one("#round-name", Input).value.strip()
+        due = self.query_one("#round-due", Input).value.strip()
+        error = self.query_one("#round-error", Label)
         if not name:
-            self.query_one("#round-error", Label).update(literal(t("tui.rounds.name_needed")))
+            error.update(literal(t("tui.rounds.name_needed")))
             self.query_one("#round-name", Input).focus()
             return
-        self.dismiss((name, self.query_one("#round-period", Input).value.strip(),
-                      self.query_one("#round-due", Input).value.strip()))
+        # What the store would refuse in what was typed is said here, and the form stays
+        # open, instead of closing it and losing everything on a mistyped date.
+        for field, check, value in (("#round-name", rounds._check_name, name), ("#round-due", rounds._check_due, due)):
+            try:
+                check(value)
+            except EditRefused as exc:
+                error.update(literal(t("edit.refused", reason=str(exc))))
+                self.query_one(field, Input).focus()
+                return
+        self.dismiss((name, self.query_one("#round-period", Input).value.strip(), due))
 
     def action_cancel(self) -> None:
         self.dismiss(None)

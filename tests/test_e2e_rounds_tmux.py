@@ -1,0 +1,189 @@
+"""End to end in a real terminal: a new round, an edit, the diff shows it, the bulletin holds it.
+
+The installed app runs in a detached tmux session of our own (its own ``-L`` socket, 140×40),
+in ``tmp_path`` so that ``exports/`` of the current directory is the test's.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import shutil
+import sqlite3
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed: no real terminal to drive"),
+]
+
+COLUMNS, LINES = 140, 40
+USER = "e2e-inspector"
+ROUND_NAME = "2024-Q1"
+ITEM = "W01-T01"
+
+
+def installed_app() -> list[str]:
+    """The installed console script (next to this interpreter, else on PATH)."""
+    script = Path(sys.executable).with_name("supervise-tui")
+    if script.exists():
+        return [str(script)]
+    found = shutil.which("supervise-tui")
+    if found is None:
+        pytest.fail("the supervise-tui console script is not installed")
+    return [found]
+
+
+class Pane:
+    """One tmux server on a socket of our own, one session, one pane of a fixed size."""
+
+    def __init__(self, cwd: Path):
+        self.socket = f"supervise-rounds-e2e-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+        self.cwd = cwd
+        self.socket_path: str | None = None
+
+    def tmux(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+        return subprocess.run(["tmux", "-L", self.socket, *args], capture_output=True, text=True, check=check,
+                              timeout=15)
+
+    def start(self, command: str) -> None:
+        self.tmux("-f", "/dev/null", "new-session", "-d", "-s", "app", "-x", str(COLUMNS), "-y", str(LINES),
+                  "-c", str(self.cwd), command)
+        self.socket_path = self.tmux("display-message", "-p", "-t", "app", "#{socket_path}").stdout.strip()
+
+    def keys(self, *keys: str) -> None:
+        self.tmux("send-keys", "-t", "app", *keys)
+
+    def type(self, text: str) -> None:
+        self.tmux("send-keys", "-t", "app", "-l", text)
+
+    def screen(self) -> str:
+        return self.tmux("capture-pane", "-p", "-t", "app").stdout
+
+    def alive(self) -> bool:
+        return self.tmux("has-session", "-t", "app", check=False).returncode == 0
+
+    def wait_for(self, predicate, what: str, timeout: float = 15.0) -> str:
+        """Poll the pane until ``predicate(text)`` holds; fail with the last screen otherwise."""
+        deadline = time.monotonic() + timeout
+        text = ""
+        while time.monotonic() < deadline:
+            if not self.alive():
+                raise AssertionError(f"the app exited while waiting for {what}; last screen:\n{text}")
+            text = self.screen()
+            if predicate(text):
+                return text
+            time.sleep(0.1)
+        raise AssertionError(f"timed out waiting for {what}; screen:\n{text}")
+
+    def wait_exit(self, timeout: float = 15.0) -> None:
+        deadline = time.monotonic() + timeout
+        while self.alive() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not self.alive(), f"the app did not exit; screen:\n{self.screen()}"
+
+    def kill(self) -> None:
+        self.tmux("kill-server", check=False)
+        if self.socket_path:
+            Path(self.socket_path).unlink(missing_ok=True)
+
+
+def line_with(text: str, *needles: str) -> str:
+    return next((ln for ln in text.splitlines() if all(n in ln for n in needles)), "")
+
+
+def test_new_round_edit_diff_and_bulletin_in_a_real_terminal(tmp_path):
+    db = tmp_path / "e2e.db"
+    rc_file = tmp_path / "rc"
+    env = {
+        "SUPERVISE_TUI_DB": str(db),
+        "SUPERVISE_TUI_DATA_DIR": str(tmp_path / "data"),
+        "SUPERVISE_TUI_CONFIG": str(tmp_path / "settings.json"),
+        "SUPERVISE_TUI_NOW": os.environ["SUPERVISE_TUI_NOW"],
+        "TERM": "xterm-256color",
+        "LANG": "C.UTF-8",
+    }
+    app = " ".join(shlex.quote(part) for part in [*installed_app(), "--user", USER])
+    assigns = " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items())
+    # -u: a COLUMNS/LINES inherited from the test run would override the real size of the pane.
+    command = f"env -u COLUMNS -u LINES {assigns} {app}; echo $? > {shlex.quote(str(rc_file))}"
+    pane = Pane(tmp_path)
+    try:
+        pane.start(command)
+        pane.wait_for(lambda s: "总览" in s and "提信心增预期" in s and "共 " in s, "the overview")
+
+        # r, n, a name, enter: the new round is made and becomes current
+        pane.keys("r")
+        pane.wait_for(lambda s: "报送轮次" in s and "第1轮" in line_with(s, "▶"), "the rounds")
+        pane.keys("n")
+        pane.wait_for(lambda s: "新建报送轮次" in s, "the new round form")
+        pane.type(ROUND_NAME)
+        pane.wait_for(lambda s: ROUND_NAME in s, "the name typed")
+        pane.keys("Enter")
+        screen = pane.wait_for(lambda s: ROUND_NAME in line_with(s, "▶") and "新建报送轮次" not in s,
+                               "the new round, current")
+        assert f"当前轮次: {ROUND_NAME}" in screen.splitlines()[0]
+        assert screen.count("▶") == 1 and "第1轮" not in line_with(screen, "▶")
+
+        # 2 → 提信心增预期 → (一) → its items; s on the first one, 已完成
+        pane.keys("2")
+        pane.wait_for(lambda s: "一、提信心增预期" in s and "重点工作数" in s, "the pillars")
+        pane.keys("Enter")
+        pane.wait_for(lambda s: "(一)强化财税政策保障" in s, "the works of 提信心增预期")
+        pane.keys("Enter")
+        screen = pane.wait_for(lambda s: ITEM in s and "共 19 项" in s, "the items of W01")
+        assert "未启动" in line_with(screen, ITEM)  # carried forward from round 1
+        pane.keys("s")
+        pane.wait_for(lambda s: "设置状态" in s and "受阻" in s, "the status picker")
+        pane.keys("Down", "Down", "Enter")
+        pane.wait_for(lambda s: "已完成" in line_with(s, ITEM) and "设置状态" not in s, "已完成 on the row")
+
+        # d: the picker opens on 第1轮 → 2024-Q1; Tab to the button, Enter
+        pane.keys("d")
+        screen = pane.wait_for(lambda s: "选择对比的两个轮次" in s, "the round pair picker")
+        assert line_with(screen, "第1轮", ROUND_NAME)
+        pane.keys("Tab", "Tab", "Enter")
+        screen = pane.wait_for(lambda s: "好转" in line_with(s, ITEM), "the diff with the edit")
+        assert "未启动 → 已完成" in line_with(screen, ITEM)
+        assert "好转 1" in screen
+
+        # back twice, e, Tab to the folder (exports/ of the cwd), Enter
+        pane.keys("Escape")
+        pane.wait_for(lambda s: "好转" not in s and ITEM in s, "the items again")
+        pane.keys("Escape")
+        pane.wait_for(lambda s: "(一)强化财税政策保障" in s and ITEM not in s, "the works again")
+        pane.keys("e")
+        screen = pane.wait_for(lambda s: "导出本轮通报" in s, "the export dialog")
+        assert str(tmp_path / "exports") in screen
+        pane.keys("Tab", "Tab", "Tab", "Enter")
+        pane.wait_for(lambda s: "导出本轮通报" not in s and "已导出" in s, "the export done")
+
+        pane.keys("q")
+        pane.wait_exit()
+    finally:
+        pane.kill()
+
+    assert rc_file.read_text().strip() == "0"
+    exported = sorted(p.name for p in (tmp_path / "exports").iterdir())
+    assert exported == [f"bulletin-2-{ROUND_NAME}.md"]
+    bulletin = (tmp_path / "exports" / exported[0]).read_text("utf-8")
+    assert ITEM in bulletin and "已完成" in line_with(bulletin, ITEM)
+    conn = sqlite3.connect(db)
+    conn.row_factory = sqlite3.Row
+    try:
+        rounds = [dict(r) for r in conn.execute("SELECT id, name, closed_at, created_by FROM rounds ORDER BY id")]
+        assert rounds == [{"id": 1, "name": "第1轮", "closed_at": None, "created_by": USER},
+                          {"id": 2, "name": ROUND_NAME, "closed_at": None, "created_by": USER}]
+        state = dict(conn.execute("SELECT * FROM item_state WHERE round_id = 2 AND item_id = ?", (ITEM,)).fetchone())
+        assert (state["status"], state["updated_by"], state["version"]) == ("done", USER, 1)
+        assert conn.execute("SELECT status FROM item_state WHERE round_id = 1 AND item_id = ?",
+                            (ITEM,)).fetchone()[0] == "not_started"
+        assert conn.execute("SELECT value FROM meta WHERE key = 'current_round'").fetchone()[0] == "2"
+    finally:
+        conn.close()
