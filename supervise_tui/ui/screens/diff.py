@@ -317,8 +317,11 @@ def _shown(field: str, value) -> str:
 
 
 def default_pair(conn: sqlite3.Connection, current: Round) -> tuple[int | None, int]:
-    """The previous round and the current one."""
+    """The previous round and the current one; the current and the next when it is the first."""
     before = previous_round(conn, current.id)
-    return (before.id if before else None), current.id
+    if before is not None:
+        return before.id, current.id
+    after = conn.execute("SELECT id FROM rounds WHERE id > ? ORDER BY id LIMIT 1", (current.id,)).fetchone()
+    return (current.id, after[0]) if after else (None, current.id)
 
 
