@@ -111,7 +111,11 @@ def count_columns() -> list[Column]:
 
 
 def pillar_source(conn: sqlite3.Connection, round_id: int) -> ListSource:
-    rows = queries.pillar_summary(conn, round_id)
+    return pillar_list(queries.pillar_summary(conn, round_id))
+
+
+def pillar_list(rows: list[dict]) -> ListSource:
+    """Pillar roll-up rows (queries.pillar_summary) as a table; [] gives the empty table."""
     columns = [column("col.pillar", 0), column("col.works", 10, align="right")] + count_columns()
     cells = [[f"{r['numeral']}、{r['title']}", str(r["works"])] + count_cells(r) for r in rows]
     return ListSource(columns, cells, [r["id"] for r in rows])

@@ -14,7 +14,7 @@ from ...domain import queries
 from ...domain.db import get_meta
 from ...domain.queries import Scope
 from ...i18n import t
-from ..sources import ListSource, column, count_cells, count_columns
+from ..sources import pillar_list
 from ..text import line, literal
 from ..widgets.vtable import VirtualTable
 from .browse import TableScreen, WorksScreen
@@ -46,8 +46,7 @@ class OverviewScreen(TableScreen):
 
     def make_source(self):
         # Empty until the worker has counted: the first screen never waits on a full scan.
-        columns = [column("col.pillar", 0), column("col.works", 10, align="right")] + count_columns()
-        return ListSource(columns, [], [])
+        return pillar_list([])
 
     def on_mount(self) -> None:  # TableScreen's and Frame's on_mount run too (Textual walks the MRO)
         conn = self.session.conn
@@ -80,9 +79,7 @@ class OverviewScreen(TableScreen):
         self.app.call_from_thread(self._show, pillars, units, red_rows, totals)
 
     def _show(self, pillars: list[dict], units: list[dict], reds: list[dict], totals: dict) -> None:
-        columns = [column("col.pillar", 0), column("col.works", 10, align="right")] + count_columns()
-        cells = [[f"{p['numeral']}、{p['title']}", str(p["works"])] + count_cells(p) for p in pillars]
-        self.table.set_source(ListSource(columns, cells, [p["id"] for p in pillars]))
+        self.table.set_source(pillar_list(pillars))
         self.query_one("#summary", Static).update(literal(t("summary.counts", **totals), "dim"))
         worst = Text("\n").join(
             line((f"{u['name']}  ", "bold"), (f"{t('col.behind')} {u['behind']}", "red"),
