@@ -6,113 +6,23 @@ in ``tmp_path`` so that ``exports/`` of the current directory is the test's.
 
 from __future__ import annotations
 
-import os
-import shlex
-import shutil
 import sqlite3
-import subprocess
-import sys
-import time
-import uuid
-from pathlib import Path
 
 import pytest
 
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed: no real terminal to drive"),
-]
+from tmux_kit import Pane, app_command, line_with, requires_tmux
 
-COLUMNS, LINES = 140, 40
+pytestmark = [pytest.mark.e2e, requires_tmux]
+
 USER = "e2e-inspector"
 ROUND_NAME = "2024-Q1"
 ITEM = "W01-T01"
 
 
-def installed_app() -> list[str]:
-    """The installed console script (next to this interpreter, else on PATH)."""
-    script = Path(sys.executable).with_name("supervise-tui")
-    if script.exists():
-        return [str(script)]
-    found = shutil.which("supervise-tui")
-    if found is None:
-        pytest.fail("the supervise-tui console script is not installed")
-    return [found]
-
-
-class Pane:
-    """One tmux server on a socket of our own, one session, one pane of a fixed size."""
-
-    def __init__(self, cwd: Path):
-        self.socket = f"supervise-rounds-e2e-{os.getpid()}-{uuid.uuid4().hex[:8]}"
-        self.cwd = cwd
-        self.socket_path: str | None = None
-
-    def tmux(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
-        return subprocess.run(["tmux", "-L", self.socket, *args], capture_output=True, text=True, check=check,
-                              timeout=15)
-
-    def start(self, command: str) -> None:
-        self.tmux("-f", "/dev/null", "new-session", "-d", "-s", "app", "-x", str(COLUMNS), "-y", str(LINES),
-                  "-c", str(self.cwd), command)
-        self.socket_path = self.tmux("display-message", "-p", "-t", "app", "#{socket_path}").stdout.strip()
-
-    def keys(self, *keys: str) -> None:
-        self.tmux("send-keys", "-t", "app", *keys)
-
-    def type(self, text: str) -> None:
-        self.tmux("send-keys", "-t", "app", "-l", text)
-
-    def screen(self) -> str:
-        return self.tmux("capture-pane", "-p", "-t", "app").stdout
-
-    def alive(self) -> bool:
-        return self.tmux("has-session", "-t", "app", check=False).returncode == 0
-
-    def wait_for(self, predicate, what: str, timeout: float = 15.0) -> str:
-        """Poll the pane until ``predicate(text)`` holds; fail with the last screen otherwise."""
-        deadline = time.monotonic() + timeout
-        text = ""
-        while time.monotonic() < deadline:
-            if not self.alive():
-                raise AssertionError(f"the app exited while waiting for {what}; last screen:\n{text}")
-            text = self.screen()
-            if predicate(text):
-                return text
-            time.sleep(0.1)
-        raise AssertionError(f"timed out waiting for {what}; screen:\n{text}")
-
-    def wait_exit(self, timeout: float = 15.0) -> None:
-        deadline = time.monotonic() + timeout
-        while self.alive() and time.monotonic() < deadline:
-            time.sleep(0.1)
-        assert not self.alive(), f"the app did not exit; screen:\n{self.screen()}"
-
-    def kill(self) -> None:
-        self.tmux("kill-server", check=False)
-        if self.socket_path:
-            Path(self.socket_path).unlink(missing_ok=True)
-
-
-def line_with(text: str, *needles: str) -> str:
-    return next((ln for ln in text.splitlines() if all(n in ln for n in needles)), "")
-
-
 def test_new_round_edit_diff_and_bulletin_in_a_real_terminal(tmp_path):
     db = tmp_path / "e2e.db"
     rc_file = tmp_path / "rc"
-    env = {
-        "SUPERVISE_TUI_DB": str(db),
-        "SUPERVISE_TUI_DATA_DIR": str(tmp_path / "data"),
-        "SUPERVISE_TUI_CONFIG": str(tmp_path / "settings.json"),
-        "SUPERVISE_TUI_NOW": os.environ["SUPERVISE_TUI_NOW"],
-        "TERM": "xterm-256color",
-        "LANG": "C.UTF-8",
-    }
-    app = " ".join(shlex.quote(part) for part in [*installed_app(), "--user", USER])
-    assigns = " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items())
-    # -u: a COLUMNS/LINES inherited from the test run would override the real size of the pane.
-    command = f"env -u COLUMNS -u LINES {assigns} {app}; echo $? > {shlex.quote(str(rc_file))}"
+    command = app_command(tmp_path, rc_file, "--user", USER)
     pane = Pane(tmp_path)
     try:
         pane.start(command)

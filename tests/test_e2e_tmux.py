@@ -2,84 +2,16 @@
 
 from __future__ import annotations
 
-import os
-import shlex
-import shutil
 import sqlite3
-import subprocess
-import sys
-import time
-import uuid
-from pathlib import Path
 
 import pytest
 
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed: no real terminal to drive"),
-]
+from tmux_kit import Pane, app_command, line_with, requires_tmux
 
-COLUMNS, LINES = 140, 40
+pytestmark = [pytest.mark.e2e, requires_tmux]
+
 UNIT = "市税务局"
 USER = "e2e-督查"
-
-
-def app_command() -> list[str]:
-    """The installed console script, else the same entry point through the interpreter."""
-    script = Path(sys.executable).with_name("supervise-tui")
-    if script.exists():
-        return [str(script)]
-    found = shutil.which("supervise-tui")
-    return [found] if found else [sys.executable, "-m", "supervise_tui"]
-
-
-class Tmux:
-    """One tmux server of our own (its own socket), one session, one pane."""
-
-    def __init__(self):
-        self.socket = f"supervise-e2e-{os.getpid()}-{uuid.uuid4().hex[:8]}"
-        self.session = "app"
-        self.socket_path: str | None = None
-
-    def run(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
-        return subprocess.run(["tmux", "-L", self.socket, *args], capture_output=True, text=True, check=check,
-                              timeout=15)
-
-    def start(self, command: str) -> None:
-        self.run("new-session", "-d", "-s", self.session, "-x", str(COLUMNS), "-y", str(LINES), command)
-        self.socket_path = self.run("display-message", "-p", "-t", self.session, "#{socket_path}").stdout.strip()
-
-    def keys(self, *keys: str) -> None:
-        self.run("send-keys", "-t", self.session, *keys)
-
-    def screen(self) -> str:
-        return self.run("capture-pane", "-p", "-t", self.session).stdout
-
-    def alive(self) -> bool:
-        return self.run("has-session", "-t", self.session, check=False).returncode == 0
-
-    def wait_for(self, predicate, what: str, timeout: float = 15.0) -> str:
-        """Poll the pane until ``predicate(text)`` holds; fail with the last screen otherwise."""
-        deadline = time.monotonic() + timeout
-        text = ""
-        while time.monotonic() < deadline:
-            if not self.alive():
-                raise AssertionError(f"the app exited while waiting for {what}; last screen:\n{text}")
-            text = self.screen()
-            if predicate(text):
-                return text
-            time.sleep(0.1)
-        raise AssertionError(f"timed out waiting for {what}; screen:\n{text}")
-
-    def kill(self) -> None:
-        """Stop our server (and the app, if still running) and remove its socket file."""
-        self.run("kill-server", check=False)
-        if self.socket_path:
-            Path(self.socket_path).unlink(missing_ok=True)
-
-
-def line_with(text: str, needle: str) -> str:
-    return next((ln for ln in text.splitlines() if needle in ln), "")
 
 
 def test_installed_app_in_tmux_drill_into_a_unit_set_done_and_quit(tmp_path):
@@ -87,19 +19,8 @@ def test_installed_app_in_tmux_drill_into_a_unit_set_done_and_quit(tmp_path):
 
     db = tmp_path / "e2e.db"
     rc_file = tmp_path / "rc"
-    env = {
-        "SUPERVISE_TUI_DB": str(db),
-        "SUPERVISE_TUI_DATA_DIR": str(tmp_path / "data"),
-        "SUPERVISE_TUI_CONFIG": str(tmp_path / "settings.json"),
-        "SUPERVISE_TUI_NOW": os.environ["SUPERVISE_TUI_NOW"],
-        "TERM": "xterm-256color",
-        "LANG": "C.UTF-8",
-    }
-    app = " ".join(shlex.quote(part) for part in [*app_command(), "--user", USER])
-    assigns = " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items())
-    # -u: a COLUMNS/LINES inherited from the test run would override the real size of the pane.
-    command = f"env -u COLUMNS -u LINES {assigns} {app}; echo $? > {shlex.quote(str(rc_file))}"
-    tmux = Tmux()
+    command = app_command(tmp_path, rc_file, "--user", USER)
+    tmux = Pane(tmp_path)
     try:
         tmux.start(command)
         # the overview, with the counts the worker fills in
@@ -134,10 +55,7 @@ def test_installed_app_in_tmux_drill_into_a_unit_set_done_and_quit(tmp_path):
                       "已完成 on the row and in the counts")
 
         tmux.keys("q")
-        deadline = time.monotonic() + 15
-        while tmux.alive() and time.monotonic() < deadline:
-            time.sleep(0.1)
-        assert not tmux.alive(), "the app did not exit on q"
+        tmux.wait_exit()
     finally:
         tmux.kill()
 
