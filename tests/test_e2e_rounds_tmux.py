@@ -36,9 +36,8 @@ def test_new_round_edit_diff_and_bulletin_in_a_real_terminal(tmp_path):
         pane.type(ROUND_NAME)
         pane.wait_for(lambda s: ROUND_NAME in s, "the name typed")
         pane.keys("Enter")
-        screen = pane.wait_for(lambda s: ROUND_NAME in line_with(s, "▶") and "新建报送轮次" not in s,
-                               "the new round, current")
-        assert f"当前轮次: {ROUND_NAME}" in screen.splitlines()[0]
+        screen = pane.wait_for(lambda s: ROUND_NAME in line_with(s, "▶") and "新建报送轮次" not in s
+                               and f"当前轮次: {ROUND_NAME}" in s.splitlines()[0], "the new round, current")
         assert screen.count("▶") == 1 and "第1轮" not in line_with(screen, "▶")
 
         # 2 → 提信心增预期 → (一) → its items; s on the first one, 已完成
@@ -56,8 +55,9 @@ def test_new_round_edit_diff_and_bulletin_in_a_real_terminal(tmp_path):
 
         # d: the picker opens on 第1轮 → 2024-Q1; Tab to the button, Enter
         pane.keys("d")
-        screen = pane.wait_for(lambda s: "选择对比的两个轮次" in s, "the round pair picker")
-        assert line_with(screen, "第1轮", ROUND_NAME)
+        # wait for the two selects too: the title is drawn a frame before them
+        pane.wait_for(lambda s: "选择对比的两个轮次" in s and line_with(s, "第1轮", ROUND_NAME),
+                      "the round pair picker on 第1轮 → " + ROUND_NAME)
         pane.keys("Tab", "Tab", "Enter")
         screen = pane.wait_for(lambda s: "好转" in line_with(s, ITEM), "the diff with the edit")
         assert "未启动 → 已完成" in line_with(screen, ITEM)
@@ -69,8 +69,8 @@ def test_new_round_edit_diff_and_bulletin_in_a_real_terminal(tmp_path):
         pane.keys("Escape")
         pane.wait_for(lambda s: "(一)强化财税政策保障" in s and ITEM not in s, "the works again")
         pane.keys("e")
-        screen = pane.wait_for(lambda s: "导出本轮通报" in s, "the export dialog")
-        assert str(tmp_path / "exports") in screen
+        pane.wait_for(lambda s: "导出本轮通报" in s and str(tmp_path / "exports") in s,
+                      "the export dialog with exports/ of the cwd")
         pane.keys("Tab", "Tab", "Tab", "Enter")
         pane.wait_for(lambda s: "导出本轮通报" not in s and "已导出" in s, "the export done")
 
