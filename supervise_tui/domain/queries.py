@@ -117,7 +117,9 @@ def count_items(conn: sqlite3.Connection, round_id: int, scope: Scope = Scope())
     join = "LEFT JOIN item_state s ON s.round_id = :round AND s.item_id = i.id" if needs_state else ""
     if scope.light is not None:
         params.update(light_params(conn, round_id))
-    sql = f"SELECT count(*) FROM items i JOIN works w ON w.id = i.work_id {join}{where}"
+    # The works join only when the filter reads it: a search counts items alone.
+    works = "JOIN works w ON w.id = i.work_id " if scope.pillar or scope.light is not None else ""
+    sql = f"SELECT count(*) FROM items i {works}{join}{where}"
     return conn.execute(sql, {"round": round_id, **params}).fetchone()[0]
 
 
@@ -125,11 +127,19 @@ def page_items(conn: sqlite3.Connection, round_id: int, scope: Scope = Scope(),
                offset: int = 0, limit: int | None = None) -> list[dict]:
     """Items in display order (work, then targets before measures, as printed)."""
     where, params = _where(scope)
-    sql = f"{ITEM_SELECT}{where} ORDER BY i.pos"
-    if limit is not None:
-        sql += " LIMIT :limit OFFSET :offset"
-        params.update(limit=limit, offset=offset)
-    return [dict(r) for r in conn.execute(sql, {"round": round_id, **params, **light_params(conn, round_id)})]
+    params = {"round": round_id, **params, **light_params(conn, round_id)}
+    if limit is None:
+        return [dict(r) for r in conn.execute(f"{ITEM_SELECT}{where} ORDER BY i.pos", params)]
+    # A window is found first by position, joining only what the filter needs, and only its
+    # rows are read in full: the full select would join and sort the whole scope for every page.
+    joins = ""
+    if scope.status is not None or scope.light is not None:
+        joins = ("JOIN ls ON ls.work_id = w.id "
+                 "LEFT JOIN item_state s ON s.round_id = :round AND s.item_id = i.id")
+    window = (f"SELECT i.rowid FROM items i JOIN works w ON w.id = i.work_id {joins}{where} "
+              "ORDER BY i.pos LIMIT :limit OFFSET :offset")
+    sql = f"{ITEM_SELECT} WHERE i.rowid IN ({window}) ORDER BY i.pos"
+    return [dict(r) for r in conn.execute(sql, {**params, "limit": limit, "offset": offset})]
 
 
 def get_item(conn: sqlite3.Connection, round_id: int, item_id: str) -> dict:
