@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-from pathlib import Path
 
 from . import __version__
-from .i18n import set_language, t
+from .i18n import set_language
 
 
 class UsageError(Exception):

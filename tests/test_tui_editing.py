@@ -14,10 +14,11 @@ from supervise_tui.domain.vocab import STATUSES
 from supervise_tui.i18n import t
 from supervise_tui.ui.screens.browse import ItemsScreen, PillarsScreen, WorksScreen
 from supervise_tui.ui.screens.detail import DetailScreen
-from supervise_tui.ui.screens.dialogs import NoteEditor, ProgressInput, StatusPicker
+from supervise_tui.ui.screens.dialogs import NoteEditor, ProgressInput
 from supervise_tui.ui.screens.search import SearchScreen
 from supervise_tui.ui.sources import bar
 from tests.tui_helpers import (
+    choose_status,
     ROUND, SIZE, audit_rows, build_app, crumbs, last_audit_id, move_to_key, push_items, screen_lines, screen_text,
     settle, state_row, summary_text, table_keys, table_rows,
 )
@@ -69,17 +70,6 @@ async def open_work_items(pilot, store, work_id: str) -> ItemsScreen:
     assert isinstance(pilot.app.screen, ItemsScreen)
     return pilot.app.screen
 
-
-async def choose_status(pilot, code: str) -> None:
-    """s, then move the highlight to ``code`` with up/down and press enter."""
-    await pilot.press("s")
-    await settle(pilot)
-    picker = pilot.app.screen
-    assert isinstance(picker, StatusPicker)
-    options = picker.query_one(OptionList)
-    steps = STATUSES.index(code) - (options.highlighted or 0)
-    await pilot.press(*(["down"] * steps if steps > 0 else ["up"] * -steps), "enter")
-    await settle(pilot)
 
 
 async def type_progress(pilot, text: str) -> ProgressInput:

@@ -11,14 +11,14 @@ from supervise_tui.domain import queries
 from supervise_tui.domain.db import get_meta
 from supervise_tui.domain.edits import Actor, apply_changes, close_out, set_light
 from supervise_tui.domain.rounds import close_round
-from supervise_tui.domain.vocab import LIGHTS, STATUSES
+from supervise_tui.domain.vocab import LIGHTS
 from supervise_tui.i18n import t
 from supervise_tui.ui.screens.browse import ItemsScreen
 from supervise_tui.ui.screens.detail import DetailScreen
-from supervise_tui.ui.screens.dialogs import StatusPicker
 from supervise_tui.ui.screens.inspector_dialogs import Confirm, LightPicker
 from supervise_tui.ui.screens.rounds import ChaseScreen, ReasonForm, RoundForm, RoundsScreen
 from tests.tui_helpers import (
+    choose_status,
     ROUND, SIZE, USER, audit_rows, build_app, last_audit_id, move_to_key, push_items, screen_lines, screen_text,
     settle, state_row, summary_text, table_keys, table_rows,
 )
@@ -71,15 +71,6 @@ async def open_rounds(pilot) -> RoundsScreen:
     assert isinstance(pilot.app.screen, RoundsScreen)
     return pilot.app.screen
 
-
-async def choose_status(pilot, code: str) -> None:
-    await pilot.press("s")
-    await settle(pilot)
-    picker = pilot.app.screen
-    assert isinstance(picker, StatusPicker)
-    steps = STATUSES.index(code) - (picker.query_one(OptionList).highlighted or 0)
-    await pilot.press(*(["down"] * steps if steps > 0 else ["up"] * -steps), "enter")
-    await settle(pilot)
 
 
 async def type_into(pilot, text: str) -> None:

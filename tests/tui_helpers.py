@@ -9,8 +9,11 @@ import sqlite3
 from pathlib import Path
 
 from textual.pilot import Pilot
+from textual.widgets import OptionList
 
 from supervise_tui.app_main import make_app, make_session
+from supervise_tui.domain.vocab import STATUSES
+from supervise_tui.ui.screens.dialogs import StatusPicker
 
 SIZE = (140, 40)
 USER = "tester"  # the same name conftest pins as the OS login name
@@ -102,3 +105,14 @@ def last_audit_id(conn: sqlite3.Connection) -> int:
 
 def crumbs(app) -> list[str]:
     return list(app.screen.crumbs)
+
+
+async def choose_status(pilot, code: str) -> None:
+    """s, then move the highlight to ``code`` with up/down and press enter."""
+    await pilot.press("s")
+    await settle(pilot)
+    picker = pilot.app.screen
+    assert isinstance(picker, StatusPicker)
+    steps = STATUSES.index(code) - (picker.query_one(OptionList).highlighted or 0)
+    await pilot.press(*(["down"] * steps if steps > 0 else ["up"] * -steps), "enter")
+    await settle(pilot)

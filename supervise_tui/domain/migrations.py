@@ -24,7 +24,7 @@ INITIAL = [
         units_text TEXT NOT NULL, leader TEXT NOT NULL, liaison TEXT NOT NULL,
         sort INTEGER NOT NULL, retired INTEGER NOT NULL DEFAULT 0)""",
     # A rowid table (not WITHOUT ROWID) so the trigram index can point at it.
-    f"""CREATE TABLE items (
+    """CREATE TABLE items (
         id TEXT NOT NULL UNIQUE, work_id TEXT NOT NULL REFERENCES works(id),
         kind TEXT NOT NULL CHECK (kind IN ('target', 'measure')),
         no INTEGER, prefix TEXT, text TEXT NOT NULL, sort INTEGER NOT NULL, pos INTEGER NOT NULL,

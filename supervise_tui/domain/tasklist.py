@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from .yamlstrict import Doc, YamlFileError, format_path, parse_yaml
+from .yamlstrict import Doc, YamlFileError, parse_yaml
 
 SCHEMA_VERSION = "1"
 DOCUMENT_FIELDS = {

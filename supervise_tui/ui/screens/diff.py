@@ -13,13 +13,14 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Select, Static
 
 from ...domain import diff, queries
-from ...domain.rounds import Round, list_rounds, previous_round
+from ...domain.rounds import Round, previous_round
 from ...i18n import t
 from ..bindings import bind, localise
 from ..sources import column, label
 from ..text import line, literal
-from ..widgets.vtable import Column, VirtualTable
+from ..widgets.vtable import VirtualTable
 from .base import Frame
+from .editing import shown_value
 
 CLASS_STYLE = {"improved": "bold green", "regressed": "bold red", "new": "cyan", "retired": "dim"}
 CHANGE_CLASSES = ("improved", "regressed", "new", "retired")
@@ -303,17 +304,7 @@ class DiffItemScreen(Frame):
 
 
 def _shown(field: str, value) -> str:
-    if value is None:
-        return "—"
-    if field == "status":
-        return label("status", value)
-    if field == "light":
-        return label("light", value)
-    if field == "progress":
-        return f"{value}%"
-    if field == "closed_out":
-        return t("field.closed_out") if value else "—"
-    return str(value)
+    return "—" if value is None else shown_value(field, value)
 
 
 def default_pair(conn: sqlite3.Connection, current: Round) -> tuple[int | None, int]:
