@@ -2,22 +2,28 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from ...i18n import t
 from ..bindings import localise
 from ..text import line
+from ..widgets.keybar import KeyBar
 
 if TYPE_CHECKING:
     from ..app import SuperviseApp
     from ..session import Session
 
 CRUMB_SEPARATOR = " › "
+
+# app.tcss holds what the first screen needs; these sheets load when a screen using them is first shown.
+DIALOG_CSS = str(Path(__file__).with_name("dialogs.tcss"))
+VIEW_CSS = str(Path(__file__).with_name("views.tcss"))
 
 
 class Frame(Screen):
@@ -40,7 +46,7 @@ class Frame(Screen):
     def compose(self) -> ComposeResult:
         yield Static(id="topbar")
         yield from self.compose_body()
-        yield Footer()
+        yield KeyBar()
 
     def compose_body(self) -> ComposeResult:
         yield from ()
