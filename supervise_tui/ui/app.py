@@ -44,6 +44,8 @@ class SuperviseApp(App):
         "chase": _chase_screen,
         "rounds": _rounds_screen,
     }
+    # The app opens straight on the overview's mode: no blank default screen built first.
+    DEFAULT_MODE = "overview"
     COMMANDS = App.COMMANDS | {_commands}
     BINDINGS = [
         bind("1", "switch_mode('overview')", "overview"),
@@ -70,9 +72,8 @@ class SuperviseApp(App):
         self.title = t("app.title")
 
     def on_mount(self) -> None:
-        start = "units" if self.session.home_unit else "overview"
-        self.switch_mode(start)
         if self.session.home_unit:
+            self.switch_mode("units")
             self.push_screen(ItemsScreen([t("screen.units"), self.session.home_unit],
                                          Scope(unit=self.session.actor.unit_id)))
         if self.exit_after_first_screen:
