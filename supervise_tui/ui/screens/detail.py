@@ -12,12 +12,14 @@ from ...domain import queries
 from ...i18n import t
 from ..sources import label
 from ..text import line, literal
-from .base import Frame
+from .base import VIEW_CSS, Frame
 from .editing import ItemEditing
 
 
 class DetailScreen(ItemEditing, Frame):
     """The whole item, wrapped to the terminal; s / p / n edit it here too."""
+
+    CSS_PATH = VIEW_CSS
 
     def __init__(self, crumbs: list[str], item_id: str):
         super().__init__(crumbs)

@@ -13,10 +13,13 @@ from ...domain.vocab import STATUSES, parse_progress
 from ...i18n import t
 from ..bindings import bind, localise
 from ..text import literal
+from .base import DIALOG_CSS
 
 
 class _Editor(ModalScreen):
     """An editor docked at the bottom, so the row being edited stays in view."""
+
+    CSS_PATH = DIALOG_CSS
 
     BINDINGS = [bind("escape", "cancel", "cancel")]
 

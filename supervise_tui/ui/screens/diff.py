@@ -19,7 +19,7 @@ from ..bindings import bind, localise
 from ..sources import column, label
 from ..text import line, literal
 from ..widgets.vtable import VirtualTable
-from .base import Frame
+from .base import DIALOG_CSS, VIEW_CSS, Frame
 from .editing import shown_value
 
 CLASS_STYLE = {"improved": "bold green", "regressed": "bold red", "new": "cyan", "retired": "dim"}
@@ -29,6 +29,8 @@ JUMP_CHUNK = 2000  # rows read at a time when ] or [ looks for the next change
 
 class RoundPairPicker(ModalScreen[tuple[int, int] | None]):
     """Pick the older and the newer round; defaults to the previous and the current one."""
+
+    CSS_PATH = DIALOG_CSS
 
     BINDINGS = [bind("escape", "cancel", "cancel")]
 
@@ -232,6 +234,8 @@ class DiffScreen(Frame):
 class DiffFilterPicker(ModalScreen[diff.DiffFilter | None]):
     """Narrow the diff by pillar, unit (lead or co) and leader."""
 
+    CSS_PATH = DIALOG_CSS
+
     BINDINGS = [bind("escape", "cancel", "cancel")]
 
     def __init__(self, conn: sqlite3.Connection, current: diff.DiffFilter):
@@ -272,6 +276,8 @@ class DiffFilterPicker(ModalScreen[diff.DiffFilter | None]):
 
 class DiffItemScreen(Frame):
     """One item in both rounds, side by side."""
+
+    CSS_PATH = VIEW_CSS
 
     def __init__(self, crumbs: list[str], item_id: str, old: Round, new: Round):
         super().__init__(crumbs)

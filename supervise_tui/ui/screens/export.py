@@ -15,6 +15,7 @@ from ...i18n import t
 from ...locations import exports_dir
 from ..bindings import bind, localise
 from ..text import literal
+from .base import DIALOG_CSS
 
 if TYPE_CHECKING:
     from ..session import Session
@@ -33,6 +34,8 @@ def write_bulletin(conn, round_id: int, fmt: str, by: str, folder: Path) -> Path
 
 class ExportDialog(ModalScreen[Path | None]):
     """Round, format, grouping and folder; enter or the button writes the file."""
+
+    CSS_PATH = DIALOG_CSS
 
     BINDINGS = [bind("escape", "cancel", "cancel")]
 

@@ -11,6 +11,7 @@ from textual.widgets import Static
 from ...i18n import CATALOGUE, t
 from ..bindings import bind, localise
 from ..text import literal
+from .base import DIALOG_CSS
 
 # (keys, binding name) in the order a new user learns them.
 KEYS = [
@@ -25,6 +26,8 @@ KEYS = [
 
 class HelpScreen(ModalScreen):
     """Lists the key bindings; any of escape, q or ? closes it."""
+
+    CSS_PATH = DIALOG_CSS
 
     BINDINGS = [bind("escape", "dismiss", "back"), bind("q", "dismiss", "back", show=False),
                 bind("question_mark", "dismiss", "back", show=False)]

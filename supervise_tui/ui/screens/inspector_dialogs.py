@@ -13,12 +13,15 @@ from ...domain.vocab import LIGHTS
 from ...i18n import t
 from ..bindings import bind, localise
 from ..text import literal
+from .base import DIALOG_CSS
 
 RULES = "rules"  # the option that removes an override
 
 
 class LightPicker(ModalScreen[tuple[str | None, str] | None]):
     """Choose 绿 / 黄 / 红 or 按规则, and give the reason an override needs."""
+
+    CSS_PATH = DIALOG_CSS
 
     BINDINGS = [bind("escape", "cancel", "cancel")]
 
@@ -67,6 +70,8 @@ class LightPicker(ModalScreen[tuple[str | None, str] | None]):
 
 class Confirm(ModalScreen[bool]):
     """A yes/no question; y or enter says yes, n or escape says no."""
+
+    CSS_PATH = DIALOG_CSS
 
     BINDINGS = [bind("escape", "no", "cancel"), bind("n", "no", "cancel", show=False),
                 bind("y", "yes", "confirm")]

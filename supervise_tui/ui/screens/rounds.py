@@ -16,6 +16,7 @@ from ..bindings import bind, localise
 from ..sources import ListSource, column, label
 from ..text import literal
 from ..widgets.vtable import Column
+from .base import DIALOG_CSS
 from .browse import TableScreen
 
 
@@ -80,6 +81,8 @@ class RoundsScreen(TableScreen):
 class RoundForm(ModalScreen[tuple[str, str, str] | None]):
     """Name, period (e.g. 2024-Q1) and due date (YYYY-MM-DD) of a new round."""
 
+    CSS_PATH = DIALOG_CSS
+
     BINDINGS = [bind("escape", "cancel", "cancel")]
 
     def __init__(self):
@@ -121,6 +124,8 @@ class RoundForm(ModalScreen[tuple[str, str, str] | None]):
 
 class ReasonForm(ModalScreen[str | None]):
     """One line of text that must not be blank (a reason for the audit log)."""
+
+    CSS_PATH = DIALOG_CSS
 
     BINDINGS = [bind("escape", "cancel", "cancel")]
 

@@ -10,6 +10,7 @@ from ...domain.queries import Scope
 from ...i18n import t
 from ..bindings import bind
 from ..text import literal
+from .base import VIEW_CSS
 from .browse import ItemsScreen
 
 DEBOUNCE = 0.15  # seconds of quiet typing before the query runs
@@ -17,6 +18,8 @@ DEBOUNCE = 0.15  # seconds of quiet typing before the query runs
 
 class SearchScreen(ItemsScreen):
     """Type to filter; down moves into the results, enter opens one."""
+
+    CSS_PATH = VIEW_CSS
 
     BINDINGS = [bind("down", "results", "open", show=False)]
 
