@@ -72,6 +72,9 @@ async def test_opens_on_overview_with_the_stores_pillar_counts(store, isolated_l
         assert counts_in(summary_text(app))[t("status.not_started")] == total  # nothing reported yet
         text = screen_text(app)
         assert "乐清市促进民营经济高质量发展若干举措" in text
+        for heading in ("overview.pillars", "overview.worst_units", "overview.red_list", "overview.goals"):
+            assert t(heading) in text
+        assert t("overview.loading") not in text  # the counts have come in
         for (goal,) in store.execute("SELECT text FROM indicators WHERE retired = 0 ORDER BY sort LIMIT 1"):
             assert goal[:20] in text
         footer = text.splitlines()[-1]

@@ -7,7 +7,7 @@ import sqlite3
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal
 from textual.widgets import Static
 
 from ...domain import queries
@@ -34,15 +34,11 @@ class OverviewScreen(TableScreen):
         yield Static(id="summary")
         yield Static(literal(t("overview.pillars"), "bold"), classes="section")
         yield VirtualTable(self.make_source(), id="table")
+        # Two widgets below the table, each with its headings in its text: every widget on
+        # the first screen costs start-up time.
         with Horizontal(id="overview-lower"):
-            with Vertical():
-                yield Static(literal(t("overview.worst_units"), "bold"), classes="section")
-                yield Static(literal(t("overview.loading"), "dim"), id="worst-units")
-                yield Static(literal(t("overview.red_list"), "bold"), classes="section")
-                yield Static(literal(t("overview.loading"), "dim"), id="red-list")
-            with Vertical():
-                yield Static(literal(t("overview.goals"), "bold"), classes="section")
-                yield Static(id="goals")
+            yield Static(self._left_column(None, None), id="overview-left")
+            yield Static(id="goals")
 
     def make_source(self):
         # Empty until the worker has counted: the first screen never waits on a full scan.
@@ -53,10 +49,10 @@ class OverviewScreen(TableScreen):
         document = json.loads(get_meta(conn, "document", "{}") or "{}")
         self.query_one("#doc-title", Static).update(line(
             (document.get("title", ""), "bold"), "  ", (document.get("doc_number", ""), "dim")))
-        goals = Text("\n").join(
-            line((f"{g['year']}  ", "cyan"), g["text"]) for g in queries.indicators(conn))
-        self.query_one("#goals", Static).update(goals)
-        self.refresh_data()
+        goals = [line((f"{g['year']}  ", "cyan"), g["text"]) for g in queries.indicators(conn)]
+        self.query_one("#goals", Static).update(Text("\n").join([literal(t("overview.goals"), "bold"), *goals]))
+        # Count once the first frame is on screen: the counting thread would compete with it.
+        self.call_after_refresh(self.refresh_data)
 
     def refresh_data(self) -> None:
         self.run_worker(self._count_worker, thread=True, exclusive=True, group="overview")
@@ -81,13 +77,25 @@ class OverviewScreen(TableScreen):
     def _show(self, pillars: list[dict], units: list[dict], reds: list[dict], totals: dict) -> None:
         self.table.set_source(pillar_list(pillars))
         self.query_one("#summary", Static).update(literal(t("summary.counts", **totals), "dim"))
-        worst = Text("\n").join(
-            line((f"{u['name']}  ", "bold"), (f"{t('col.behind')} {u['behind']}", "red"),
-                 f"  / {t('col.items_lead')} {u['items_lead']}") for u in units)
-        self.query_one("#worst-units", Static).update(worst or literal(t("overview.no_behind"), "dim"))
-        red = Text("\n", no_wrap=True, overflow="ellipsis").join(
-            line((r["id"], "bold red"), "  ", r["text"]) for r in reds[:RED_SHOWN])
-        self.query_one("#red-list", Static).update(red or literal(t("overview.no_red"), "dim"))
+        self.query_one("#overview-left", Static).update(self._left_column(units, reds))
+
+    @staticmethod
+    def _left_column(units: list[dict] | None, reds: list[dict] | None) -> Text:
+        """The units most behind, then the red items (None: still counting)."""
+        if units is None:
+            worst = [literal(t("overview.loading"), "dim")]
+        else:
+            worst = [line((f"{u['name']}  ", "bold"), (f"{t('col.behind')} {u['behind']}", "red"),
+                          f"  / {t('col.items_lead')} {u['items_lead']}") for u in units] or \
+                [literal(t("overview.no_behind"), "dim")]
+        if reds is None:
+            red = [literal(t("overview.loading"), "dim")]
+        else:
+            red = [line((r["id"], "bold red"), "  ", r["text"]) for r in reds[:RED_SHOWN]] or \
+                [literal(t("overview.no_red"), "dim")]
+        return Text("\n", no_wrap=True, overflow="ellipsis").join(
+            [literal(t("overview.worst_units"), "bold"), *worst, Text(),
+             literal(t("overview.red_list"), "bold"), *red])
 
     def open_key(self, key: str, row) -> None:
         self.app.push_screen(WorksScreen([t("screen.pillars"), row[0]], Scope(pillar=key)))
