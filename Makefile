@@ -12,6 +12,9 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)  ## open the TUI on the bundled task list (loaded on first run)
+	@# Byte-compile ahead (a no-op when current): where PYTHONDONTWRITEBYTECODE is set,
+	@# Python would otherwise compile every module of the editable install at every start.
+	@$(BIN)/python -m compileall -q supervise_tui
 	$(BIN)/supervise-tui
 
 test: $(STAMP)  ## the whole test suite, the tmux end-to-end runs included

@@ -1,7 +1,8 @@
 """Print start-up, latency, memory and diff figures at 300 and 200,000 items.
 
-Every figure stands beside a floor measured in the same run, so the ratios
-mean the same on a slow machine and a fast one:
+Every figure stands beside a floor measured in the same run — start-up and diff
+runs alternate with their floor's, turn by turn — so the ratios mean the same on
+a slow machine and a fast one:
 
 - cold start: the whole `supervise-tui` process, headless, until the first
   screen is drawn, against `python -c "import textual.app"`;
@@ -11,12 +12,13 @@ mean the same on a slow machine and a fast one:
 - the round diff: the whole `supervise-tui diff` process against
   `sqldiff --summary` on two database files holding the same two rounds.
 
-Usage: python benchmarks/bench.py [--items 300,200000] [--rounds 3] [--work DIR]
+Usage: python benchmarks/bench.py [--items 300,200000] [--rounds 3] [--work DIR] [--only start,latency,diff]
 """
 
 from __future__ import annotations
 
 import argparse
+import compileall
 import json
 import os
 import shutil
@@ -29,7 +31,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
-STARTS = 7
+STARTS = 11
 
 
 def peak_rss(cmd: list[str], env: dict | None = None) -> tuple[float, float, str]:
@@ -46,15 +48,32 @@ def peak_rss(cmd: list[str], env: dict | None = None) -> tuple[float, float, str
     return elapsed, usage.ru_maxrss / 1024, out.decode()
 
 
-def median_time(cmd: list[str], runs: int = STARTS, env: dict | None = None) -> tuple[float, float]:
-    """Median wall time and the largest peak RSS over ``runs`` runs (one warm-up first)."""
-    peak_rss(cmd, env)
-    times, rss = [], []
+def interleaved(cmds: dict[str, list[str]], runs: int = STARTS) -> dict[str, dict]:
+    """Run each command ``runs`` times, one of each in turn (after one warm-up of each).
+
+    This machine's speed drifts by tens of per cent within a minute, so a ratio is
+    taken within each turn — the commands ran side by side — and the median of those
+    ratios is reported, rather than a ratio of medians taken at different times.
+    Returns per command: every wall time (s) and the largest peak RSS (MB).
+    """
+    for cmd in cmds.values():
+        peak_rss(cmd)
+    out = {name: {"times": [], "rss": 0.0} for name in cmds}
     for _ in range(runs):
-        elapsed, mb, _ = peak_rss(cmd, env)
-        times.append(elapsed)
-        rss.append(mb)
-    return statistics.median(times), max(rss)
+        for name, cmd in cmds.items():
+            elapsed, mb, _ = peak_rss(cmd)
+            out[name]["times"].append(elapsed)
+            out[name]["rss"] = max(out[name]["rss"], mb)
+    return out
+
+
+def ratio(figures: dict, name: str, base: str) -> float:
+    """Median over turns of name's time / base's time (see ``interleaved``)."""
+    return statistics.median(a / b for a, b in zip(figures[name]["times"], figures[base]["times"]))
+
+
+def median_s(figures: dict, name: str) -> float:
+    return statistics.median(figures[name]["times"])
 
 
 def make_db(work: Path, items: int, rounds: int) -> Path:
@@ -140,10 +159,11 @@ def diff_figures(work: Path, db: Path) -> dict | None:
             out.commit()
             out.close()
         files.append(str(path))
-    floor, _ = median_time([sqldiff, "--summary", *files], runs=5)
-    ours, rss = median_time([PY, "-m", "supervise_tui", "--db", str(db), "diff", str(ids[0]), str(ids[1]),
-                             "--format", "csv"], runs=5)
-    return {"sqldiff_s": floor, "diff_s": ours, "ratio": ours / floor, "rss_mb": rss}
+    figures = interleaved({"sqldiff": [sqldiff, "--summary", *files],
+                           "diff": [PY, "-m", "supervise_tui", "--db", str(db), "diff", str(ids[0]), str(ids[1]),
+                                    "--format", "csv"]}, runs=5)
+    floor, ours, rss = median_s(figures, "sqldiff"), median_s(figures, "diff"), figures["diff"]["rss"]
+    return {"sqldiff_s": floor, "diff_s": ours, "ratio": ratio(figures, "diff", "sqldiff"), "rss_mb": rss}
 
 
 def main() -> None:
@@ -151,6 +171,7 @@ def main() -> None:
     ap.add_argument("--items", default="300,200000")
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--work", help="folder for the synthetic databases (kept between runs)")
+    ap.add_argument("--only", default="start,latency,diff", help="which figures (comma-separated)")
     ap.add_argument("--child-latency", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child_latency:
@@ -161,20 +182,41 @@ def main() -> None:
     sizes = [int(n) for n in args.items.split(",")]
     print(f"supervise-tui benchmarks — python {sys.version.split()[0]}, {os.cpu_count()} cores, work dir {work}")
     dbs = {n: make_db(work, n, args.rounds) for n in sizes}
+    # Byte-compile first: with PYTHONDONTWRITEBYTECODE set (as on this machine) an editable
+    # install would otherwise compile every module of the app at every start.
+    compileall.compile_dir(ROOT / "supervise_tui", quiet=1)
+    only = set(args.only.split(","))
+    if "start" in only:
+        start_figures(dbs)
+    if "latency" in only:
+        latency_figures(dbs)
+    if "diff" in only:
+        print()
+        for n, db in dbs.items():
+            diff = diff_figures(work, db)
+            if diff is None:
+                print("round diff: sqldiff not found (apt-get install sqlite3-tools) — skipped")
+                break
+            print(f"{n:>7} items: diff {diff['diff_s'] * 1000:7.0f} ms   sqldiff --summary "
+                  f"{diff['sqldiff_s'] * 1000:7.0f} ms   {diff['ratio']:4.2f}×   peak RSS {diff['rss_mb']:5.1f} MB")
 
-    floor, floor_rss = median_time([PY, "-c", "import textual.app"])
-    print(f"\nfloor: python -c 'import textual.app'  {floor * 1000:7.0f} ms   peak RSS {floor_rss:5.1f} MB")
-    starts = {}
+
+def start_figures(dbs: dict[int, Path]) -> None:
+    cmds = {"floor": [PY, "-c", "import textual.app"]}
     for n, db in dbs.items():
-        start, rss = median_time([PY, "-m", "supervise_tui", "--db", str(db), "--headless",
-                                  "--exit-after-first-screen"])
-        starts[n] = start
-        print(f"cold start to first screen, {n:>7} items  {start * 1000:7.0f} ms   {start / floor:4.2f}× floor"
-              f"   peak RSS {rss:5.1f} MB")
-    if len(sizes) > 1:
-        small, big = min(sizes), max(sizes)
-        print(f"start at {big} / start at {small}: {starts[big] / starts[small]:4.2f}×")
+        cmds[n] = [PY, "-m", "supervise_tui", "--db", str(db), "--headless", "--exit-after-first-screen"]
+    starts = interleaved(cmds)
+    print(f"\nfloor: python -c 'import textual.app'  {median_s(starts, 'floor') * 1000:7.0f} ms"
+          f"   peak RSS {starts['floor']['rss']:5.1f} MB   ({STARTS} turns, the floor and each start side by side)")
+    for n in dbs:
+        print(f"cold start to first screen, {n:>7} items  {median_s(starts, n) * 1000:7.0f} ms"
+              f"   {ratio(starts, n, 'floor'):4.2f}× floor   peak RSS {starts[n]['rss']:5.1f} MB")
+    if len(dbs) > 1:
+        small, big = min(dbs), max(dbs)
+        print(f"start at {big} / start at {small}: {ratio(starts, big, small):4.2f}×")
 
+
+def latency_figures(dbs: dict[int, Path]) -> None:
     print()
     for n, db in dbs.items():
         _, rss, out = peak_rss([PY, __file__, "--child-latency", str(db)])
@@ -182,15 +224,6 @@ def main() -> None:
         print(f"{n:>7} items: cursor-down {fig['down_ms']:6.2f} ms   page-down {fig['page_ms']:6.2f} ms   "
               f"search keystroke {fig['search_ms']:6.1f} ms (max {fig['search_max_ms']:.0f})   "
               f"peak RSS {rss:5.1f} MB")
-
-    print()
-    for n, db in dbs.items():
-        diff = diff_figures(work, db)
-        if diff is None:
-            print("round diff: sqldiff not found (apt-get install sqlite3-tools) — skipped")
-            break
-        print(f"{n:>7} items: diff {diff['diff_s'] * 1000:7.0f} ms   sqldiff --summary {diff['sqldiff_s'] * 1000:7.0f} ms"
-              f"   {diff['ratio']:4.2f}×   peak RSS {diff['rss_mb']:5.1f} MB")
 
 
 if __name__ == "__main__":
