@@ -474,6 +474,50 @@ async def test_a_change_made_elsewhere_since_it_was_shown_refuses_the_edit(store
         assert "外部修改" in screen_text(app)  # the detail re-read the store
 
 
+async def test_the_states_kept_for_the_conflict_check_are_only_those_of_cached_rows(
+        store, isolated_locations, monkeypatch):
+    """Scrolling through every item keeps no more states than the table's page cache holds."""
+    import gc
+
+    from supervise_tui.domain.queries import Scope
+    from supervise_tui.ui.sources import ItemRow
+    from supervise_tui.ui.widgets.vtable import VirtualTable
+
+    monkeypatch.setattr(VirtualTable, "PAGE_SIZE", 10)
+    monkeypatch.setattr(VirtualTable, "MAX_PAGES", 2)
+    app = build_app(isolated_locations, user=EDITOR)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.push_screen(ItemsScreen(["all"], Scope()))
+        await settle(pilot)
+        table = app.screen.table
+        total = store.execute("SELECT count(*) FROM items WHERE retired = 0").fetchone()[0]
+        assert table.row_count == total > 200
+        first = table.current_key
+        while table.cursor_row < total - 1:
+            table.action_page_down()
+            table.current_row  # what the cursor row shows is read, as when it is drawn
+        gc.collect()
+        alive = [o for o in gc.get_objects() if type(o) is ItemRow]
+        assert len(alive) <= 2 * 10 + 10  # two cached pages (and at most one page in flight)
+        assert all(o[0] in table_keys(table) for o in alive)
+
+        # back at the top, the state used for the conflict check is that of the row re-read
+        table.move_cursor(0)
+        await settle(pilot)
+        other = sqlite3.connect(isolated_locations, isolation_level=None)
+        other.row_factory = sqlite3.Row
+        try:
+            apply_changes(other, Actor("另一人"), ROUND, first, {"progress": 15})
+        finally:
+            other.close()
+        table.reload()  # as after any edit: the page is read again
+        await settle(pilot)
+        assert app.screen.shown_state(first)["progress"] == 15
+        await type_progress(pilot, "20")  # no conflict: the state checked is the one re-read
+        assert state_row(store, first)["progress"] == 20
+
+
 # --------------------------------------------------------------------------- text is shown literally
 
 PAYLOAD = "[b]bold[/b] [@click=app.quit]x[/] [link=https://x]y[/link] \x1b[31mred \u202eevil [unbalanced"

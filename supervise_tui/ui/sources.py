@@ -38,6 +38,20 @@ def label(kind: str, code: str | None) -> str:
     return t(f"{kind}.{code}") if code else ""
 
 
+class ItemRow(list):
+    """The cells of an item's row, carrying the item's state as it was read (for the conflict check).
+
+    The state lives exactly as long as the table keeps the row's page: nothing outlives
+    what is on screen or near it, however far one scrolls.
+    """
+
+    __slots__ = ("state",)
+
+    def __init__(self, cells: list[str], state: dict):
+        super().__init__(cells)
+        self.state = state
+
+
 class ItemSource:
     """Targets and measures in a scope, paged from SQLite with their state in one round."""
 
@@ -53,7 +67,6 @@ class ItemSource:
             column("col.light", 4, style_fn=_styler(LIGHT_STYLE, "light.")),
             column("col.note", 18),
         ]
-        self.shown: dict[str, dict] = {}
         self._count: int | None = None
 
     def count(self) -> int:
@@ -61,15 +74,10 @@ class ItemSource:
         return self._count
 
     def rows(self, offset: int, limit: int) -> Sequence[Sequence[str]]:
-        out = []
-        for r in queries.page_items(self.conn, self.round_id, self.scope, offset, limit):
-            self.shown[r["id"]] = r
-            out.append([
-                r["id"], label("kind", r["kind"]), r["text"], r["lead_unit"] or "",
-                label("status", r["status"]), f"{r['progress'] or 0}%", label("light", r["light"]),
-                r["note"] or "",
-            ])
-        return out
+        return [ItemRow([r["id"], label("kind", r["kind"]), r["text"], r["lead_unit"] or "",
+                         label("status", r["status"]), f"{r['progress'] or 0}%", label("light", r["light"]),
+                         r["note"] or ""], r)
+                for r in queries.page_items(self.conn, self.round_id, self.scope, offset, limit)]
 
     def key(self, row: Sequence[str]) -> str:
         return row[0]

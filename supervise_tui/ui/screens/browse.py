@@ -155,4 +155,7 @@ class ItemsScreen(ItemEditing, TableScreen):
         return self.table.current_key
 
     def shown_state(self, item_id: str) -> dict | None:
-        return self.table.source.shown.get(item_id)
+        row = self.table.current_row  # the row under the cursor, as it was read
+        if row is None or self.table.source.key(row) != item_id:
+            return None
+        return getattr(row, "state", None)
