@@ -311,8 +311,9 @@ class VirtualTable(ScrollView, can_focus=True):
         self._columns: tuple[Column, ...] = tuple(source.columns)
         self._count: int = max(0, int(source.count()))
         self._pages: OrderedDict[int, list[Sequence[str]]] = OrderedDict()
+        # Rendered lines: a few screens' worth (a page-down never comes back to old ones).
         self._strips: LRUCache[tuple[int, bool], tuple[Strip, Style]] = LRUCache(
-            1024
+            256
         )
         self._layout: _Layout | None = None
         self._layout_avail: int = -1
