@@ -70,36 +70,38 @@ def _score(status: str, light: str, progress: str) -> str:
 
 
 def _compared(conn: sqlite3.Connection, old_id: int, new_id: int, flt: DiffFilter,
-              extra: str = "") -> tuple[str, dict]:
+              extra: str = "", work_extra: str = "") -> tuple[str, dict]:
     """SQL of every compared item in order, with its class ``code``, and its parameters.
 
     Every state row names an item, so a left join from ``items`` to each round's state is a
-    full outer join of the two rounds, in one pass. ``wk`` holds each work's stage and people,
-    computed once per work. The planner walks works, then their items (forcing items first
-    makes it add Bloom filters that cost more than the sort they save). The LIMIT makes it a
-    subquery read row by row, each column worked out once.
+    full outer join of the two rounds, in one pass. Items are read in task-list order off
+    the ``items_pos`` index, so nothing is sorted. ``wk`` holds each work's stage and people,
+    computed once per work (with ``work_extra``, more such columns, which ``extra`` can
+    pick as ``wk.name``). The inner query (kept whole by its LIMIT) works out each round's
+    light once per item; the outer one compares the two from those columns.
     """
     filters, params = _filters(flt)
     stage = ", ".join(f"{sql} AS {name}" for name, sql in stage_columns(("o", "n"), "w"))
     old_light = f"CASE WHEN o.item_id IS NOT NULL THEN {light_sql('o', 'wk', 'o', rank=True)} END"
     new_light = f"CASE WHEN n.item_id IS NOT NULL THEN {light_sql('n', 'wk', 'n', rank=True)} END"
-    step = (f"sign({_score('n.status', light_sql('n', 'wk', 'n', rank=True), 'n.progress')} - "
-            f"{_score('o.status', light_sql('o', 'wk', 'o', rank=True), 'o.progress')})")
+    step = (f"sign({_score('new_status', 'new_light', 'new_progress')} - "
+            f"{_score('old_status', 'old_light', 'old_progress')})")
     sql = f"""
     WITH wk AS MATERIALIZED (
-      SELECT w.id AS work_id, w.pillar_id, w.leader, w.liaison, u.name AS lead_unit, {stage}
+      SELECT w.id AS work_id, w.pillar_id, w.leader, w.liaison, u.name AS lead_unit, {stage} {work_extra}
       FROM works w LEFT JOIN work_units wu ON wu.work_id = w.id AND wu.role = 'lead'
       LEFT JOIN units u ON u.id = wu.unit_id)
-    SELECT i.id, i.work_id, wk.pillar_id, wk.leader, wk.liaison, wk.lead_unit,
-           o.status AS old_status, n.status AS new_status, o.progress AS old_progress, n.progress AS new_progress,
-           {old_light} AS old_light, {new_light} AS new_light,
-           o.item_id IS NOT NULL AND n.item_id IS NOT NULL AND o.note IS NOT n.note AS note_changed,
-           CASE WHEN o.item_id IS NULL THEN 3 WHEN n.item_id IS NULL THEN 4 ELSE {step} + 1 END AS code {extra}
-    FROM items i JOIN wk ON wk.work_id = i.work_id
-    LEFT JOIN item_state o ON o.round_id = :o_round AND o.item_id = i.id
-    LEFT JOIN item_state n ON n.round_id = :n_round AND n.item_id = i.id
-    WHERE (o.item_id IS NOT NULL OR n.item_id IS NOT NULL) {filters}
-    ORDER BY i.pos, i.rowid LIMIT -1"""
+    SELECT *, CASE WHEN is_new THEN 3 WHEN is_retired THEN 4 ELSE {step} + 1 END AS code FROM (
+      SELECT i.id, i.work_id, wk.pillar_id, wk.leader, wk.liaison, wk.lead_unit,
+             o.status AS old_status, n.status AS new_status, o.progress AS old_progress,
+             n.progress AS new_progress, {old_light} AS old_light, {new_light} AS new_light,
+             o.item_id IS NOT NULL AND n.item_id IS NOT NULL AND o.note IS NOT n.note AS note_changed,
+             o.item_id IS NULL AS is_new, n.item_id IS NULL AS is_retired {extra}
+      FROM items i INDEXED BY items_pos JOIN wk ON wk.work_id = i.work_id
+      LEFT JOIN item_state o ON o.round_id = :o_round AND o.item_id = i.id
+      LEFT JOIN item_state n ON n.round_id = :n_round AND n.item_id = i.id
+      WHERE (o.item_id IS NOT NULL OR n.item_id IS NOT NULL) {filters}
+      ORDER BY i.pos, i.rowid LIMIT -1)"""
     params.update(o_round=old_id, n_round=new_id, **basis_for_round(conn, old_id).params("o"),
                   **basis_for_round(conn, new_id).params("n"))
     return sql, params
@@ -156,19 +158,34 @@ def diff_csv_lines(conn: sqlite3.Connection, old_id: int, new_id: int, flt: Diff
     Text cells are quoted (printf's %w doubles the quotes) and one that starts like a
     spreadsheet formula gets a leading apostrophe.
     """
-    sql, params = _compared(conn, old_id, new_id, flt)
-    values, pattern, args = _export_values(), [], []
-    for key in EXPORT_KEYS:
-        value = values.get(key, key)
-        if key in ("lead_unit", "leader"):
+    values = _export_values()
+    work_cells = _csv_cells(WORK_KEYS, values, {"work_id": "w.id", "pillar_id": "w.pillar_id",
+                                                "lead_unit": "u.name", "leader": "w.leader"})
+    sql, params = _compared(conn, old_id, new_id, flt, ", wk.csv_work", f", {work_cells} AS csv_work")
+    first = EXPORT_KEYS.index(WORK_KEYS[0])
+    before, after = EXPORT_KEYS[:first], EXPORT_KEYS[first + len(WORK_KEYS):]
+    line = " || ',' || ".join([_csv_cells(before, values), "csv_work", _csv_cells(after, values)])
+    for (text,) in conn.execute(f"SELECT {line} || char(13, 10) FROM ({sql}) {_changed(changed_only)}", params):
+        yield text
+
+
+# The cells of a diff row that belong to its work, together in EXPORT_KEYS: made once per work.
+WORK_KEYS = ("work_id", "pillar_id", "lead_unit", "leader")
+TEXT_KEYS = ("lead_unit", "leader")
+
+
+def _csv_cells(keys: tuple[str, ...], values: dict[str, str], columns: dict[str, str] | None = None) -> str:
+    """SQL for ``keys`` as CSV cells (no line end): text quoted, a formula-like start guarded."""
+    pattern, args = [], []
+    for key in keys:
+        value = (columns or {}).get(key, values.get(key, key))
+        if key in TEXT_KEYS:
             pattern.append('"%s%w"')
-            args += [f"iif(unicode({key}) IN (61, 43, 45, 64, 9, 13), '''', '')", f"coalesce({key}, '')"]
+            args += [f"iif(unicode({value}) IN (61, 43, 45, 64, 9, 13), '''', '')", f"coalesce({value}, '')"]
         else:
             pattern.append("%s")
             args.append(value)
-    line = f"printf('{','.join(pattern)}' || char(13, 10), {', '.join(args)})"
-    for (text,) in conn.execute(f"SELECT {line} FROM ({sql}) {_changed(changed_only)}", params):
-        yield text
+    return f"printf('{','.join(pattern)}', {', '.join(args)})"
 
 
 def diff_json_lines(conn: sqlite3.Connection, old_id: int, new_id: int, flt: DiffFilter = DiffFilter(), *,
