@@ -226,14 +226,14 @@ def cmd_diff(args: Namespace) -> None:
 CHUNK = 2000
 
 
-def _chunked(lines, write) -> None:
+def _chunked(lines, write, joiner: str | bytes = "") -> None:
     chunk = []
     for line in lines:
         chunk.append(line)
         if len(chunk) >= CHUNK:
-            write("".join(chunk))
+            write(joiner.join(chunk))
             chunk.clear()
-    write("".join(chunk))
+    write(joiner.join(chunk))
 
 
 class _Cells:
@@ -348,7 +348,7 @@ def _diff_csv(lines) -> None:
     sys.stdout.flush()
     out = sys.stdout.buffer
     out.write(("\ufeff" + ",".join(EXPORT_KEYS) + "\r\n").encode("utf-8"))
-    _chunked(lines, lambda text: out.write(text.encode("utf-8")))
+    _chunked(lines, out.write, b"")  # the store hands over UTF-8 bytes: written as they are
     out.flush()
 
 

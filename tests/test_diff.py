@@ -110,7 +110,7 @@ def test_machine_lines_carry_the_same_rows(scenario, changed_only):
     conn, r1, r2 = scenario
     rows = [{k: r[k] for k in EXPORT_KEYS} for r in diff_rows(conn, r1, r2, changed_only=changed_only)]
     assert [json.loads(line) for line in diff_json_lines(conn, r1, r2, changed_only=changed_only)] == rows
-    text = "".join(diff_csv_lines(conn, r1, r2, changed_only=changed_only))
+    text = b"".join(diff_csv_lines(conn, r1, r2, changed_only=changed_only)).decode("utf-8")
     assert text.endswith("\r\n") and text.count("\r\n") == len(rows)
     as_text = [{k: "" if v is None else str(int(v) if isinstance(v, bool) else v) for k, v in r.items()} for r in rows]
     assert list(csv.DictReader(io.StringIO(text), fieldnames=EXPORT_KEYS)) == as_text
@@ -119,6 +119,6 @@ def test_machine_lines_carry_the_same_rows(scenario, changed_only):
 def test_csv_lines_quote_and_neutralise_names(scenario):
     conn, r1, r2 = scenario
     conn.execute("UPDATE works SET leader = '=HYPERLINK(\"x\")' WHERE id = 'W08'")
-    line = next(line for line in diff_csv_lines(conn, r1, r2) if line.startswith("W08-T01,"))
+    line = next(line.decode("utf-8") for line in diff_csv_lines(conn, r1, r2) if line.startswith(b"W08-T01,"))
     assert ',"\'=HYPERLINK(""x"")",' in line
     assert next(csv.reader(io.StringIO(line)))[5] == "'=HYPERLINK(\"x\")"

@@ -69,57 +69,94 @@ def _score(status: str, light: str, progress: str) -> str:
     return f"(({_rank(status, STATUS_ORDER)} * {len(LIGHT_RANK)} + {light}) * 101 + {progress})"
 
 
-def _compared(conn: sqlite3.Connection, old_id: int, new_id: int, flt: DiffFilter,
-              extra: str = "", work_extra: str = "") -> tuple[str, dict]:
-    """SQL of every compared item in order, with its class ``code``, and its parameters.
+@dataclass(frozen=True)
+class _Pass:
+    """One pass over both rounds as a single flat SELECT: its parts and its column expressions.
 
     Every state row names an item, so a left join from ``items`` to each round's state is a
-    full outer join of the two rounds, in one pass. Items are read in task-list order off
-    the ``items_pos`` index, so nothing is sorted. ``wk`` holds each work's stage and people,
-    computed once per work (with ``work_extra``, more such columns, which ``extra`` can
-    pick as ``wk.name``). The inner query (kept whole by its LIMIT) works out each round's
-    light once per item; the outer one compares the two from those columns.
+    full outer join of the two rounds. Items are read in task-list order off ``items_pos``
+    (nothing is sorted) and each is looked up in both rounds before its work's row in
+    ``wk``: with the work first the planner adds Bloom filters that read every round's
+    state twice. ``wk`` holds each work's stage lines and people, computed once per work.
+    The query is flat — no subquery — because a subquery that is not flattened hands each
+    row over as a coroutine, which cost more here than working out a light twice.
     """
+
+    head: str  # the WITH clause
+    body: str  # FROM … WHERE …
+    columns: dict[str, str]  # name → SQL over one compared item
+    params: dict
+
+    def select(self, columns: str, *, changed_only: bool, order: bool = True) -> str:
+        where = f" AND ({self.columns['code']} <> {UNCHANGED} OR {self.columns['note_changed']})" \
+            if changed_only else ""
+        return f"{self.head} SELECT {columns} {self.body}{where}{' ORDER BY i.pos, i.rowid' if order else ''}"
+
+
+def _compared(conn: sqlite3.Connection, old_id: int, new_id: int, flt: DiffFilter,
+              work_extra: str = "") -> _Pass:
+    """The pass comparing ``old_id`` with ``new_id`` (``work_extra``: more ``wk`` columns)."""
     filters, params = _filters(flt)
     stage = ", ".join(f"{sql} AS {name}" for name, sql in stage_columns(("o", "n"), "w"))
-    old_light = f"CASE WHEN o.item_id IS NOT NULL THEN {light_sql('o', 'wk', 'o', rank=True)} END"
-    new_light = f"CASE WHEN n.item_id IS NOT NULL THEN {light_sql('n', 'wk', 'n', rank=True)} END"
-    step = (f"sign({_score('new_status', 'new_light', 'new_progress')} - "
-            f"{_score('old_status', 'old_light', 'old_progress')})")
-    sql = f"""
+    rank = {side: light_sql(side, "wk", side, rank=True) for side in ("o", "n")}
+    step = (f"sign({_score('n.status', rank['n'], 'n.progress')} - "
+            f"{_score('o.status', rank['o'], 'o.progress')})")
+    columns = {
+        "id": "i.id", "kind": "i.kind", "text": "i.text", "work_id": "i.work_id", "pillar_id": "wk.pillar_id",
+        "lead_unit": "wk.lead_unit", "leader": "wk.leader", "liaison": "wk.liaison",
+        "old_status": "o.status", "new_status": "n.status", "old_progress": "o.progress",
+        "new_progress": "n.progress", "progress_delta": "(n.progress - o.progress)",
+        "old_light": f"(CASE WHEN o.item_id IS NOT NULL THEN {rank['o']} END)",
+        "new_light": f"(CASE WHEN n.item_id IS NOT NULL THEN {rank['n']} END)",
+        "note_changed": "(o.item_id IS NOT NULL AND n.item_id IS NOT NULL AND o.note IS NOT n.note)",
+        "old_note": "o.note", "new_note": "n.note",
+        "code": f"(CASE WHEN o.item_id IS NULL THEN 3 WHEN n.item_id IS NULL THEN 4 ELSE {step} + 1 END)",
+    }
+    head = f"""
     WITH wk AS MATERIALIZED (
       SELECT w.id AS work_id, w.pillar_id, w.leader, w.liaison, u.name AS lead_unit, {stage} {work_extra}
       FROM works w LEFT JOIN work_units wu ON wu.work_id = w.id AND wu.role = 'lead'
-      LEFT JOIN units u ON u.id = wu.unit_id)
-    SELECT *, CASE WHEN is_new THEN 3 WHEN is_retired THEN 4 ELSE {step} + 1 END AS code FROM (
-      SELECT i.id, i.work_id, wk.pillar_id, wk.leader, wk.liaison, wk.lead_unit,
-             o.status AS old_status, n.status AS new_status, o.progress AS old_progress,
-             n.progress AS new_progress, {old_light} AS old_light, {new_light} AS new_light,
-             o.item_id IS NOT NULL AND n.item_id IS NOT NULL AND o.note IS NOT n.note AS note_changed,
-             o.item_id IS NULL AS is_new, n.item_id IS NULL AS is_retired {extra}
-      FROM items i INDEXED BY items_pos JOIN wk ON wk.work_id = i.work_id
-      LEFT JOIN item_state o ON o.round_id = :o_round AND o.item_id = i.id
-      LEFT JOIN item_state n ON n.round_id = :n_round AND n.item_id = i.id
-      WHERE (o.item_id IS NOT NULL OR n.item_id IS NOT NULL) {filters}
-      ORDER BY i.pos, i.rowid LIMIT -1)"""
+      LEFT JOIN units u ON u.id = wu.unit_id)"""
+    body = f"""
+    FROM items i INDEXED BY items_pos
+    LEFT JOIN item_state o ON o.round_id = :o_round AND o.item_id = i.id
+    LEFT JOIN item_state n ON n.round_id = :n_round AND n.item_id = i.id
+    CROSS JOIN wk ON wk.work_id = i.work_id
+    WHERE (o.item_id IS NOT NULL OR n.item_id IS NOT NULL) {filters}"""
     params.update(o_round=old_id, n_round=new_id, **basis_for_round(conn, old_id).params("o"),
                   **basis_for_round(conn, new_id).params("n"))
-    return sql, params
-
-
-def _changed(changed_only: bool) -> str:
-    return f"WHERE code <> {UNCHANGED} OR note_changed" if changed_only else ""
+    return _Pass(head, body, columns, params)
 
 
 def diff_counts(conn: sqlite3.Connection, old_id: int, new_id: int, flt: DiffFilter = DiffFilter()) -> dict:
     """How many items fall in each class, with ``changed`` and ``note_changed`` totals."""
-    sql, params = _compared(conn, old_id, new_id, flt)
+    p = _compared(conn, old_id, new_id, flt)
+    # The class once per item (the LIMIT keeps the subquery whole), then seven sums over it.
+    each = p.select(f"{p.columns['code']} AS code, {p.columns['note_changed']} AS note_changed",
+                    changed_only=False, order=False)
     sums = ", ".join(f"coalesce(sum(code = {n}), 0)" for n in range(len(CLASS_BY_CODE)))
     row = conn.execute(f"SELECT {sums}, coalesce(sum(note_changed), 0), "
-                       f"coalesce(sum(code = {UNCHANGED} AND note_changed), 0) FROM ({sql})", params).fetchone()
+                       f"coalesce(sum(code = {UNCHANGED} AND note_changed), 0) FROM ({each} LIMIT -1)",
+                       p.params).fetchone()
     counts = {cls: row[CLASS_BY_CODE.index(cls)] for cls in CLASSES}
     changed = sum(counts.values()) - counts["unchanged"] + row[-1]
     return counts | {"note_changed": row[-2], "changed": changed}
+
+
+def _row_columns(p: _Pass, text_limit: int | None) -> str:
+    """DIFF_KEYS as SQL: the class as its code, lights as names."""
+    values = p.columns | {"old_light": _name(p.columns["old_light"], LIGHT_RANK),
+                          "new_light": _name(p.columns["new_light"], LIGHT_RANK)}
+    if text_limit is not None:
+        values["text"] = f"substr(i.text, 1, {int(text_limit)})"
+    return ", ".join(f"{values['code' if k == 'class' else k]} AS {k}" for k in DIFF_KEYS)
+
+
+def _dict_row(values: tuple) -> dict:
+    row = dict(zip(DIFF_KEYS, values))
+    row["class"] = CLASS_BY_CODE[row["class"]]
+    row["note_changed"] = bool(row["note_changed"])
+    return row
 
 
 def diff_rows(conn: sqlite3.Connection, old_id: int, new_id: int, flt: DiffFilter = DiffFilter(), *,
@@ -130,43 +167,39 @@ def diff_rows(conn: sqlite3.Connection, old_id: int, new_id: int, flt: DiffFilte
     ``offset``/``limit`` give one window of them (each window is a fresh pass over both rounds);
     ``text_limit`` cuts the item text to that many characters in the store, for narrow tables.
     """
-    text = "i.text" if text_limit is None else f"substr(i.text, 1, {int(text_limit)}) AS text"
-    sql, params = _compared(conn, old_id, new_id, flt, f", i.kind, {text}, o.note AS old_note, n.note AS new_note")
-    columns = {"class": "code", "old_light": _name("old_light", LIGHT_RANK),
-               "new_light": _name("new_light", LIGHT_RANK), "progress_delta": "new_progress - old_progress"}
-    query = f"SELECT {', '.join(columns.get(k, k) for k in DIFF_KEYS)} FROM ({sql}) {_changed(changed_only)}"
+    p = _compared(conn, old_id, new_id, flt)
+    query, params = p.select(_row_columns(p, text_limit), changed_only=changed_only), dict(p.params)
     if limit is not None or offset:
         query += " LIMIT :limit OFFSET :offset"
         params.update(limit=-1 if limit is None else limit, offset=offset)
     for values in conn.execute(query, params):
-        row = dict(zip(DIFF_KEYS, values))
-        row["class"] = CLASS_BY_CODE[row["class"]]
-        row["note_changed"] = bool(row["note_changed"])
-        yield row
+        yield _dict_row(values)
 
 
-def _export_values() -> dict[str, str]:
-    """EXPORT_KEYS as SQL over the compared items."""
-    return {"class": _name("code", CLASS_BY_CODE), "old_light": _name("old_light", LIGHT_RANK),
-            "new_light": _name("new_light", LIGHT_RANK), "progress_delta": "new_progress - old_progress"}
+def _export_values(p: _Pass) -> dict[str, str]:
+    """EXPORT_KEYS as SQL over one compared item: class and lights as names."""
+    return p.columns | {"class": _name(p.columns["code"], CLASS_BY_CODE),
+                        "old_light": _name(p.columns["old_light"], LIGHT_RANK),
+                        "new_light": _name(p.columns["new_light"], LIGHT_RANK)}
 
 
 def diff_csv_lines(conn: sqlite3.Connection, old_id: int, new_id: int, flt: DiffFilter = DiffFilter(), *,
-                   changed_only: bool = True) -> Iterator[str]:
-    """CSV lines (EXPORT_KEYS, CRLF) made by SQLite itself, so a province-wide diff streams fast.
+                   changed_only: bool = True) -> Iterator[bytes]:
+    """CSV lines (EXPORT_KEYS, CRLF), UTF-8, made by SQLite itself, so a province-wide diff streams fast.
 
     Text cells are quoted (printf's %w doubles the quotes) and one that starts like a
-    spreadsheet formula gets a leading apostrophe.
+    spreadsheet formula gets a leading apostrophe. The lines come as bytes, ready to write.
     """
-    values = _export_values()
-    work_cells = _csv_cells(WORK_KEYS, values, {"work_id": "w.id", "pillar_id": "w.pillar_id",
-                                                "lead_unit": "u.name", "leader": "w.leader"})
-    sql, params = _compared(conn, old_id, new_id, flt, ", wk.csv_work", f", {work_cells} AS csv_work")
+    work_cells = _csv_cells(WORK_KEYS, {"work_id": "w.id", "pillar_id": "w.pillar_id", "lead_unit": "u.name",
+                                        "leader": "w.leader"})
+    p = _compared(conn, old_id, new_id, flt, f", {work_cells} AS csv_work")
+    values = _export_values(p)
     first = EXPORT_KEYS.index(WORK_KEYS[0])
     before, after = EXPORT_KEYS[:first], EXPORT_KEYS[first + len(WORK_KEYS):]
-    line = " || ',' || ".join([_csv_cells(before, values), "csv_work", _csv_cells(after, values)])
-    for (text,) in conn.execute(f"SELECT {line} || char(13, 10) FROM ({sql}) {_changed(changed_only)}", params):
-        yield text
+    line = " || ',' || ".join([_csv_cells(before, values), "wk.csv_work", _csv_cells(after, values)])
+    for (data,) in conn.execute(p.select(f"CAST({line} || char(13, 10) AS BLOB)", changed_only=changed_only),
+                                p.params):
+        yield data
 
 
 # The cells of a diff row that belong to its work, together in EXPORT_KEYS: made once per work.
@@ -174,11 +207,11 @@ WORK_KEYS = ("work_id", "pillar_id", "lead_unit", "leader")
 TEXT_KEYS = ("lead_unit", "leader")
 
 
-def _csv_cells(keys: tuple[str, ...], values: dict[str, str], columns: dict[str, str] | None = None) -> str:
+def _csv_cells(keys: tuple[str, ...], values: dict[str, str]) -> str:
     """SQL for ``keys`` as CSV cells (no line end): text quoted, a formula-like start guarded."""
     pattern, args = [], []
     for key in keys:
-        value = (columns or {}).get(key, values.get(key, key))
+        value = values[key]
         if key in TEXT_KEYS:
             pattern.append('"%s%w"')
             args += [f"iif(unicode({value}) IN (61, 43, 45, 64, 9, 13), '''', '')", f"coalesce({value}, '')"]
@@ -191,10 +224,10 @@ def _csv_cells(keys: tuple[str, ...], values: dict[str, str], columns: dict[str,
 def diff_json_lines(conn: sqlite3.Connection, old_id: int, new_id: int, flt: DiffFilter = DiffFilter(), *,
                     changed_only: bool = True) -> Iterator[str]:
     """One JSON object (EXPORT_KEYS) per item, made by SQLite's json_object."""
-    sql, params = _compared(conn, old_id, new_id, flt)
-    values = _export_values() | {"note_changed": "json(iif(note_changed, 'true', 'false'))"}
-    pairs = ", ".join(f"'{k}', {values.get(k, k)}" for k in EXPORT_KEYS)
-    for (text,) in conn.execute(f"SELECT json_object({pairs}) FROM ({sql}) {_changed(changed_only)}", params):
+    p = _compared(conn, old_id, new_id, flt)
+    values = _export_values(p) | {"note_changed": f"json(iif({p.columns['note_changed']}, 'true', 'false'))"}
+    pairs = ", ".join(f"'{k}', {values[k]}" for k in EXPORT_KEYS)
+    for (text,) in conn.execute(p.select(f"json_object({pairs})", changed_only=changed_only), p.params):
         yield text
 
 
@@ -210,26 +243,16 @@ class DiffSnapshot:
     def __init__(self, conn: sqlite3.Connection, old_id: int, new_id: int, flt: DiffFilter = DiffFilter(), *,
                  changed_only: bool = True, text_limit: int | None = None):
         self.conn, self.table = conn, f"diff_snapshot_{next(self._names)}"
-        text = "i.text" if text_limit is None else f"substr(i.text, 1, {int(text_limit)}) AS text"
-        sql, params = _compared(conn, old_id, new_id, flt, f", i.kind, {text}, o.note AS old_note, n.note AS new_note")
-        columns = {"class": "code", "old_light": _name("old_light", LIGHT_RANK),
-                   "new_light": _name("new_light", LIGHT_RANK), "progress_delta": "new_progress - old_progress"}
-        select = ", ".join(f"{columns.get(k, k)} AS {k}" for k in DIFF_KEYS)
-        conn.execute(f"CREATE TEMP TABLE {self.table} AS SELECT {select} FROM ({sql}) {_changed(changed_only)}",
-                     params)
+        p = _compared(conn, old_id, new_id, flt)
+        conn.execute(f"CREATE TEMP TABLE {self.table} AS "
+                     + p.select(_row_columns(p, text_limit), changed_only=changed_only), p.params)
         self.count = conn.execute(f"SELECT count(*) FROM {self.table}").fetchone()[0]
 
     def rows(self, offset: int, limit: int) -> list[dict]:
         """Rows offset+1 … offset+limit, by rowid (the order they were compared in)."""
-        out = []
-        for values in self.conn.execute(
-                f"SELECT {', '.join(DIFF_KEYS)} FROM {self.table} WHERE rowid > ? AND rowid <= ? ORDER BY rowid",
-                (offset, offset + limit)):
-            row = dict(zip(DIFF_KEYS, values))
-            row["class"] = CLASS_BY_CODE[row["class"]]
-            row["note_changed"] = bool(row["note_changed"])
-            out.append(row)
-        return out
+        return [_dict_row(values) for values in self.conn.execute(
+            f"SELECT {', '.join(DIFF_KEYS)} FROM {self.table} WHERE rowid > ? AND rowid <= ? ORDER BY rowid",
+            (offset, offset + limit))]
 
     def close(self) -> None:
         self.conn.execute(f"DROP TABLE IF EXISTS temp.{self.table}")
