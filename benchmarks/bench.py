@@ -34,17 +34,24 @@ PY = sys.executable
 STARTS = 11
 
 
-def peak_rss(cmd: list[str], env: dict | None = None) -> tuple[float, float, str]:
-    """Wall time (s), peak RSS (MB) and stdout of a child, read with wait4."""
+def peak_rss(cmd: list[str], *, capture: bool = False) -> tuple[float, float, str]:
+    """Wall time (s), peak RSS (MB) and (with ``capture``) stdout of a child, read with wait4.
+
+    Linux counts the spawning process's resident memory into a child's peak RSS (the
+    child starts in the parent's address space until it execs), so this process keeps
+    nothing large: output it does not need goes to /dev/null, stderr to a temporary file.
+    """
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=ROOT)
-    out = proc.stdout.read()
-    err = proc.stderr.read()
-    _, status, usage = os.wait4(proc.pid, 0)
-    elapsed = time.perf_counter() - start
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    if proc.returncode != 0:
-        raise SystemExit(f"failed ({proc.returncode}): {' '.join(cmd)}\n{err.decode(errors='replace')}")
+    with tempfile.TemporaryFile() as err:
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE if capture else subprocess.DEVNULL, stderr=err,
+                                cwd=ROOT)
+        out = proc.stdout.read() if capture else b""
+        _, status, usage = os.wait4(proc.pid, 0)
+        elapsed = time.perf_counter() - start
+        if os.waitstatus_to_exitcode(status) != 0:
+            err.seek(0)
+            raise SystemExit(f"failed ({os.waitstatus_to_exitcode(status)}): {' '.join(cmd)}\n"
+                             f"{err.read().decode(errors='replace')[-4000:]}")
     return elapsed, usage.ru_maxrss / 1024, out.decode()
 
 
@@ -219,7 +226,7 @@ def start_figures(dbs: dict[int, Path]) -> None:
 def latency_figures(dbs: dict[int, Path]) -> None:
     print()
     for n, db in dbs.items():
-        _, rss, out = peak_rss([PY, __file__, "--child-latency", str(db)])
+        _, rss, out = peak_rss([PY, __file__, "--child-latency", str(db)], capture=True)
         fig = json.loads(out.strip().splitlines()[-1])
         print(f"{n:>7} items: cursor-down {fig['down_ms']:6.2f} ms   page-down {fig['page_ms']:6.2f} ms   "
               f"search keystroke {fig['search_ms']:6.1f} ms (max {fig['search_max_ms']:.0f})   "
