@@ -58,6 +58,8 @@ def add_parsers(sub) -> None:
     s.add_argument("--unit", dest="diff_unit", metavar="UNIT", help="responsible unit (lead or co), alias ok")
     s.add_argument("--leader", help="leader (分管领导) name")
     s.add_argument("--all", action="store_true", help="list unchanged items too")
+    s.add_argument("--summary", action="store_true",
+                   help="the counts only (improved, regressed, unchanged, new, retired), no rows")
     s.add_argument("--format", choices=LISTING + ("md",), default="table")
 
     s = sub.add_parser("export", help="write the round bulletin (通报) into exports/")
@@ -210,6 +212,9 @@ def cmd_diff(args: Namespace) -> None:
                           unit=queries.resolve_unit(conn, args.diff_unit) if args.diff_unit else None,
                           leader=queries.resolve_person(conn, args.leader) if args.leader else None)
     changed_only = not args.all
+    if args.summary:
+        _diff_summary(old, new, diff.diff_counts(conn, old.id, new.id, flt), args.format)
+        return
     if args.format == "csv":  # rows only, made by SQLite: one pass, however many items
         _diff_csv(diff.diff_csv_lines(conn, old.id, new.id, flt, changed_only=changed_only))
         return
@@ -286,6 +291,24 @@ def _clip(text: str, width: int) -> str:
         mid = (lo + hi + 1) // 2
         lo, hi = (mid, hi) if cell_width(text[:mid]) <= width - 1 else (lo, mid - 1)
     return text[:lo] + "…"
+
+
+def _diff_summary(old, new, counts: dict, fmt: str) -> None:
+    """The counts alone, as ``sqldiff --summary`` or ``git diff --stat`` give them."""
+    if fmt == "json":
+        sys.stdout.write(json.dumps({"from": {"id": old.id, "name": old.name}, "to": {"id": new.id, "name": new.name},
+                                     "counts": counts}, ensure_ascii=False) + "\n")
+    elif fmt == "csv":
+        sys.stdout.buffer.write(("\ufeffclass,count\r\n" + "".join(f"{k},{v}\r\n" for k, v in counts.items()))
+                                .encode("utf-8"))
+    elif fmt == "md":
+        from .domain.export import _md_cell
+        from .textsafe import printable
+
+        sys.stdout.write(f"# {_md_cell(printable(t('diff.heading', old=old.name, new=new.name)))}\n\n"
+                         f"{_md_cell(t('diff.counts', **counts))}\n")
+    else:
+        sys.stdout.write(_diff_head(old, new, counts))
 
 
 def _diff_table(old, new, counts, rows) -> None:

@@ -154,6 +154,23 @@ def test_diff_table_md_csv(two_rounds):
         ("W05-M01", "unchanged", "市金融工作服务中心", "0", "1")]
 
 
+def test_diff_summary_gives_the_counts_alone_in_every_format(two_rounds):
+    table = two_rounds("diff", "1", "2", "--summary").out
+    assert table == ("第1轮 → 第2轮\n"
+                     "好转 1 · 退步 1 · 未变 315 · 新增 0 · 退役 0 · 备注有改 1\n")
+    counts = {"improved": 1, "regressed": 1, "unchanged": 315, "new": 0, "retired": 0, "note_changed": 1,
+              "changed": 3}
+    assert _json(two_rounds("diff", "1", "2", "--summary", "--format", "json")) == {
+        "from": {"id": 1, "name": "第1轮"}, "to": {"id": 2, "name": "第2轮"}, "counts": counts}
+    text = two_rounds("diff", "1", "2", "--summary", "--format", "csv").out
+    assert text == "\ufeffclass,count\r\n" + "".join(f"{k},{v}\r\n" for k, v in counts.items())
+    md = two_rounds("diff", "1", "2", "--summary", "--format", "md").out
+    assert md == "# 第1轮 → 第2轮\n\n好转 1 · 退步 1 · 未变 315 · 新增 0 · 退役 0 · 备注有改 1\n"
+    # the same counts as the full diff's head, filters included
+    assert _json(two_rounds("diff", "1", "2", "--summary", "--format", "json", "--unit", "市税务局"))["counts"] == \
+        _json(two_rounds("diff", "1", "2", "--format", "json", "--unit", "市税务局"))["counts"]
+
+
 def test_diff_filters_and_all(two_rounds):
     ids = lambda *a: [r["id"] for r in _json(two_rounds("diff", "1", "2", "--format", "json", *a))["rows"]]  # noqa: E731
     assert ids("--pillar", "一") == ["W01-M01", "W01-M02", "W05-M01"]
