@@ -9,8 +9,10 @@ a slow machine and a fast one:
 - cursor-down, page-down, search keystroke: the widget action plus
   re-rendering every visible line, median over many presses, in a child
   process whose peak RSS is reported too;
-- the round diff: the whole `supervise-tui diff` process against
-  `sqldiff --summary` on two database files holding the same two rounds.
+- the round diff: the whole `supervise-tui diff --summary` process (the counts, as
+  sqldiff gives them) and `supervise-tui diff --format csv` (every changed item
+  written out) against `sqldiff --summary` on two database files holding the same
+  two rounds.
 
 Usage: python benchmarks/bench.py [--items 300,200000] [--rounds 3] [--work DIR] [--only start,latency,diff]
 """
@@ -145,7 +147,7 @@ def latency_child(db: str) -> None:
 
 
 def diff_figures(work: Path, db: Path) -> dict | None:
-    """The CLI diff of the last two rounds against sqldiff --summary on two one-round files."""
+    """The CLI diff of the last two rounds (counts; every change as CSV) against sqldiff --summary."""
     sqldiff = shutil.which("sqldiff")
     if sqldiff is None:
         return None
@@ -166,11 +168,13 @@ def diff_figures(work: Path, db: Path) -> dict | None:
             out.commit()
             out.close()
         files.append(str(path))
-    figures = interleaved({"sqldiff": [sqldiff, "--summary", *files],
-                           "diff": [PY, "-m", "supervise_tui", "--db", str(db), "diff", str(ids[0]), str(ids[1]),
-                                    "--format", "csv"]}, runs=5)
-    floor, ours, rss = median_s(figures, "sqldiff"), median_s(figures, "diff"), figures["diff"]["rss"]
-    return {"sqldiff_s": floor, "diff_s": ours, "ratio": ratio(figures, "diff", "sqldiff"), "rss_mb": rss}
+    ours = [PY, "-m", "supervise_tui", "--db", str(db), "diff", str(ids[0]), str(ids[1])]
+    figures = interleaved({"sqldiff": [sqldiff, "--summary", *files], "summary": ours + ["--summary"],
+                           "csv": ours + ["--format", "csv"]}, runs=5)
+    return {"sqldiff_s": median_s(figures, "sqldiff"),
+            **{f"{k}_s": median_s(figures, k) for k in ("summary", "csv")},
+            **{f"{k}_ratio": ratio(figures, k, "sqldiff") for k in ("summary", "csv")},
+            "rss_mb": max(figures[k]["rss"] for k in ("summary", "csv"))}
 
 
 def main() -> None:
@@ -204,8 +208,10 @@ def main() -> None:
             if diff is None:
                 print("round diff: sqldiff not found (apt-get install sqlite3-tools) — skipped")
                 break
-            print(f"{n:>7} items: diff {diff['diff_s'] * 1000:7.0f} ms   sqldiff --summary "
-                  f"{diff['sqldiff_s'] * 1000:7.0f} ms   {diff['ratio']:4.2f}×   peak RSS {diff['rss_mb']:5.1f} MB")
+            print(f"{n:>7} items: sqldiff --summary {diff['sqldiff_s'] * 1000:6.0f} ms   "
+                  f"diff --summary {diff['summary_s'] * 1000:6.0f} ms {diff['summary_ratio']:4.2f}×   "
+                  f"diff --format csv (every change) {diff['csv_s'] * 1000:6.0f} ms {diff['csv_ratio']:4.2f}×   "
+                  f"peak RSS {diff['rss_mb']:5.1f} MB")
 
 
 def start_figures(dbs: dict[int, Path]) -> None:
