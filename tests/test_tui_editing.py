@@ -410,6 +410,13 @@ async def test_a_liaison_opens_on_their_units_items_and_cannot_edit_other_units(
         assert all(m.startswith(t("edit.refused", reason="")) and other in m for m in refusals)
         assert row_of(search.table, other)[column(search.table, "col.status")] == t("status.not_started")
 
+        # the overview, built behind the liaison's first screen, counts when it is first shown
+        await pilot.press("escape", "1")
+        await settle(pilot)
+        assert app.current_mode == "overview"
+        total = store.execute("SELECT count(*) FROM items WHERE retired = 0").fetchone()[0]
+        assert f"共 {total} 项" in summary_text(app)
+
 
 # --------------------------------------------------------------------------- conflicts
 

@@ -52,7 +52,13 @@ class OverviewScreen(TableScreen):
         goals = [line((f"{g['year']}  ", "cyan"), g["text"]) for g in queries.indicators(conn)]
         self.query_one("#goals", Static).update(Text("\n").join([literal(t("overview.goals"), "bold"), *goals]))
         # Count once the first frame is on screen: the counting thread would compete with it.
-        self.call_after_refresh(self.refresh_data)
+        self.call_after_refresh(self._first_count)
+
+    def _first_count(self) -> None:
+        if self.app.screen is self:
+            self.refresh_data()
+        else:  # a liaison starts on their unit's items: count when the overview is first shown
+            self.seen_revision = -1
 
     def refresh_data(self) -> None:
         self.run_worker(self._count_worker, thread=True, exclusive=True, group="overview")
