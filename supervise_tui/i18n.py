@@ -171,6 +171,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "overview.loading": ("统计中…", "Counting…"),
     "search.placeholder": ("输入编号或内容,如 税、W05、融资担保", "Type an id or text, e.g. 税, W05"),
     "search.hint": ("{rows} 条结果", "{rows} results"),
+    "search.counting": ("{rows}+ 条结果,计数中…", "{rows}+ results, counting…"),
     "edit.status_title": ("设置状态 — {id}", "Set status — {id}"),
     "edit.progress_title": ("设置进度(0–100)— {id}", "Set progress (0–100) — {id}"),
     "edit.note_title": ("编辑备注 — {id}(Ctrl+S 保存,Esc 取消)", "Edit note — {id} (Ctrl+S save, Esc cancel)"),

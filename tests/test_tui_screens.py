@@ -376,6 +376,44 @@ async def test_search_by_substring_and_trigram_then_open_a_result(store, isolate
         assert isinstance(app.screen, PillarsScreen)
 
 
+async def test_a_search_shows_its_first_rows_at_once_and_the_whole_count_when_counted(
+        store, isolated_locations, monkeypatch):
+    """Counting a short term's matches scans every item: the first page comes first."""
+    from supervise_tui.ui.widgets.vtable import VirtualTable
+
+    monkeypatch.setattr(VirtualTable, "PAGE_SIZE", 5)  # so the bundled list has more than a page of 税
+    expected = matching(store, "税")
+    assert len(expected) > 6
+    app = build_app(isolated_locations)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("slash")
+        await settle(pilot)
+        search = app.screen
+        search.run_search("税")  # what the debounce calls; the counting worker has not run yet
+        assert search.table.row_count == 6  # the first page and one more: "there are more"
+        assert table_keys(search.table) == expected[:6]
+        assert summary_text(app) == t("search.counting", rows=5)
+        await settle(pilot)
+        assert search.table.row_count == len(expected)
+        assert table_keys(search.table) == expected
+        assert summary_text(app) == t("search.hint", rows=len(expected))
+
+        # a term with fewer matches than a page is counted whole at once; no worker needed
+        few = matching(store, "增值税")
+        assert 0 < len(few) < 5
+        search.run_search("增值税")
+        assert (search.table.row_count, summary_text(app)) == (len(few), t("search.hint", rows=len(few)))
+
+        # a count that comes in after the term changed is dropped
+        search.run_search("税")
+        stale = search.table.source
+        search.run_search("融资担保")
+        search._show_exact_count(stale, 999)
+        await settle(pilot)
+        assert table_keys(search.table) == matching(store, "融资担保")
+
+
 # --------------------------------------------------------------------------- help, palette, quit
 
 

@@ -55,8 +55,15 @@ class ItemRow(list):
 class ItemSource:
     """Targets and measures in a scope, paged from SQLite with their state in one round."""
 
-    def __init__(self, conn: sqlite3.Connection, round_id: int, scope: Scope):
+    def __init__(self, conn: sqlite3.Connection, round_id: int, scope: Scope, *, count_cap: int | None = None):
+        """``count_cap``: the first count reads only the first ``count_cap`` rows (which the first
+        page then uses), so a table can show a scope that takes a full scan to count at once;
+        ``exact_count`` hands in the whole count later."""
         self.conn, self.round_id, self.scope = conn, round_id, scope
+        self.count_cap = count_cap
+        self.capped = False  # the last count stopped at the cap: there may be more
+        self._preset: int | None = None
+        self._first: list[ItemRow] | None = None  # rows read by a capped count, for the first page
         self.columns = [
             column("col.id", 9),
             column("col.kind", 4),
@@ -70,10 +77,29 @@ class ItemSource:
         self._count: int | None = None
 
     def count(self) -> int:
-        self._count = queries.count_items(self.conn, self.round_id, self.scope)
+        self._first = None
+        if self._preset is not None:
+            self._count, self._preset = self._preset, None
+            return self._count
+        if self.count_cap is None:
+            self._count = queries.count_items(self.conn, self.round_id, self.scope)
+        else:  # one scan for the first rows and the "at least" count both
+            self._first = self._read(0, self.count_cap)
+            self._count = len(self._first)
+        self.capped = self.count_cap is not None and self._count >= self.count_cap
         return self._count
 
+    def exact_count(self, count: int) -> None:
+        """The whole count, worked out elsewhere: the next count() returns it, later ones count in full."""
+        self._preset, self.count_cap, self.capped = count, None, False
+
     def rows(self, offset: int, limit: int) -> Sequence[Sequence[str]]:
+        first, self._first = self._first, None  # used once: later reads see later edits
+        if first is not None and offset == 0 and (limit <= len(first) or not self.capped):
+            return first[:limit]
+        return self._read(offset, limit)
+
+    def _read(self, offset: int, limit: int) -> list[ItemRow]:
         return [ItemRow([r["id"], label("kind", r["kind"]), r["text"], r["lead_unit"] or "",
                          label("status", r["status"]), f"{r['progress'] or 0}%", label("light", r["light"]),
                          r["note"] or ""], r)

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import sqlite3
+
 from textual.app import ComposeResult
 from textual.timer import Timer
 from textual.widgets import Input, Static
 
+from ...domain import queries
 from ...domain.queries import Scope
 from ...i18n import t
 from ..bindings import bind
+from ..sources import ItemSource
 from ..text import literal
+from ..widgets.vtable import VirtualTable
 from .base import VIEW_CSS
 from .browse import ItemsScreen
 
@@ -52,12 +57,39 @@ class SearchScreen(ItemsScreen):
         self.table.set_source(self.make_source())
         self.update_summary()
 
+    def make_source(self):
+        # A term's matches are counted up to the first page at once, the rest in a worker:
+        # a one- or two-character term is a scan of every item, and typing must not wait on it.
+        cap = VirtualTable.PAGE_SIZE + 1 if self.scope.search else None
+        return ItemSource(self.session.conn, self.session.round.id, self.scope, count_cap=cap)
+
     def action_results(self) -> None:
         self.table.focus()
 
     def update_summary(self) -> None:
+        source = self.table.source
+        if isinstance(source, ItemSource) and source.capped:
+            self.query_one("#summary", Static).update(
+                literal(t("search.counting", rows=self.table.row_count - 1), "dim"))
+            self.run_worker(lambda: self._exact_count(source), thread=True, exclusive=True, group="search-count")
+            return
         self.query_one("#summary", Static).update(
             literal(t("search.hint", rows=self.table.row_count), "dim"))
+
+    def _exact_count(self, source: ItemSource) -> None:
+        try:
+            with self.session.reader() as conn:
+                count = queries.count_items(conn, source.round_id, source.scope)
+        except sqlite3.OperationalError:  # interrupted because the app is quitting
+            return
+        self.app.call_from_thread(self._show_exact_count, source, count)
+
+    def _show_exact_count(self, source: ItemSource, count: int) -> None:
+        if self.table.source is not source:  # the term has changed since
+            return
+        source.exact_count(count)
+        self.table.reload()
+        self.update_summary()
 
     def check_action(self, action: str, parameters) -> bool | None:
         # While typing, letters are text, not edit commands.
