@@ -413,6 +413,34 @@ async def test_a_search_shows_its_first_rows_at_once_and_the_whole_count_when_co
         await settle(pilot)
         assert table_keys(search.table) == matching(store, "融资担保")
 
+        # a new term interrupts the count still running for the last one
+        import sqlite3
+        import threading
+
+        counting = sqlite3.connect(":memory:", check_same_thread=False)
+        outcome = []
+
+        def long_count():
+            try:
+                counting.execute("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) "
+                                 "SELECT count(*) FROM n").fetchone()
+                outcome.append("finished")
+            except sqlite3.OperationalError as exc:
+                outcome.append(str(exc))
+
+        running = threading.Event()
+        counting.set_progress_handler(lambda: running.set(), 10_000)  # returns None: carry on
+        thread = threading.Thread(target=long_count)
+        thread.start()
+        assert running.wait(10)
+        search._counting = counting
+        search.run_search("税")
+        thread.join(10)
+        assert outcome == ["interrupted"]
+        counting.close()
+        search._counting = counting  # finished and closed meanwhile: stopping it is harmless
+        search._stop_counting()
+
 
 # --------------------------------------------------------------------------- help, palette, quit
 

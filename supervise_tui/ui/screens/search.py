@@ -32,6 +32,7 @@ class SearchScreen(ItemsScreen):
         super().__init__(crumbs, scope.but(search=term or None))
         self.term = term
         self._timer: Timer | None = None
+        self._counting: sqlite3.Connection | None = None  # the worker's, while it counts
 
     def compose_body(self) -> ComposeResult:
         yield Input(value=self.term, placeholder=t("search.placeholder"), id="search-input")
@@ -54,6 +55,7 @@ class SearchScreen(ItemsScreen):
         if term == (self.scope.search or ""):
             return
         self.scope = self.scope.but(search=term or None)
+        self._stop_counting()
         self.table.set_source(self.make_source())
         self.update_summary()
 
@@ -79,10 +81,23 @@ class SearchScreen(ItemsScreen):
     def _exact_count(self, source: ItemSource) -> None:
         try:
             with self.session.reader() as conn:
-                count = queries.count_items(conn, source.round_id, source.scope)
-        except sqlite3.OperationalError:  # interrupted because the app is quitting
+                self._counting = conn
+                try:
+                    count = queries.count_items(conn, source.round_id, source.scope)
+                finally:
+                    self._counting = None
+        except sqlite3.OperationalError:  # interrupted: a new term, or the app is quitting
             return
         self.app.call_from_thread(self._show_exact_count, source, count)
+
+    def _stop_counting(self) -> None:
+        """Interrupt the count of the previous term: its scan would only compete with the next."""
+        conn = self._counting
+        if conn is not None:
+            try:
+                conn.interrupt()
+            except sqlite3.ProgrammingError:  # it has just finished and closed
+                pass
 
     def _show_exact_count(self, source: ItemSource, count: int) -> None:
         if self.table.source is not source:  # the term has changed since
