@@ -85,7 +85,8 @@ class SearchScreen(ItemsScreen):
                 try:
                     count = queries.count_items(conn, source.round_id, source.scope)
                 finally:
-                    self._counting = None
+                    if self._counting is conn:  # (a newer term's worker may have set its own)
+                        self._counting = None
         except sqlite3.OperationalError:  # interrupted: a new term, or the app is quitting
             return
         self.app.call_from_thread(self._show_exact_count, source, count)
