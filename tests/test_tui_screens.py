@@ -508,3 +508,40 @@ async def test_ctrl_p_opens_the_command_palette_and_q_quits(store, isolated_loca
         await pilot.pause()
         assert not app.is_running
     assert app.return_code == 0
+
+
+LONG_QUERY = ("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 30000000) "
+              "SELECT count(*) FROM n")  # some seconds
+
+
+def test_quitting_stops_the_workers_queries_running_and_about_to_start(store, isolated_locations):
+    """A count that starts just after quit interrupted the running ones must not hold up the exit."""
+    import sqlite3
+    import threading
+
+    from supervise_tui.app_main import make_session
+
+    session = make_session(isolated_locations, user="tester")
+    outcome, running = [], threading.Event()
+
+    def count() -> None:
+        with session.reader() as conn:
+            conn.set_progress_handler(lambda: running.set(), 1000)  # (the session's check, replaced)
+            try:
+                conn.execute(LONG_QUERY).fetchone()
+            except sqlite3.OperationalError as exc:
+                outcome.append(str(exc))
+
+    worker = threading.Thread(target=count)
+    worker.start()
+    assert running.wait(10)
+    session.interrupt_readers()  # a query that is running: interrupted
+    worker.join(10)
+    assert outcome == ["interrupted"]
+
+    with session.reader() as conn:  # one that starts afterwards stops at its first check
+        try:
+            conn.execute(LONG_QUERY).fetchone()
+        except sqlite3.OperationalError as exc:
+            outcome.append(str(exc))
+    assert outcome == ["interrupted", "interrupted"]

@@ -27,6 +27,7 @@ class Session:
     revision: int = 0  # bumped on every write, so views know their counts are stale
     _readers: set = field(default_factory=set)
     _readers_lock: threading.Lock = field(default_factory=threading.Lock)
+    _quitting: bool = False
 
     @contextmanager
     def reader(self) -> Iterator[sqlite3.Connection]:
@@ -34,6 +35,9 @@ class Session:
         from ..domain.db import connect
 
         conn = connect(self.db_path, migrate=False)
+        # Checked every few thousand steps of any query: one that starts just as the app
+        # quits (after interrupt_readers looked) stops too, instead of holding up the exit.
+        conn.set_progress_handler(lambda: self._quitting, 10_000)
         with self._readers_lock:
             self._readers.add(conn)
         try:
@@ -44,7 +48,9 @@ class Session:
             conn.close()
 
     def interrupt_readers(self) -> None:
-        """Stop the workers' queries at once (on quit), instead of waiting for a province-wide count."""
+        """Stop the workers' queries at once (on quit), and any they start from now on,
+        instead of waiting for a province-wide count."""
+        self._quitting = True
         with self._readers_lock:
             for conn in self._readers:
                 conn.interrupt()
