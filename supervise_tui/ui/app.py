@@ -76,8 +76,11 @@ class SuperviseApp(App):
             self.switch_mode("units")
             self.push_screen(ItemsScreen([t("screen.units"), self.session.home_unit],
                                          Scope(unit=self.session.actor.unit_id)))
+
+    async def on_ready(self) -> None:
+        # Textual sends Ready once the DOM is mounted and the first frame is on the screen.
         if self.exit_after_first_screen:
-            self.call_after_refresh(self.action_quit)
+            await self.action_quit()
 
     async def action_quit(self) -> None:
         """Quit now: running counts are interrupted rather than waited for."""
