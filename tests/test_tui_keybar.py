@@ -49,6 +49,22 @@ async def test_bar_lists_the_shown_keys_each_where_it_is_drawn(store, isolated_l
         assert bar.spans[-1].end == SIZE[0]  # the palette's key sits at the right end
 
 
+async def test_a_narrow_bar_keeps_whole_keys_an_ellipsis_and_the_palette_at_the_right(store, isolated_locations):
+    app = build_app(isolated_locations)
+    async with app.run_test(size=(70, 30)) as pilot:
+        await settle(pilot)
+        bar = app.screen.query_one(KeyBar)
+        shown = {key: (display, description) for key, display, description, _ in bar.shown()}
+        keys = [s.key for s in bar.spans]
+        assert keys[-1] == "ctrl+p" and bar.spans[-1].end == bar.size.width
+        assert len(keys) < len(shown) and keys[:-1] == list(shown)[:len(keys) - 1]  # a prefix, then ^p
+        last_line = screen_lines(app)[-1]
+        for span in bar.spans:  # every key drawn is drawn whole where its span says
+            display, description = shown[span.key]
+            assert cells(last_line, span.start, span.end) == f" {display} {description} "
+        assert KeyBar.ELLIPSIS in cells(last_line, bar.spans[-2].end, bar.spans[-1].start)
+
+
 async def test_clicking_a_key_presses_it_and_a_gap_does_nothing(store, isolated_locations):
     app = build_app(isolated_locations)
     async with app.run_test(size=SIZE) as pilot:

@@ -51,6 +51,7 @@ class KeyBar(Widget, can_focus=False):
     """
 
     GAP = 2  # cells between two keys
+    ELLIPSIS = "…"  # in place of the keys that do not fit
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
@@ -88,29 +89,52 @@ class KeyBar(Widget, can_focus=False):
         key_style = self.get_component_rich_style("keybar--key", partial=True)
         description_style = self.get_component_rich_style("keybar--description", partial=True)
         disabled_style = self.get_component_rich_style("keybar--disabled", partial=True)
-        text = Text(no_wrap=True, overflow="crop", end="")
-        spans: list[KeySpan] = []
         entries = self.shown()
         width = self.size.width
         palette_key = self.app.COMMAND_PALETTE_BINDING if self.app.ENABLE_COMMAND_PALETTE else None
-        right: list[tuple[str, str, str, bool]] = []
-        if entries and entries[-1][0] == palette_key:
-            right = [entries.pop()]
+        right = [entries.pop()] if entries and entries[-1][0] == palette_key else []
+
+        def labels(entry) -> tuple[str, str]:
+            _key, display, description, _enabled = entry
+            return f" {display} ", f"{description} " if description else ""
+
+        def size(entry) -> int:
+            return sum(cell_len(part) for part in labels(entry))
+
+        # Whole keys only, left to right, leaving room for the palette's key at the right end;
+        # when some do not fit, an ellipsis says so (and they stay on the ? help screen).
+        room = width - (size(right[0]) + self.GAP if right else 0)
+        left, used = [], 0
+        for entry in entries:
+            need = size(entry) + (self.GAP if left else 0)
+            if used + need > room:
+                break
+            left.append(entry)
+            used += need
+        if len(left) < len(entries):
+            while left and used + len(self.ELLIPSIS) + 1 > room:
+                used -= size(left.pop()) + (self.GAP if left else 0)
+        text = Text(no_wrap=True, overflow="crop", end="")
+        spans: list[KeySpan] = []
         cell = 0
-        for index, (key, display, description, enabled) in enumerate(entries + right):
-            label_key, label_description = f" {display} ", f"{description} " if description else ""
-            size = cell_len(label_key) + cell_len(label_description)
-            if index == len(entries) and right:  # the palette's key goes to the right end if there is room
-                cell_gap = max(self.GAP, width - cell - size) if cell else 0
-            else:
-                cell_gap = self.GAP if cell else 0
-            text.append(" " * cell_gap)
-            cell += cell_gap
+        for entry in left + right:
+            gap = self.GAP if cell else 0
+            if right and entry is right[0]:
+                if len(left) < len(entries):
+                    text.append(" " + self.ELLIPSIS)
+                    cell += 1 + len(self.ELLIPSIS)
+                gap = max(self.GAP if cell else 0, width - cell - size(entry))
+            text.append(" " * gap)
+            cell += gap
+            key, _display, _description, enabled = entry
+            label_key, label_description = labels(entry)
             extra = disabled_style if not enabled else None
             text.append(label_key, key_style + extra if extra else key_style)
             text.append(label_description, description_style + extra if extra else description_style)
-            spans.append(KeySpan(key, cell, cell + size, enabled))
-            cell += size
+            spans.append(KeySpan(key, cell, cell + size(entry), enabled))
+            cell += size(entry)
+        if len(left) < len(entries) and not right:
+            text.append(" " + self.ELLIPSIS)
         self.spans = spans
         return text
 
