@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
 from ...i18n import t
-from ..bindings import localise
+from ..bindings import bind, localise
 from ..text import line
 from ..widgets.keybar import KeyBar
 
@@ -77,3 +77,24 @@ class Frame(Screen):
 
     def child_crumbs(self, label: str) -> list[str]:
         return [*self.crumbs, label]
+
+
+ResultT = TypeVar("ResultT")
+
+
+class Dialog(ModalScreen[ResultT]):
+    """A dialog over the screen: its own style sheet, keys in the chosen language, escape cancels.
+
+    Cancelling dismisses it with None; a dialog that answers otherwise binds escape itself.
+    """
+
+    CSS_PATH = DIALOG_CSS
+
+    BINDINGS = [bind("escape", "cancel", "cancel")]
+
+    def __init__(self):
+        super().__init__()
+        localise(self)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -5,31 +5,22 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList, TextArea
 from textual.widgets.option_list import Option
 
 from ...domain.vocab import STATUSES, parse_progress
 from ...i18n import t
-from ..bindings import bind, localise
+from ..bindings import bind
 from ..text import literal
-from .base import DIALOG_CSS
+from .base import Dialog
 
 
-class _Editor(ModalScreen):
+class _Editor(Dialog):
     """An editor docked at the bottom, so the row being edited stays in view."""
-
-    CSS_PATH = DIALOG_CSS
-
-    BINDINGS = [bind("escape", "cancel", "cancel")]
 
     def __init__(self, title: str):
         super().__init__()
-        localise(self)
         self.title_text = title
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
 
 
 class StatusPicker(_Editor):

@@ -9,17 +9,16 @@ from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Select, Static
 
 from ...domain import diff, queries
 from ...domain.rounds import Round, previous_round
 from ...i18n import t
-from ..bindings import bind, localise
+from ..bindings import bind
 from ..sources import column, label
 from ..text import line, literal
 from ..widgets.vtable import VirtualTable
-from .base import DIALOG_CSS, VIEW_CSS, Frame
+from .base import VIEW_CSS, Dialog, Frame
 from .editing import shown_value
 
 CLASS_STYLE = {"improved": "bold green", "regressed": "bold red", "new": "cyan", "retired": "dim"}
@@ -27,16 +26,11 @@ CHANGE_CLASSES = ("improved", "regressed", "new", "retired")
 JUMP_CHUNK = 2000  # rows read at a time when ] or [ looks for the next change
 
 
-class RoundPairPicker(ModalScreen[tuple[int, int] | None]):
+class RoundPairPicker(Dialog[tuple[int, int] | None]):
     """Pick the older and the newer round; defaults to the previous and the current one."""
-
-    CSS_PATH = DIALOG_CSS
-
-    BINDINGS = [bind("escape", "cancel", "cancel")]
 
     def __init__(self, rounds: list[Round], old: int | None, new: int):
         super().__init__()
-        localise(self)
         self.rounds, self.old, self.new = rounds, old, new
 
     def compose(self) -> ComposeResult:
@@ -56,9 +50,6 @@ class RoundPairPicker(ModalScreen[tuple[int, int] | None]):
             self.dismiss((self.query_one("#old-round", Select).value, self.query_one("#new-round", Select).value))
         else:
             self.dismiss(None)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
 
 
 class DiffSource:
@@ -231,16 +222,11 @@ class DiffScreen(Frame):
         self.app.push_screen(DiffItemScreen(self.child_crumbs(item_id), item_id, self.old, self.new))
 
 
-class DiffFilterPicker(ModalScreen[diff.DiffFilter | None]):
+class DiffFilterPicker(Dialog[diff.DiffFilter | None]):
     """Narrow the diff by pillar, unit (lead or co) and leader."""
-
-    CSS_PATH = DIALOG_CSS
-
-    BINDINGS = [bind("escape", "cancel", "cancel")]
 
     def __init__(self, conn: sqlite3.Connection, current: diff.DiffFilter):
         super().__init__()
-        localise(self)
         self.conn, self.current = conn, current
 
     def compose(self) -> ComposeResult:
@@ -269,9 +255,6 @@ class DiffFilterPicker(ModalScreen[diff.DiffFilter | None]):
             return None if v is Select.NULL else v
 
         self.dismiss(diff.DiffFilter(pillar=value("#f-pillar"), unit=value("#f-unit"), leader=value("#f-leader")))
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
 
 
 class DiffItemScreen(Frame):

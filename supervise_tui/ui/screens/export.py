@@ -7,15 +7,13 @@ from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select
 
 from ...domain.rounds import list_rounds
 from ...i18n import t
 from ...locations import exports_dir
-from ..bindings import bind, localise
 from ..text import literal
-from .base import DIALOG_CSS
+from .base import Dialog
 
 if TYPE_CHECKING:
     from ..session import Session
@@ -32,16 +30,11 @@ def write_bulletin(conn, round_id: int, fmt: str, by: str, folder: Path) -> Path
     return export_bulletin(build_bulletin(conn, round_id, by=by), fmt, folder)
 
 
-class ExportDialog(ModalScreen[Path | None]):
+class ExportDialog(Dialog[Path | None]):
     """Round, format, grouping and folder; enter or the button writes the file."""
-
-    CSS_PATH = DIALOG_CSS
-
-    BINDINGS = [bind("escape", "cancel", "cancel")]
 
     def __init__(self, session: "Session"):
         super().__init__()
-        localise(self)
         self.session = session
 
     def compose(self) -> ComposeResult:
@@ -81,6 +74,3 @@ class ExportDialog(ModalScreen[Path | None]):
             return
         self.app.notify(t("tui.export.done", path=str(path)), markup=False, timeout=8)
         self.dismiss(path)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)

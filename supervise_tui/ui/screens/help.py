@@ -5,13 +5,12 @@ from __future__ import annotations
 from rich.table import Table
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from ...i18n import CATALOGUE, t
-from ..bindings import bind, localise
+from ..bindings import bind
 from ..text import literal
-from .base import DIALOG_CSS
+from .base import Dialog
 
 # (keys, binding name) in the order a new user learns them.
 KEYS = [
@@ -24,17 +23,11 @@ KEYS = [
 ]
 
 
-class HelpScreen(ModalScreen):
+class HelpScreen(Dialog):
     """Lists the key bindings; any of escape, q or ? closes it."""
-
-    CSS_PATH = DIALOG_CSS
 
     BINDINGS = [bind("escape", "dismiss", "back"), bind("q", "dismiss", "back", show=False),
                 bind("question_mark", "dismiss", "back", show=False)]
-
-    def __init__(self):
-        super().__init__()
-        localise(self)
 
     def compose(self) -> ComposeResult:
         table = Table(title=t("screen.help"), show_edge=False, expand=True)

@@ -5,29 +5,23 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from ...domain.vocab import LIGHTS
 from ...i18n import t
-from ..bindings import bind, localise
+from ..bindings import bind
 from ..text import literal
-from .base import DIALOG_CSS
+from .base import Dialog
 
 RULES = "rules"  # the option that removes an override
 
 
-class LightPicker(ModalScreen[tuple[str | None, str] | None]):
+class LightPicker(Dialog[tuple[str | None, str] | None]):
     """Choose 绿 / 黄 / 红 or 按规则, and give the reason an override needs."""
-
-    CSS_PATH = DIALOG_CSS
-
-    BINDINGS = [bind("escape", "cancel", "cancel")]
 
     def __init__(self, item_id: str, current: str | None, reason: str | None):
         super().__init__()
-        localise(self)
         self.item_id, self.current, self.reason = item_id, current, reason or ""
 
     def compose(self) -> ComposeResult:
@@ -64,21 +58,15 @@ class LightPicker(ModalScreen[tuple[str | None, str] | None]):
         else:
             self.dismiss((choice, reason))
 
-    def action_cancel(self) -> None:
-        self.dismiss(None)
 
-
-class Confirm(ModalScreen[bool]):
+class Confirm(Dialog[bool]):
     """A yes/no question; y or enter says yes, n or escape says no."""
-
-    CSS_PATH = DIALOG_CSS
 
     BINDINGS = [bind("escape", "no", "cancel"), bind("n", "no", "cancel", show=False),
                 bind("y", "yes", "confirm")]
 
     def __init__(self, question: str):
         super().__init__()
-        localise(self)
         self.question = question
 
     def compose(self) -> ComposeResult:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
 from ...domain import queries, rounds
@@ -12,11 +11,11 @@ from ...domain.db import StoreError
 from ...domain.edits import EditRefused
 from ...domain.queries import NotFound
 from ...i18n import t
-from ..bindings import bind, localise
+from ..bindings import bind
 from ..sources import ListSource, column, label
 from ..text import literal
 from ..widgets.vtable import Column
-from .base import DIALOG_CSS
+from .base import Dialog
 from .browse import TableScreen
 
 
@@ -78,16 +77,8 @@ class RoundsScreen(TableScreen):
             self.app.push_screen(ReasonForm(t("tui.rounds.reopen_title")), done)
 
 
-class RoundForm(ModalScreen[tuple[str, str, str] | None]):
+class RoundForm(Dialog[tuple[str, str, str] | None]):
     """Name, period (e.g. 2024-Q1) and due date (YYYY-MM-DD) of a new round."""
-
-    CSS_PATH = DIALOG_CSS
-
-    BINDINGS = [bind("escape", "cancel", "cancel")]
-
-    def __init__(self):
-        super().__init__()
-        localise(self)
 
     def compose(self) -> ComposeResult:
         # editor-tall: three inputs and the error line do not fit the plain editor's 12 lines
@@ -118,20 +109,12 @@ class RoundForm(ModalScreen[tuple[str, str, str] | None]):
                 return
         self.dismiss((name, self.query_one("#round-period", Input).value.strip(), due))
 
-    def action_cancel(self) -> None:
-        self.dismiss(None)
 
-
-class ReasonForm(ModalScreen[str | None]):
+class ReasonForm(Dialog[str | None]):
     """One line of text that must not be blank (a reason for the audit log)."""
-
-    CSS_PATH = DIALOG_CSS
-
-    BINDINGS = [bind("escape", "cancel", "cancel")]
 
     def __init__(self, title: str):
         super().__init__()
-        localise(self)
         self.title_text = title
 
     def compose(self) -> ComposeResult:
@@ -143,9 +126,6 @@ class ReasonForm(ModalScreen[str | None]):
         event.stop()
         if event.value.strip():
             self.dismiss(event.value.strip())
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
 
 
 class ChaseScreen(TableScreen):
