@@ -1,0 +1,1 @@
+"""Build-time tools: the task list extractor and the offline bundle builder (not part of the app)."""
