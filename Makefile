@@ -3,13 +3,19 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
+BUNDLE_STAMP := $(VENV)/.bundle-stamp
 
-.PHONY: run test bench e2e clean
+.PHONY: run test bench e2e clean bundle
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
 	touch $(STAMP)
+
+# PyInstaller and packaging, for `make bundle` and the tests that build bundles; `make run` needs neither.
+$(BUNDLE_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test,bundle]'
+	touch $(BUNDLE_STAMP)
 
 run: $(STAMP)  ## open the TUI on the bundled task list (loaded on first run)
 	@# Byte-compile ahead (a no-op when current): where PYTHONDONTWRITEBYTECODE is set,
@@ -17,11 +23,14 @@ run: $(STAMP)  ## open the TUI on the bundled task list (loaded on first run)
 	@$(BIN)/python -m compileall -q supervise_tui
 	$(BIN)/supervise-tui
 
-test: $(STAMP)  ## the whole test suite, the tmux end-to-end runs included
+test: $(BUNDLE_STAMP)  ## the whole test suite, the tmux end-to-end runs and the offline bundle builds included
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)  ## start-up, latency, memory and diff figures at 300 and 200,000 items
 	$(BIN)/python benchmarks/bench.py
 
+bundle: $(BUNDLE_STAMP)  ## offline install zips (Linux x86-64/aarch64, Windows) and the Linux executable, into dist/
+	$(BIN)/python -m tools.offline.build --out dist
+
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache
