@@ -1,0 +1,8 @@
+"""The single-file executable's entry point: the same `main` as the supervise-tui command."""
+
+import sys
+
+from supervise_tui.cli import main
+
+if __name__ == "__main__":
+    sys.exit(main())
