@@ -100,7 +100,7 @@ def latency_child(db: str) -> None:
     import asyncio
 
     os.environ["SUPERVISE_TUI_DB"] = db
-    from supervise_tui.app_main import make_app, make_session
+    from supervise_tui.ui.launch import make_app, make_session
     from supervise_tui.ui.screens.browse import ItemsScreen
     from supervise_tui.ui.screens.search import SearchScreen
     from supervise_tui.domain.queries import Scope

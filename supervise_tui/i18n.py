@@ -81,6 +81,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{path}: 有效 — {works} 项重点工作, {targets} 个目标, {measures} 条举措",
         "{path}: valid — {works} key works, {targets} targets, {measures} measures",
     ),
+    "cli.synthesized": ("{items} 项,{works} 项重点工作,{rounds} 个轮次", "{items} items in {works} works, {rounds} rounds"),
     "cli.no_items": ("没有符合条件的事项", "no items match"),
     "detail.units": ("责任单位", "responsible units"),
     "detail.history": ("各轮次状态", "state in each round"),
@@ -151,6 +152,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "screen.people": ("分管领导/联络员", "Leaders and liaisons"),
     "screen.search": ("搜索", "Search"),
     "screen.help": ("快捷键", "Key bindings"),
+    "help.here": ("本屏", "On this screen"),
+    "help.everywhere": ("各屏通用", "On every screen"),
     "screen.detail": ("事项详情", "Item"),
     "screen.my_unit": ("本单位事项", "My unit's items"),
     "bar.round": ("当前轮次: {name}", "Round: {name}"),
@@ -243,7 +246,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "tui.export.format": ("格式", "format"),
     "tui.export.by": ("分组", "group by"),
     "tui.export.out": ("导出到文件夹", "folder"),
+    "tui.export.building": ("正在汇总本轮数据…", "Gathering the round's figures…"),
+    "tui.export.writing": ("正在写出 {done} / {total} 行…", "Writing {done} / {total} rows…"),
+    "tui.export.cancelled": ("已取消导出,未写出文件", "Export cancelled; no file was written"),
     "tui.export.done": ("已导出 {path}", "Exported {path}"),
+    "format.md": ("MD(Markdown)", "MD (Markdown)"),
+    "format.csv": ("CSV(Excel)", "CSV (Excel)"),
+    "format.html": ("HTML(打印)", "HTML (print)"),
+    "format.json": ("JSON", "JSON"),
     "tui.export.by_pillar": ("按总体任务", "by pillar"),
     "tui.export.by_unit": ("按单位", "by unit"),
     "tui.export.by_leader": ("按分管领导", "by leader"),
@@ -252,15 +262,224 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "palette.quit": ("退出程序", "Quit the app"),
     "palette.undo": ("撤销上一处修改", "Undo the last change"),
     "palette.search": ("搜索事项", "Search items"),
+    # round commands
+    "rounds.created": ("已创建报送轮次 {name}（承接 {prev} 的状态，{items} 项）",
+                       "created reporting round {name} (carrying forward {prev}, {items} items)"),
+    "rounds.created_fresh": ("已创建报送轮次 {name}（{items} 项）", "created reporting round {name} ({items} items)"),
+    "rounds.now_current": ("当前轮次: {name}", "current round: {name}"),
+    "rounds.closed": ("已关闭轮次 {name}，状态已冻结", "closed round {name}; its state is frozen"),
+    "rounds.reopened": ("已重新开启轮次 {name}（原因已记录）", "reopened round {name} (the reason is recorded)"),
+    "rounds.open": ("进行中", "open"),
+    "rounds.col.current": ("当前", "current"),
+    "rounds.col.updated": ("已报送", "updated"),
+    # scripted edits
+    "edit.changed": ("{id} {field}: {old} → {new}", "{id} {field}: {old} → {new}"),
+    "edit.nothing": ("{id}: 没有变化", "{id}: nothing changed"),
+    "edit.give_something": ("请至少给出 --status、--progress 或 --note 中的一项",
+                            "give at least one of --status, --progress or --note"),
+    "edit.liaison_unit": ("联络员须用 --unit 指明所在单位", "a liaison must name their unit with --unit"),
+    "edit.closed_out": ("{id} 已销号（轮次 {round}）", "{id} closed out (销号) in round {round}"),
+    "edit.light_auto": ("{id} 亮灯恢复按规则计算", "{id}: the light follows the rules again"),
+    # chase list
+    "chase.none": ("没有需要催办的事项", "nothing to chase"),
+    # diff
+    "diff.class.note_changed": ("备注有改", "note changed"),
+    "diff.heading": ("{old} → {new}", "{old} → {new}"),
+    "diff.counts": ("好转 {improved} · 退步 {regressed} · 未变 {unchanged} · 新增 {new} · 退役 {retired} · "
+                    "备注有改 {note_changed}",
+                    "improved {improved} · regressed {regressed} · unchanged {unchanged} · new {new} · "
+                    "retired {retired} · note changed {note_changed}"),
+    # export
+    "export.written": ("已导出 {path}", "exported {path}"),
+    # the bulletin
+    "bulletin.title": ("{doc} 督查通报 — {round}", "{doc} — supervision bulletin, {round}"),
+    "bulletin.round_period": ("{name}（{period}）", "{name} ({period})"),
+    "bulletin.overall": ("总体情况", "Overall"),
+    "bulletin.breakdown.pillar": ("按总体任务", "By pillar"),
+    "bulletin.breakdown.unit": ("按牵头单位", "By lead unit"),
+    "bulletin.breakdown.leader": ("按分管领导", "By leader"),
+    "bulletin.pillars": ("各总体任务", "Pillars"),
+    "bulletin.units": ("各牵头单位", "Lead units"),
+    "bulletin.red": ("红灯事项（{count} 项）", "Red items ({count})"),
+    "bulletin.red_short": ("红灯", "Red"),
+    "bulletin.chase": ("催办清单（{count} 项）", "Chase list ({count})"),
+    "bulletin.reason.not_reported": ("未报送", "not reported"),
+    "bulletin.reason.red": ("红灯", "red"),
+    "bulletin.changes": ("与上一轮（{name}）相比", "Changes since the previous round ({name})"),
+    "bulletin.changes_short": ("变化", "Changes"),
+    "bulletin.changes_none": ("没有上一轮可比较", "No previous round to compare with"),
+    "bulletin.goals": ("主要目标", "Headline goals"),
+    "bulletin.col.metric": ("指标", "measure"),
+    "bulletin.col.value": ("数值", "value"),
+    "bulletin.col.group": ("分组", "group"),
+    "bulletin.col.title": ("总体任务", "pillar"),
+    "bulletin.col.unit": ("单位", "unit"),
+    "bulletin.col.items": ("事项", "items"),
+    "bulletin.col.items_lead": ("牵头事项", "items led"),
+    "bulletin.col.done": ("已完成", "done"),
+    "bulletin.col.in_progress": ("推进中", "in progress"),
+    "bulletin.col.not_started": ("未启动", "not started"),
+    "bulletin.col.behind": ("滞后/受阻", "behind/blocked"),
+    "bulletin.col.not_reported": ("未报送", "not reported"),
+    "bulletin.col.green": ("绿灯", "green"),
+    "bulletin.col.yellow": ("黄灯", "yellow"),
+    "bulletin.col.red": ("红灯", "red"),
+    "bulletin.col.progress": ("平均进度", "average progress"),
+    "bulletin.col.rate": ("完成率", "completion rate"),
+    "bulletin.col.id": ("编号", "id"),
+    "bulletin.col.text": ("内容", "text"),
+    "bulletin.col.lead_unit": ("牵头单位", "lead unit"),
+    "bulletin.col.leader": ("分管领导", "leader"),
+    "bulletin.col.liaison": ("联络员", "liaison"),
+    "bulletin.col.status": ("状态", "status"),
+    "bulletin.col.light": ("亮灯", "light"),
+    "bulletin.col.light_reason": ("亮灯理由", "light reason"),
+    "bulletin.col.note": ("备注", "note"),
+    "bulletin.col.reason": ("催办原因", "why chased"),
+    "bulletin.col.class": ("变化", "change"),
+    "bulletin.col.count": ("数量", "count"),
+    "bulletin.col.old_status": ("原状态", "old status"),
+    "bulletin.col.new_status": ("新状态", "new status"),
+    "bulletin.col.old_light": ("原亮灯", "old light"),
+    "bulletin.col.new_light": ("新亮灯", "new light"),
+    "bulletin.col.old_progress": ("原进度", "old progress"),
+    "bulletin.col.new_progress": ("新进度", "new progress"),
+    "bulletin.col.progress_delta": ("进度变化", "progress change"),
+    "bulletin.col.note_changed": ("备注有改", "note changed"),
+    "bulletin.col.year": ("年份", "year"),
+    # refusals and problems (errors.SuperviseError): one line each, in the user's language
+    "error.worker": ("后台任务出错: {detail}", "A background task failed: {detail}"),
+    "error.usage": ("用法错误: {detail}", "error: {detail}"),
+    "error.interrupted": ("已中断,数据库保持原样", "interrupted; the store is as it was"),
+    "error.store.cannot_open": ("{path}: 无法打开数据库: {detail}", "{path}: cannot open database: {detail}"),
+    "error.store.too_new": (
+        "{path}: 数据库结构版本 {version} 比本程序支持的 ({supported}) 新;请升级程序,不要用旧版本打开",
+        "{path}: database schema version {version} is newer than this supervise-tui understands ({supported}); "
+        "upgrade the app instead of opening it with an older one"),
+    "error.store.foreign": (
+        "{path}: 不是 supervise-tui 的数据库(其中已有表: {tables});请用 --db 另选文件",
+        "{path}: not a supervise-tui database (it already holds tables: {tables}); choose another file with --db"),
+    "error.store.empty": ("{path}: 数据库是空的;请先运行 `supervise-tui load`",
+                          "{path}: the store is empty; run `supervise-tui load` first"),
+    "error.store.sqlite": ("数据库错误: {detail}", "database error: {detail}"),
+    "error.file": ("{path}: {detail}", "{path}: {detail}"),
+    "error.field": ("{field}: {detail}", "{field}: {detail}"),
+    "error.problems": ("文件有 {count} 处问题", "the file has {count} problems"),
+    "error.no_round_id": ("没有编号为 {id} 的轮次", "no round {id}"),
+    "error.no_round": ("没有轮次 {ref!r}(见 `supervise-tui round list`)",
+                       "no round {ref!r} (see `supervise-tui round list`)"),
+    "error.no_rounds_yet": ("还没有报送轮次:请先载入任务清单(`supervise-tui load`)",
+                            "there is no reporting round yet: load a task list first (`supervise-tui load`)"),
+    "error.no_item": ("没有编号为 {id!r} 的事项", "no item with id {id!r}"),
+    "error.no_unit": ("没有名为 {name!r} 的单位(见 `supervise-tui units`)",
+                      "no unit named {name!r} (see `supervise-tui units`)"),
+    "error.no_person": ("没有名为 {name!r} 的分管领导或联络员(见 `supervise-tui people`)",
+                        "no leader or liaison named {name!r} (see `supervise-tui people`)"),
+    "error.no_pillar": ("没有总体任务 {ref!r}(请用 P1–P5、序号或标题)",
+                        "no pillar {ref!r} (use P1–P5, its numeral or its title)"),
+    "error.unknown_status": ("未知状态 {word!r};请用 {allowed} 之一", "unknown status {word!r}; use one of {allowed}"),
+    "error.unknown_light": ("未知亮灯 {word!r};请用 绿 / 黄 / 红(green / yellow / red)",
+                            "unknown light {word!r}; use green / yellow / red (绿 / 黄 / 红)"),
+    "error.bad_progress": ("进度须为 0 到 100 的整数,收到 {value!r}",
+                           "progress must be a whole number from 0 to 100, got {value!r}"),
+    "error.not_text": ("{field}须为文本", "{field} must be text"),
+    "error.too_long": ("{field}超过 {limit} 个字符", "{field} is longer than {limit} characters"),
+    "error.role_field": ("{role}不能修改{field}", "a {role} may not change {field}"),
+    "error.round_closed": ("轮次 {name!r} 已关闭;请先重开再修改",
+                           "round {name!r} is closed; reopen it before changing anything"),
+    "error.item_retired": ("{id} 已从任务清单移除,不能再修改", "{id} was retired from the task list and cannot be edited"),
+    "error.not_your_unit": ("{id} 不属于您的单位;联络员只能修改本单位的事项",
+                            "{id} does not belong to your unit; a liaison edits only their unit's items"),
+    "error.closed_out_locked": ("{id} 已销号;只有督查人员可以修改",
+                                "{id} is closed out (销号); only an inspector can change it"),
+    "error.closed_out_reopen": ("{id} 已销号;请先撤销销号再修改",
+                                "{id} is closed out (销号); reopen the close-out before changing it"),
+    "error.light_reason": ("{id}: 请写明覆盖亮灯的理由", "{id}: give the reason for overriding the light"),
+    "error.already_closed_out": ("{id} 已经销号", "{id} is already closed out (销号)"),
+    "error.inspector_only": ("只有督查人员可以{what}", "only an inspector may {what}"),
+    "error.conflict": ("{id} 的{field}在您看到之后已被他人修改(您看到的是 {shown},现在是 {current});未保存",
+                       "{id}: {field} was changed by someone else since it was shown (shown {shown}, now {current}); "
+                       "nothing was saved"),
+    "error.liaison_needs_unit": ("联络员只负责一个单位:请用 --unit 指明,如 --role liaison --unit 市税务局",
+                                 "a liaison works for one unit: give --unit, e.g. --role liaison --unit 市税务局"),
+    "error.leader_or_liaison": ("--leader 和 --liaison 只能给一个", "give --leader or --liaison, not both"),
+    "error.round.name_blank": ("轮次须有名称", "a round needs a name"),
+    "error.round.name_digits": ("纯数字的轮次名称 {name!r} 会被误认为轮次编号",
+                                "a round name of digits only ({name!r}) would be mistaken for a round id"),
+    "error.round.name_long": ("轮次名称须为一行,最多 {limit} 个字符",
+                              "a round name is one line of at most {limit} characters"),
+    "error.round.bad_due": ("截止日期 {due!r} 不是 2024-03-31 这样的日期", "due date {due!r} is not a date like 2024-03-31"),
+    "error.round.name_taken": ("已有名为 {name!r} 的轮次", "there is already a round named {name!r}"),
+    "error.round.already_closed": ("轮次 {name!r} 已经关闭", "round {name!r} is already closed"),
+    "error.round.not_closed": ("轮次 {name!r} 没有关闭", "round {name!r} is not closed"),
+    "error.round.reason_needed": ("请写明重开轮次的理由", "give the reason for reopening the round"),
+    "error.bad_grouping": ("通报只能按 {allowed} 分组,不能按 {by!r}", "group the bulletin by one of {allowed}, not {by!r}"),
+    "error.bad_format": ("导出格式须为 {allowed} 之一,不能是 {fmt!r}",
+                         "export format must be one of {allowed}, not {fmt!r}"),
+    "error.export_name": ("导出文件名 {name!r} 会跑出 {folder}", "export file name {name!r} would leave {folder}"),
+    "error.settings.unreadable": ("{path}: 无法读取设置: {detail}", "{path}: cannot read settings: {detail}"),
+    "error.settings.not_object": ("{path}: 设置须为 JSON 对象", "{path}: settings must be a JSON object"),
+    "error.settings.lights": ("{path}: lights: 须为含 {known} 的对象", "{path}: lights: expected an object with {known}"),
+    "error.settings.light_value": ("{path}: lights.{key}: 须为 ≥ 0 的整数",
+                                   "{path}: lights.{key}: expected a whole number ≥ 0"),
+    "error.settings.user_lang": ("{path}: user 须为文本,lang 须为 zh 或 en",
+                                 "{path}: user must be text and lang zh or en"),
+    "error.synth.real_store": ("此数据库存有真实任务清单;请合成到新的 --db 文件",
+                               "this store holds a real task list; synthesize into a new --db file"),
+    "error.synth.counts": ("--items 和 --rounds 至少为 1", "--items and --rounds must be at least 1"),
+    # what only an inspector may do (error.inspector_only)
+    "what.open_round": ("新建轮次", "open a round"),
+    "what.close_round": ("关闭轮次", "close a round"),
+    "what.reopen_round": ("重开轮次", "reopen a round"),
+    "what.close_out": ("销号", "close out (销号) an item"),
+    "what.set_light": ("设置亮灯", "set a light"),
+    # problems in a task list file: FILE:LINE:COL: field: message
+    "file.too_large": ("文件超过 {limit} 字节的上限", "file is larger than the limit of {limit} bytes"),
+    "file.utf16": ("文件是 UTF-16 编码;请另存为 UTF-8", "file is UTF-16 encoded; save it as UTF-8"),
+    "file.gbk": ("文件不是有效的 UTF-8;看起来是 GBK/GB18030,须另存为 UTF-8",
+                 "file is not valid UTF-8; it looks like GBK/GB18030 and must be saved as UTF-8"),
+    "file.not_utf8": ("文件不是有效的 UTF-8(字节 0x{byte})", "file is not valid UTF-8 (byte 0x{byte})"),
+    "file.control": ("不允许控制字符 U+{code}", "control character U+{code} is not allowed"),
+    "file.nul": ("不允许 NUL 字符 U+{code}", "NUL character U+{code} is not allowed"),
+    "file.yaml": ("YAML 语法错误: {detail}", "{detail}"),
+    "file.multiple_documents": ("一个文件只能有一个文档", "multiple documents in one file are not allowed"),
+    "file.alias": ("不允许别名(*{name})", "aliases (*{name}) are not allowed"),
+    "file.anchor": ("不允许锚点(&{name})", "anchors (&{name}) are not allowed"),
+    "file.tag": ("不允许标签(发现 {tag})", "tags are not allowed (found {tag})"),
+    "file.key_not_scalar": ("映射的键须为标量,不能是列表或映射", "mapping keys must be scalars, not lists or mappings"),
+    "file.merge_key": ("不允许合并键(<<)", "merge keys (<<) are not allowed"),
+    "file.duplicate_key": ("重复的键 {key!r}(首次出现在第 {line} 行)", "duplicate key {key!r} (first at line {line})"),
+    "file.too_deep": ("嵌套不能超过 {limit} 层", "nesting deeper than {limit} levels is not allowed"),
+    "file.expected_mapping": ("须为映射", "expected a mapping"),
+    "file.expected_list": ("须为列表", "expected a list"),
+    "file.expected_text": ("须为文本", "expected text"),
+    "file.blank": ("不能为空", "must not be blank"),
+    "file.unknown_field": ("未知字段 {name!r}", "unknown field {name!r}"),
+    "file.missing_field": ("缺少字段 {name!r}", "missing field {name!r}"),
+    "file.expected_number": ("须为整数,收到 {value!r}", "expected a whole number, got {value!r}"),
+    "file.number_too_large": ("数字 {value} 太大", "number {value} is too large"),
+    "file.schema": ("不支持的格式版本 {found!r}(本程序读取 {supported})",
+                    "unsupported schema {found!r} (this app reads {supported})"),
+    "file.date": ("日期须写作 YYYY-MM-DD", "expected a date written YYYY-MM-DD"),
+    "file.alias_map": ("须为 别名: 单位名称 的映射", "expected a mapping of alias: unit name"),
+    "file.unit_name": ("须为单位名称", "expected a unit name"),
+    "file.alias_chain": ("{name!r} 本身就是别名;请让 {alias!r} 指向单位的正式名称",
+                         "{name!r} is itself an alias; point {alias!r} at the unit's own name"),
+    "file.pillar_id": ("总体任务编号 {id!r} 须形如 P1", "pillar id {id!r} must look like P1"),
+    "file.work_id": ("重点工作编号 {id!r} 须形如 W01", "work id {id!r} must look like W01"),
+    "file.item_id": ("{kind}编号 {id!r} 须形如 {example}", "{kind} id {id!r} must look like {example}"),
+    "file.no_pillar": ("没有编号为 {id!r} 的总体任务", "no pillar with id {id!r}"),
+    "file.stage_order": ("实施阶段的结束年({end})早于开始年({start})", "stage ends ({end}) before it starts ({start})"),
+    "file.duplicate_id": ("重复的编号 {id!r}", "duplicate id {id!r}"),
 }
-
-from .i18n_rounds import STRINGS as _ROUND_STRINGS  # noqa: E402 - one catalogue, kept in two files
-
-CATALOGUE.update(_ROUND_STRINGS)
 
 
 def set_language(lang: str | None) -> str:
-    """Choose the interface language (zh or en); returns the one in force."""
+    """Choose the interface language (zh or en); returns the one in force.
+
+    ``lang`` is what the user asked for (a flag or the settings file); without it,
+    $SUPERVISE_TUI_LANG, then Chinese.
+    """
     global _language
     lang = (lang or os.environ.get("SUPERVISE_TUI_LANG") or "zh").lower()[:2]
     _language = lang if lang in LANGUAGES else "zh"
@@ -271,8 +490,38 @@ def language() -> str:
     return _language
 
 
-def t(key: str, **values) -> str:
-    """The string for ``key`` in the current language, with ``values`` filled in."""
+def t(key: str, /, **values: object) -> str:
+    """The string for ``key`` in the current language, with ``values`` filled in.
+
+    A value that is itself a ``Msg`` is rendered in the same language first.
+    """
     zh, en = CATALOGUE[key]
     text = en if _language == "en" else zh
-    return text.format(**values) if values else text
+    if not values:
+        return text
+    return text.format(**{k: str(v) if isinstance(v, Msg) else v for k, v in values.items()})
+
+
+class Msg:
+    """A sentence from the catalogue with its values, rendered in the language in force when it is read.
+
+    Errors carry one, so a refusal raised deep in the domain reads in the user's language
+    wherever it is finally shown, and tests can compare keys instead of wording.
+    """
+
+    __slots__ = ("key", "params")
+
+    def __init__(self, key: str, /, **params: object):
+        self.key, self.params = key, params
+
+    def __str__(self) -> str:
+        return t(self.key, **self.params)
+
+    def __repr__(self) -> str:
+        return f"Msg({self.key!r}, **{self.params!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Msg) and (self.key, self.params) == (other.key, other.params)
+
+    def __hash__(self) -> int:
+        return hash(self.key)

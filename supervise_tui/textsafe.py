@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Callable
+
 
 def _build_table() -> dict[int, int]:
     table: dict[int, int] = {}
@@ -33,3 +35,39 @@ def printable(text: str) -> str:
     if text.isascii() and text.isprintable():
         return text
     return text.replace("\r\n", "\n").translate(_MULTI_LINE)
+
+
+def cell_width(text: str) -> int:
+    """How many terminal cells ``text`` takes (CJK characters take two), by wcwidth."""
+    from wcwidth import wcswidth, wcwidth
+
+    width = wcswidth(text)
+    return width if width >= 0 else sum(max(wcwidth(ch), 0) for ch in text)
+
+
+ELLIPSIS = "…"
+
+
+def clip(text: str, width: int, measure: Callable[[str], int] = cell_width) -> str:
+    """Cut ``text`` to at most ``width`` cells, ending in … when cut; a wide character is never split.
+
+    ``measure`` gives a string's width in cells: wcwidth for printed output, Rich's
+    ``cell_len`` in the TUI (what Textual draws with). The cut is found by halving, a few
+    measurements of prefixes, not one per character, and a text far longer than the width
+    is cut first (no character is wider than two cells), so a huge text costs no more.
+    """
+    if width <= 0:
+        return ""
+    limit = 2 * width + 2
+    cut = len(text) > limit
+    if cut:
+        text = text[:limit]
+    elif measure(text) <= width:
+        return text
+    if width == 1:
+        return ELLIPSIS
+    lo, hi = 0, len(text)
+    while lo < hi:  # the longest prefix that leaves a cell for the …
+        mid = (lo + hi + 1) // 2
+        lo, hi = (mid, hi) if measure(text[:mid]) <= width - 1 else (lo, mid - 1)
+    return text[:lo] + ELLIPSIS

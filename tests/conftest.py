@@ -3,7 +3,9 @@
 Fixtures here:
 
 - ``isolated_locations`` (autouse): points the database, data directory and settings
-  file into ``tmp_path`` and pins the clock, so no test reads or writes the user's files.
+  file into ``tmp_path``, pins the clock and sets Chinese, so no test reads or writes the
+  user's files.
+- ``english``: the interface in English (environment too, for child processes).
 - ``tasklist``: the bundled task list, parsed once per session (a frozen dataclass).
 - ``bundled_yaml``: the bytes of the bundled task list file, for tests that edit a copy.
 - ``small_tasklist_file``: ``SMALL_TASKLIST`` written to a file under ``tmp_path``.
@@ -82,13 +84,23 @@ def isolated_locations(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("SUPERVISE_TUI_CONFIG", str(tmp_path / "settings.json"))
     monkeypatch.setenv("SUPERVISE_TUI_NOW", PINNED_NOW)
     monkeypatch.delenv("SUPERVISE_TUI_LANG", raising=False)
+    from supervise_tui.i18n import set_language
+
+    set_language("zh")
     # The audit log falls back to the OS login name; make it the same on every machine.
     monkeypatch.setenv("LOGNAME", TEST_USER)
     yield db
-    # cli.main() sets the interface language globally; put it back for the next test.
+    # main() sets the interface language globally; put it back for the next test.
+    set_language("zh")
+
+
+@pytest.fixture
+def english(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The interface in English, for tests that read the words of a refusal (the CLI's too)."""
     from supervise_tui.i18n import set_language
 
-    set_language(None)
+    monkeypatch.setenv("SUPERVISE_TUI_LANG", "en")
+    set_language("en")
 
 
 @pytest.fixture(scope="session")
@@ -139,7 +151,7 @@ class CliResult:
 @pytest.fixture
 def run_cli(capsys: pytest.CaptureFixture):
     """Call ``run_cli("list", "--format", "json")``; returns CliResult(code, out, err)."""
-    from supervise_tui.cli import main
+    from supervise_tui.main import main
 
     def run(*argv: str) -> CliResult:
         capsys.readouterr()  # drop anything printed before

@@ -351,6 +351,7 @@ def test_empty_store(run_cli, isolated_locations, argv):
     assert_data_error(run_cli(*argv), str(isolated_locations), "supervise-tui load")
 
 
+@pytest.mark.usefixtures("english")
 @pytest.mark.parametrize("argv, needle", [
     (["list", "--unit", "不存在局"], "no unit named '不存在局'"),
     (["list", "--pillar", "P9"], "no pillar 'P9'"),
@@ -374,6 +375,7 @@ def test_load_bad_file(run_cli, tmp_path):
 
 # --- errors: usage (2) ---------------------------------------------------------------------
 
+@pytest.mark.usefixtures("english")
 @pytest.mark.parametrize("argv", [
     ["list", "--bogus"],
     ["show"],

@@ -45,7 +45,7 @@ def test_round_use_close_reopen(cli):
     cli("round", "new", "第2轮")
     assert cli("round", "use", "1").out == "当前轮次: 第1轮\n"
     assert cli("round", "close").out == "已关闭轮次 第1轮，状态已冻结\n"
-    refused = cli("set", "W01-M01", "--progress", "10")
+    refused = cli("--lang", "en", "set", "W01-M01", "--progress", "10")
     assert refused.code == 1 and "closed" in refused.err and refused.out == ""
     assert cli("set", "W01-M01", "--progress", "10", "--round", "第2轮").code == 0
     assert cli("round", "reopen", "第1轮", "--reason", "补报").code == 0
@@ -55,7 +55,7 @@ def test_round_use_close_reopen(cli):
 def test_reopen_needs_a_reason(cli):
     cli("round", "close")
     assert cli("round", "reopen", "第1轮").code == 2  # usage: --reason is required
-    blank = cli("round", "reopen", "第1轮", "--reason", " ")
+    blank = cli("round", "reopen", "第1轮", "--reason", " ", "--lang", "en")
     assert blank.code == 1 and "reason" in blank.err
 
 
@@ -67,6 +67,7 @@ def test_set_takes_status_words_in_any_language(cli):
     assert out == "W01-M02 备注:  → 第一行␊␛[31m红\n"  # shown literally, on one line
 
 
+@pytest.mark.usefixtures("english")
 @pytest.mark.parametrize("argv, message", [
     (["set", "W01-M02"], "--status"),
     (["set", "W01-M02", "--status", "finished"], "unknown status"),
@@ -105,7 +106,7 @@ def test_close_out(cli):
     assert cli("close-out", "W01-M04").out == "W01-M04 已销号（轮次 第1轮）\n"
     item = _json(cli("list", "--search", "W01-M04", "--format", "json"))[0]
     assert (item["status"], item["progress"], item["closed_out"]) == ("done", 100, 1)
-    again = cli("close-out", "W01-M04")
+    again = cli("close-out", "W01-M04", "--lang", "en")
     assert again.code == 1 and "already closed out" in again.err
 
 
@@ -205,6 +206,6 @@ def test_export_refuses_a_file_where_the_folder_should_be(two_rounds, tmp_path):
 
 def test_exit_status_of_a_real_process(store, run_cli_subprocess):
     assert run_cli_subprocess("round", "close").code == 0
-    frozen = run_cli_subprocess("set", "W01-M01", "--progress", "5")
+    frozen = run_cli_subprocess("set", "W01-M01", "--progress", "5", "--lang", "en")
     assert frozen.code == 1 and b"closed" in frozen.err
     assert run_cli_subprocess("round").code == 2  # an action is required

@@ -6,8 +6,7 @@ import argparse
 import re
 from pathlib import Path
 
-from supervise_tui.cli import build_parser
-from supervise_tui.ui.screens.help import KEYS
+from supervise_tui.cli.parser import build_parser
 
 README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
 
@@ -23,10 +22,32 @@ def test_every_subcommand_has_an_example_in_the_readme():
         assert re.search(rf"supervise-tui (--\S+ \S+ )*{re.escape(name)}\b", README), name
 
 
-def test_every_key_of_the_help_screen_is_in_the_readme_key_table():
+def every_binding():
+    """(holder, binding) for every binding of the App, every screen, dialog and widget of the TUI."""
+    import importlib
+    import inspect
+    import pkgutil
+
+    import supervise_tui.ui
+    from textual.dom import DOMNode
+
+    for info in pkgutil.walk_packages(supervise_tui.ui.__path__, "supervise_tui.ui."):
+        module = importlib.import_module(info.name)
+        for _, holder in inspect.getmembers(module, inspect.isclass):
+            if issubclass(holder, DOMNode) and holder.__module__ == module.__name__:
+                for binding in holder.__dict__.get("BINDINGS", []):
+                    yield holder, binding
+
+
+def test_every_key_of_every_screen_is_in_the_readme_key_table():
+    from supervise_tui.ui.dialogs.help import key_name
+
     table = README.split("## 快捷键")[1].split("\n## ")[0]
-    for key, _ in KEYS:
-        assert f"`{key}`" in table, key
+    seen = set()
+    for holder, binding in every_binding():
+        seen.add(holder.__name__)
+        assert f"`{key_name(binding)}`" in table, (holder.__name__, binding.key)
+    assert {"SuperviseApp", "ItemEditing", "DiffScreen", "RoundsScreen", "VirtualTable"} <= seen
 
 
 def test_the_two_setup_commands_are_make_run_and_make_test():

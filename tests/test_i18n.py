@@ -51,8 +51,12 @@ def test_chinese_is_the_default_and_english_is_chosen_by_name(monkeypatch):
 # --------------------------------------------------------------------------- keys used in the source
 
 
-# Functions whose first argument is a catalogue key: t() itself, and sources.column() (a heading).
-KEY_TAKERS = {"t", "column"}
+# Functions whose first argument is a catalogue key: t() itself, sources.column() (a heading), a Msg,
+# and every error of the family (errors.SuperviseError and its subclasses).
+KEY_TAKERS = {"t", "column", "Msg", "SuperviseError", "UsageError", "StoreError", "NotFound", "EditRefused",
+              "FrozenRound", "BadValue", "SettingsError", "Refused"}
+# Functions whose first argument is a family of keys: vocab.word("status", code) reads status.<code>.
+FAMILY_TAKERS = {"word"}
 
 
 def calls_of_t(tree: ast.AST):
@@ -84,6 +88,10 @@ def used_keys() -> tuple[dict[str, list[str]], dict[str, list[str]]]:
                 values = literal_strings(node.iter)
                 if values is not None:
                     loops.setdefault(node.target.id, []).extend(values)
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in FAMILY_TAKERS \
+                    and node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str):
+                prefixes.setdefault(node.args[0].value + ".", []).append(f"{path.name}:{node.lineno}")
         for call, arg in calls_of_t(tree):
             where = f"{path.relative_to(PACKAGE.parent)}:{call.lineno}"
             if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
@@ -142,7 +150,9 @@ def test_every_key_binding_and_help_row_has_its_texts():
     from textual.binding import Binding
 
     from supervise_tui.ui.app import SuperviseApp
-    from supervise_tui.ui.screens import browse, detail, dialogs, editing, help, overview, search
+    from supervise_tui.ui.dialogs import editors as dialogs
+    from supervise_tui.ui.dialogs import help
+    from supervise_tui.ui.screens import browse, detail, editing, overview, search
     from supervise_tui.ui.widgets.vtable import VirtualTable
 
     holders = [SuperviseApp, VirtualTable, help.HelpScreen, editing.ItemEditing, browse.TableScreen,
@@ -153,8 +163,6 @@ def test_every_key_binding_and_help_row_has_its_texts():
             assert isinstance(binding, Binding)
             assert binding.description in CATALOGUE, f"{holder.__name__} {binding.key}: {binding.description!r}"
             assert not binding.tooltip or binding.tooltip in CATALOGUE, f"{holder.__name__} {binding.key}"
-    for _, name in help.KEYS:
-        assert f"key.{name}" in CATALOGUE, name
     # every bind(..., "name") in the source names a key.<name> text
     for path in SOURCES:
         for match in re.finditer(r"\bbind\(\s*\"[^\"]+\",\s*\"[^\"]*\",\s*\"([a-z_]+)\"", path.read_text("utf-8")):
@@ -165,7 +173,7 @@ def test_every_key_binding_and_help_row_has_its_texts():
 
 
 async def test_lang_en_shows_english_headings_in_the_footer_topbar_and_tables(store, isolated_locations):
-    from supervise_tui.cli import build_parser
+    from supervise_tui.cli.parser import build_parser
     from tests.tui_helpers import SIZE, build_app, screen_lines, settle
 
     cjk = re.compile(r"[\u3400-\u9fff\uff00-\uffef\u3000-\u303f]")
@@ -194,7 +202,7 @@ async def test_lang_en_shows_english_headings_in_the_footer_topbar_and_tables(st
             await pilot.press("question_mark")
             await settle(pilot)
             text = "\n".join(screen_lines(app))
-            assert "Key bindings" in text and "Set this round's status" in text
+            assert "Key bindings" in text and "Drill in or open the item" in text and "On every screen" in text
     finally:
         set_language("zh")
     assert t("key.overview") == "总览"
@@ -203,11 +211,11 @@ async def test_lang_en_shows_english_headings_in_the_footer_topbar_and_tables(st
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_status_words_in_the_tables_and_the_picker_come_from_the_catalogue(lang):
     from supervise_tui.domain.vocab import STATUSES
-    from supervise_tui.ui.sources import label
+    from supervise_tui.domain.vocab import word
 
     try:
         set_language(lang)
         index = LANGUAGES.index(lang)
-        assert [label("status", s) for s in STATUSES] == [CATALOGUE[f"status.{s}"][index] for s in STATUSES]
+        assert [word("status", s) for s in STATUSES] == [CATALOGUE[f"status.{s}"][index] for s in STATUSES]
     finally:
         set_language("zh")

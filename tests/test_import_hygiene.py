@@ -18,6 +18,12 @@ def domain_modules() -> list[str]:
     return sorted(f"supervise_tui.domain.{m.name}" for m in pkgutil.iter_modules(supervise_tui.domain.__path__))
 
 
+def cli_modules() -> list[str]:
+    import supervise_tui.cli
+
+    return sorted(f"supervise_tui.cli.{m.name}" for m in pkgutil.iter_modules(supervise_tui.cli.__path__))
+
+
 def imported_after(code: str) -> set[str]:
     """Run ``code`` in a fresh interpreter; return the names in its sys.modules at the end."""
     script = code + "\nimport json, sys\nprint(json.dumps(sorted(sys.modules)))\n"
@@ -38,7 +44,7 @@ def test_the_domain_has_the_modules_we_expect():
 
 
 def test_domain_and_command_line_import_no_textual():
-    modules = ["supervise_tui.domain", *domain_modules(), "supervise_tui.cli", "supervise_tui.commands"]
+    modules = ["supervise_tui.domain", *domain_modules(), "supervise_tui.cli", *cli_modules()]
     loaded = imported_after("\n".join(f"import {m}" for m in modules))
     assert set(modules) <= loaded
     assert "textual" not in top_level(loaded)
@@ -47,11 +53,11 @@ def test_domain_and_command_line_import_no_textual():
 def test_running_cli_commands_imports_no_textual(store):
     store.close()
     loaded = imported_after(
-        "from supervise_tui.cli import main\n"
+        "from supervise_tui.main import main\n"
         "for argv in (['list', '--format', 'json'], ['show', 'W01-M01'], ['units'], ['people', '--format', 'csv']):\n"
         "    assert main(argv) == 0\n"
     )
-    assert "supervise_tui.commands" in loaded
+    assert "supervise_tui.cli.items" in loaded
     assert "textual" not in top_level(loaded)
 
 

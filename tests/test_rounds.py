@@ -10,6 +10,9 @@ from supervise_tui.domain.edits import Actor, EditRefused, apply_changes, close_
 from supervise_tui.domain.queries import NotFound, get_item
 from supervise_tui.domain.sync import load
 
+# The refusals' words are checked in English (test_i18n checks both languages).
+pytestmark = pytest.mark.usefixtures("english")
+
 INSPECTOR = Actor("督查员")
 STATE = ("item_id", "status", "progress", "note", "evidence", "value", "light", "light_reason", "comment",
          "closed_out", "closed_at", "closed_by")

@@ -196,6 +196,7 @@ def test_newer_database_is_refused(tmp_path):
     assert not (tmp_path / "future.db-wal").exists()
 
 
+@pytest.mark.usefixtures("english")
 def test_another_programs_database_is_refused(tmp_path):
     path = tmp_path / "other.db"
     conn = sqlite3.connect(path)
@@ -218,6 +219,7 @@ def test_transaction_keeps_the_error_that_ended_it(store):
     assert not store.in_transaction
 
 
+@pytest.mark.usefixtures("english")
 def test_newer_database_cli_exits_1_with_one_line(isolated_locations, run_cli):
     make_future_db(isolated_locations)
     for argv in (["load"], ["list"], ["units"]):
@@ -430,6 +432,7 @@ def test_conflict_when_shown_value_is_stale(store):
     assert apply_changes(store, Actor("乙"), 1, "W02-M01", {"progress": 50}, shown={"progress": 30})
 
 
+@pytest.mark.usefixtures("english")
 def test_liaison_refused_on_another_units_item(store):
     tax = Actor("林良卡", role="liaison", unit_id=unit_id(store, "市税务局"))
     before = full_dump(store)

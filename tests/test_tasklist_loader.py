@@ -8,8 +8,12 @@ from pathlib import Path
 import pytest
 
 from conftest import SMALL_TASKLIST
-from supervise_tui.domain.tasklist import TaskListInvalid, parse_tasklist
-from supervise_tui.domain.yamlstrict import YamlFileError
+from supervise_tui.domain.tasklist import parse_tasklist
+from supervise_tui.errors import FileProblems
+from supervise_tui.errors import FileProblem
+
+# The refusals' words are checked in English (test_i18n checks both languages).
+pytestmark = pytest.mark.usefixtures("english")
 
 # A small valid task list (conftest.SMALL_TASKLIST); tests edit one line of it to make each bad input.
 VALID = SMALL_TASKLIST
@@ -23,14 +27,14 @@ def edited(old: str, new: str) -> str:
 def problems(text: str | bytes, name: str = "t.yaml") -> list[str]:
     """The FILE:LINE:COL lines a task list's validation reports."""
     data = text.encode("utf-8") if isinstance(text, str) else text
-    with pytest.raises(TaskListInvalid) as info:
+    with pytest.raises(FileProblems) as info:
         parse_tasklist(data, name)
     return [str(p) for p in info.value.problems]
 
 
-def yaml_error(text: str | bytes, name: str = "t.yaml") -> YamlFileError:
+def yaml_error(text: str | bytes, name: str = "t.yaml") -> FileProblem:
     data = text.encode("utf-8") if isinstance(text, str) else text
-    with pytest.raises(YamlFileError) as info:
+    with pytest.raises(FileProblem) as info:
         parse_tasklist(data, name)
     return info.value
 
@@ -189,7 +193,7 @@ def test_size_limit(tmp_path):
     from supervise_tui.domain.tasklist import load_tasklist
 
     path = write(tmp_path, VALID + "#" * (8 * 1024 * 1024) + "\n")
-    with pytest.raises(YamlFileError) as info:
+    with pytest.raises(FileProblem) as info:
         load_tasklist(path)
     assert "larger than the limit" in info.value.message
 

@@ -11,7 +11,8 @@ from supervise_tui.domain.diff import DiffFilter, diff_counts, diff_rows
 from supervise_tui.domain.edits import Actor, apply_changes, set_light
 from supervise_tui.domain.rounds import create_round
 from supervise_tui.i18n import t
-from supervise_tui.ui.screens.diff import DiffFilterPicker, DiffItemScreen, DiffScreen, RoundPairPicker
+from supervise_tui.ui.dialogs.diff import DiffFilterPicker, RoundPairPicker
+from supervise_tui.ui.screens.diff import DiffItemScreen, DiffScreen
 from tests.tui_helpers import (
     ROUND, SIZE, build_app, move_to_key, screen_lines, screen_text, settle, summary_text, table_keys, table_rows,
 )

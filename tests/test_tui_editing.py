@@ -14,7 +14,7 @@ from supervise_tui.domain.vocab import STATUSES
 from supervise_tui.i18n import t
 from supervise_tui.ui.screens.browse import ItemsScreen, PillarsScreen, WorksScreen
 from supervise_tui.ui.screens.detail import DetailScreen
-from supervise_tui.ui.screens.dialogs import NoteEditor, ProgressInput
+from supervise_tui.ui.dialogs.editors import NoteEditor, ProgressInput
 from supervise_tui.ui.screens.search import SearchScreen
 from supervise_tui.ui.sources import bar
 from tests.tui_helpers import (

@@ -15,8 +15,10 @@ from supervise_tui.domain.vocab import LIGHTS
 from supervise_tui.i18n import t
 from supervise_tui.ui.screens.browse import ItemsScreen
 from supervise_tui.ui.screens.detail import DetailScreen
-from supervise_tui.ui.screens.inspector_dialogs import Confirm, LightPicker
-from supervise_tui.ui.screens.rounds import ChaseScreen, ReasonForm, RoundForm, RoundsScreen
+from supervise_tui.ui.dialogs.inspector import Confirm, LightPicker
+from supervise_tui.ui.dialogs.rounds import ReasonForm, RoundForm
+from supervise_tui.ui.screens.chase import ChaseScreen
+from supervise_tui.ui.screens.rounds import RoundsScreen
 from tests.tui_helpers import (
     choose_status,
     ROUND, SIZE, USER, audit_rows, build_app, last_audit_id, move_to_key, push_items, screen_lines, screen_text,
@@ -263,7 +265,7 @@ async def test_a_liaison_is_refused_every_round_action(store, isolated_locations
 
         messages = refusals(app)
         assert len(messages) == 3 and len(app.recorded) == 3
-        assert all("inspector" in m for m in messages)
+        assert all(t("role.inspector") in m for m in messages)
         assert rounds_rows(store) == before and audit_rows(store, after=mark) == []
         assert table_keys(screen.table) == ["1"]
 

@@ -10,11 +10,11 @@ from textual.widgets import Input
 from supervise_tui.i18n import t
 from supervise_tui.ui.screens.browse import ItemsScreen, PeopleScreen, PillarsScreen, UnitsScreen, WorksScreen
 from supervise_tui.ui.screens.detail import DetailScreen
-from supervise_tui.ui.screens.help import HelpScreen
+from supervise_tui.ui.dialogs.help import HelpScreen
 from supervise_tui.ui.screens.overview import OverviewScreen
 from supervise_tui.ui.screens.search import SearchScreen
 from tests.tui_helpers import (
-    SIZE, build_app, crumbs, move_to_key, screen_text, settle, summary_text, table_keys, table_rows,
+    SIZE, build_app, crumbs, move_to_key, push_items, screen_text, settle, summary_text, table_keys, table_rows,
 )
 
 # --------------------------------------------------------------------------- store-side truth
@@ -409,7 +409,7 @@ async def test_a_search_shows_its_first_rows_at_once_and_the_whole_count_when_co
         search.run_search("税")
         stale = search.table.source
         search.run_search("融资担保")
-        search._show_exact_count(stale, 999)
+        search.post_message(SearchScreen.Matched(stale, 999))
         await settle(pilot)
         assert table_keys(search.table) == matching(store, "融资担保")
 
@@ -456,37 +456,44 @@ def help_rows(text: str) -> dict[str, str]:
 
 
 async def test_question_mark_opens_help_listing_every_key(store, isolated_locations):
-    from supervise_tui.ui.screens.editing import ItemEditing
+    from supervise_tui.ui.bindings import BINDING_ID_PREFIX
+    from supervise_tui.ui.dialogs.help import key_name
 
     app = build_app(isolated_locations)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("question_mark")
-        await settle(pilot)
-        assert isinstance(app.screen, HelpScreen)
-        text = screen_text(app)
-        assert t("screen.help") in text
-        listed = help_rows(text)
-        wanted = {"1": "key.overview", "2": "key.pillars", "3": "key.units", "4": "key.people",
-                  "enter": "key.open", "escape": "key.back", "/": "key.search", "s": "key.status",
-                  "p": "key.progress", "n": "key.note", "ctrl+z": "key.undo", "ctrl+p": "key.palette",
-                  "?": "key.help", "q": "key.quit"}
-        for key, name in wanted.items():
-            assert listed.get(key) == t(name), f"help lacks {key} {t(name)}"
-        # and nothing bound on the app or on the item screens is missing from it
-        shown_keys = {"slash": "/", "question_mark": "?"}
-        bound = {b.key for b in app.BINDINGS if b.show} | {b.key for b in ItemEditing.BINDINGS if b.show}
-        for key in bound:
-            assert shown_keys.get(key, key) in listed, f"{key} is bound but not on the help screen"
-        await pilot.press("escape")
-        await settle(pilot)
-        assert isinstance(app.screen, OverviewScreen)
-        await pilot.press("question_mark")
-        await settle(pilot)
-        await pilot.press("question_mark")
-        await settle(pilot)
-        assert isinstance(app.screen, OverviewScreen)
-
+        # the overview, then the items of a work (where the edit keys live), then an item's detail
+        for step in ("overview", "items", "detail"):
+            if step == "items":
+                await push_items(pilot, "W01")
+            elif step == "detail":
+                await pilot.press("enter")
+                await settle(pilot)
+                assert isinstance(app.screen, DetailScreen)
+            under = app.screen
+            active = {key_name(a.binding): a.binding.description for a in under.active_bindings.values()
+                      if (a.binding.id or "").startswith(BINDING_ID_PREFIX)}
+            await pilot.press("question_mark")
+            await settle(pilot)
+            assert isinstance(app.screen, HelpScreen)
+            text = screen_text(app)
+            assert t("screen.help") in text and t("help.here") in text and t("help.everywhere") in text
+            listed = help_rows(text)
+            # every key that works on the screen below is listed with its words, and nothing else
+            assert {k: v for k, v in listed.items() if k not in (t("help.here"), t("help.everywhere"))} == active
+            for key, name in {"1": "key.overview", "2": "key.pillars", "3": "key.units", "4": "key.people",
+                              "escape": "key.back", "/": "key.search", "ctrl+z": "key.undo",
+                              "ctrl+p": "key.palette", "?": "key.help", "q": "key.quit"}.items():
+                assert listed.get(key) == t(name), f"help lacks {key} {t(name)} on {step}"
+            if step != "overview":
+                for key, name in {"s": "key.status", "p": "key.progress", "n": "key.note", "l": "key.light",
+                                  "c": "key.close_out"}.items():
+                    assert listed.get(key) == t(name), f"help lacks {key} {t(name)} on {step}"
+            else:
+                assert "s" not in listed  # no item to set a status on here
+            await pilot.press("escape")
+            await settle(pilot)
+            assert app.screen is under
 
 async def test_ctrl_p_opens_the_command_palette_and_q_quits(store, isolated_locations):
     app = build_app(isolated_locations)
@@ -519,7 +526,7 @@ def test_quitting_stops_the_workers_queries_running_and_about_to_start(store, is
     import sqlite3
     import threading
 
-    from supervise_tui.app_main import make_session
+    from supervise_tui.ui.launch import make_session
 
     session = make_session(isolated_locations, user="tester")
     outcome, running = [], threading.Event()

@@ -619,17 +619,17 @@ async def test_style_fn_and_cursor_styles() -> None:
 async def test_bindings_have_ids_and_help() -> None:
     ids = set()
     for binding in VirtualTable.BINDINGS:
-        assert binding.id and binding.id.startswith("vtable."), binding
+        assert binding.id and binding.id.startswith("supervise."), binding
         assert binding.tooltip and binding.description, binding
         ids.add(binding.id)
     assert {
-        "vtable.cursor_up",
-        "vtable.cursor_down",
-        "vtable.page_up",
-        "vtable.page_down",
-        "vtable.cursor_home",
-        "vtable.cursor_end",
-        "vtable.select",
+        "supervise.up",
+        "supervise.down",
+        "supervise.page_up",
+        "supervise.page_down",
+        "supervise.first",
+        "supervise.last",
+        "supervise.open",
     } <= ids
     keys = {binding.key for binding in VirtualTable.BINDINGS}
     assert {"up", "down", "pageup", "pagedown", "home", "end", "enter"} <= keys

@@ -5,20 +5,23 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from supervise_tui.domain.yamlstrict import Mark, YamlFileError, format_path, parse_yaml, read_yaml
+from supervise_tui.domain.yamlstrict import FileProblem, Mark, format_path, parse_yaml, read_yaml
+
+# The refusals' words are checked in English (test_i18n checks both languages).
+pytestmark = pytest.mark.usefixtures("english")
 
 
-def fails(src: str | bytes, **kw) -> YamlFileError:
+def fails(src: str | bytes, **kw) -> FileProblem:
     data = src.encode("utf-8") if isinstance(src, str) else src
-    with pytest.raises(YamlFileError) as info:
+    with pytest.raises(FileProblem) as info:
         parse_yaml(data, "data.yaml", **kw)
     return info.value
 
 
 def test_error_str_with_and_without_field():
-    assert str(YamlFileError("f.yaml", 3, 7, "works[3].name", "bad")) == "f.yaml:3:7: works[3].name: bad"
-    assert str(YamlFileError("f.yaml", 1, 1, "", "bad")) == "f.yaml:1:1: bad"
-    e = pickle.loads(pickle.dumps(YamlFileError("f.yaml", 2, 4, "a", "m")))
+    assert str(FileProblem("f.yaml", 3, 7, "works[3].name", "bad")) == "f.yaml:3:7: works[3].name: bad"
+    assert str(FileProblem("f.yaml", 1, 1, "", "bad")) == "f.yaml:1:1: bad"
+    e = pickle.loads(pickle.dumps(FileProblem("f.yaml", 2, 4, "a", "m")))
     assert (e.path, e.line, e.col, e.field, e.message) == ("f.yaml", 2, 4, "a", "m")
 
 
@@ -38,7 +41,7 @@ def test_size_limit():
 def test_read_yaml_size_limit_and_name(tmp_path):
     p = tmp_path / "big.yaml"
     p.write_bytes(b"a: " + b"x" * 100 + b"\n")
-    with pytest.raises(YamlFileError) as info:
+    with pytest.raises(FileProblem) as info:
         read_yaml(p, max_bytes=50)
     assert info.value.path == str(p) and "50 bytes" in info.value.message
     doc = read_yaml(p)
@@ -246,5 +249,5 @@ yamlish = st.text(alphabet="-:?[]{},&*!|>'\"#%@` \t\n\rab01.~<", max_size=60).ma
 def test_arbitrary_bytes_only_raise_yamlfileerror(data):
     try:
         parse_yaml(data)
-    except YamlFileError as e:
+    except FileProblem as e:
         assert e.line >= 1 and e.col >= 1

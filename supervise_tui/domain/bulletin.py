@@ -6,14 +6,15 @@ import json
 import sqlite3
 from dataclasses import dataclass
 
+from ..errors import BadValue
 from ..i18n import t
 from . import queries
 from .clock import now
 from .db import get_meta
 from .diff import diff_counts, diff_rows
+from .formats import GROUPINGS
 from .rounds import get_round, previous_round
-
-GROUPINGS = ("pillar", "unit", "leader")
+from .vocab import shown_value
 _ITEM_KEYS = ("id", "pillar_id", "work_id", "work_title", "text", "lead_unit", "leader", "liaison",
               "status", "progress", "light", "light_reason", "note")
 _CHANGE_KEYS = ("id", "class", "pillar_id", "lead_unit", "leader", "text", "old_status", "new_status",
@@ -37,7 +38,7 @@ def _breakdown(conn: sqlite3.Connection, round_id: int, by: str, pillars: list[d
 def build_bulletin(conn: sqlite3.Connection, round_id: int, *, by: str = "pillar") -> dict:
     """Everything the bulletin of a round says, as plain data (the JSON export is exactly this)."""
     if by not in GROUPINGS:
-        raise ValueError(f"group the bulletin by one of {', '.join(GROUPINGS)}, not {by!r}")
+        raise BadValue("error.bad_grouping", allowed=", ".join(GROUPINGS), by=by)
     rnd = get_round(conn, round_id)
     prev = previous_round(conn, rnd.id)
     document = json.loads(get_meta(conn, "document") or "{}")
@@ -109,7 +110,7 @@ def _split(title: str, rows: list[dict], columns, level: int = 3) -> list[Sectio
 def sections(b: dict) -> list[Section]:
     """The bulletin as titled tables, in reading order, headings in the interface language."""
     o = b["overall"]
-    overall = [{"metric": t("bulletin.col." + k), "value": cell(k, o[k])}
+    overall = [{"metric": t("bulletin.col." + k), "value": shown_value(k, o[k])}
                for k in ("items", "done", "in_progress", "behind", "not_started", "not_reported",
                          "green", "yellow", "red", "progress")]
     out = [Section(t("bulletin.overall"), _cols("metric", "value"), overall),
@@ -143,25 +144,6 @@ def sections(b: dict) -> list[Section]:
                             "old_progress", "new_progress", "progress_delta", "note_changed"))
     out.append(Section(t("bulletin.goals"), _cols("year", "text"), b["goals"]))
     return out
-
-
-def cell(key: str, value) -> str:
-    """A value as the reader sees it: codes in words, flags as ✓, nothing as blank."""
-    if value is None or value == "":
-        return ""
-    if isinstance(value, bool):
-        return "✓" if value else ""
-    if key in ("status", "old_status", "new_status"):
-        return t("status." + value)
-    if key in ("light", "old_light", "new_light"):
-        return t("light." + value)
-    if key == "class" and value in ("improved", "regressed", "unchanged", "new", "retired"):
-        return t("diff.class." + value)
-    if key in ("progress", "old_progress", "new_progress", "rate") and isinstance(value, (int, float)):
-        return f"{value:g}%"
-    if key == "progress_delta" and isinstance(value, int):
-        return f"{value:+d}" if value else "0"
-    return str(value)
 
 
 def title(b: dict) -> str:

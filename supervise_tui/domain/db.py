@@ -12,15 +12,12 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
+from ..errors import FrozenRound, StoreError
+
+__all__ = ["SCHEMA_VERSION", "FrozenRound", "StoreError", "connect", "get_meta", "set_meta", "transaction"]
+
+# How many steps migrations.py holds; a store stamped with a higher number is refused.
 SCHEMA_VERSION = 1
-
-
-class StoreError(Exception):
-    """A problem with the database file itself (too new, unreadable, locked)."""
-
-
-class FrozenRound(StoreError):
-    """The round is closed, so its state cannot change."""
 
 
 def connect(path: str | os.PathLike, *, migrate: bool = True) -> sqlite3.Connection:
@@ -34,14 +31,11 @@ def connect(path: str | os.PathLike, *, migrate: bool = True) -> sqlite3.Connect
         conn.execute("PRAGMA foreign_keys = ON")
         version = conn.execute("PRAGMA user_version").fetchone()[0]
     except sqlite3.DatabaseError as exc:
-        raise StoreError(f"{path}: cannot open database: {exc}") from None
+        raise StoreError("error.store.cannot_open", path=str(path), detail=str(exc)) from None
     # Checked before anything is changed: switching to WAL rewrites the file's header.
     if version > SCHEMA_VERSION:
         conn.close()
-        raise StoreError(
-            f"{path}: database schema version {version} is newer than this supervise-tui "
-            f"understands ({SCHEMA_VERSION}); upgrade the app instead of opening it with an older one"
-        )
+        raise StoreError("error.store.too_new", path=str(path), version=version, supported=SCHEMA_VERSION)
     if version == 0 and migrate:
         _refuse_foreign(conn, path)
     if str(path) != ":memory:":
@@ -50,11 +44,11 @@ def connect(path: str | os.PathLike, *, migrate: bool = True) -> sqlite3.Connect
             conn.execute("PRAGMA synchronous = NORMAL")
         except sqlite3.DatabaseError as exc:
             conn.close()
-            raise StoreError(f"{path}: cannot open database: {exc}") from None
+            raise StoreError("error.store.cannot_open", path=str(path), detail=str(exc)) from None
     if version < SCHEMA_VERSION and migrate:
         from .migrations import migrate as run_migrations
 
-        run_migrations(conn)
+        run_migrations(conn, SCHEMA_VERSION)
     return conn
 
 
@@ -65,8 +59,7 @@ def _refuse_foreign(conn: sqlite3.Connection, path: Path) -> None:
     if tables:
         conn.close()
         shown = ", ".join(tables[:5]) + (", …" if len(tables) > 5 else "")
-        raise StoreError(f"{path}: not a supervise-tui database (it already holds tables: {shown}); "
-                         "choose another file with --db")
+        raise StoreError("error.store.foreign", path=str(path), tables=shown)
 
 
 @contextmanager

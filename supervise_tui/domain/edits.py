@@ -5,29 +5,30 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 
+from ..errors import EditRefused, FrozenRound, NotFound
+from ..i18n import Msg
 from .clock import now
-from .db import FrozenRound, transaction
-from .queries import NotFound
-from .vocab import LIGHTS, STATUSES
+from .db import transaction
+from .vocab import LIGHTS, STATUSES, field_name, shown_edit
 
 LIAISON_FIELDS = ("status", "progress", "note", "evidence", "value")
 INSPECTOR_FIELDS = LIAISON_FIELDS + ("light", "light_reason", "comment", "closed_out")
 TEXT_LIMIT = 20_000
 
 
-class EditRefused(Exception):
-    """The edit breaks a rule (role, lock, value); nothing was written."""
-
-
 class Conflict(EditRefused):
-    """Someone else changed the item since it was shown; nothing was written."""
+    """Someone else changed the item since it was shown; nothing was written.
+
+    ``shown`` and ``current`` are the stored values; the message gives them as words.
+    """
 
     def __init__(self, item_id: str, field: str, shown, current):
         self.item_id, self.field, self.shown, self.current = item_id, field, shown, current
-        super().__init__(
-            f"{item_id}: {field} was changed by someone else since it was shown "
-            f"(shown {shown!r}, now {current!r}); nothing was saved"
-        )
+        super().__init__("error.conflict", id=item_id, field=field_name(field),
+                         shown=shown_edit(field, shown), current=shown_edit(field, current))
+
+    def __reduce__(self):
+        return type(self), (self.item_id, self.field, self.shown, self.current)
 
 
 @dataclass(frozen=True)
@@ -50,18 +51,18 @@ class Change:
 
 def _check_value(field: str, value) -> object:
     if field == "status" and value not in STATUSES:
-        raise EditRefused(f"unknown status {value!r}")
+        raise EditRefused("error.unknown_status", word=value, allowed=" / ".join(STATUSES))
     if field == "light" and value is not None and value not in LIGHTS:
-        raise EditRefused(f"unknown light {value!r}")
+        raise EditRefused("error.unknown_light", word=value)
     if field == "progress" and (not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 100):
-        raise EditRefused(f"progress must be a whole number from 0 to 100, got {value!r}")
+        raise EditRefused("error.bad_progress", value=value)
     if field == "closed_out":
         return int(bool(value))
     if field in ("note", "evidence", "value", "light_reason", "comment"):
         if not isinstance(value, str):
-            raise EditRefused(f"{field} must be text")
+            raise EditRefused("error.not_text", field=field_name(field))
         if len(value) > TEXT_LIMIT:
-            raise EditRefused(f"{field} is longer than {TEXT_LIMIT} characters")
+            raise EditRefused("error.too_long", field=field_name(field), limit=TEXT_LIMIT)
     return value
 
 
@@ -84,22 +85,22 @@ def apply_changes(conn: sqlite3.Connection, actor: Actor, round_id: int, item_id
     allowed = INSPECTOR_FIELDS if actor.role == "inspector" else LIAISON_FIELDS
     for field in changes:
         if field not in allowed:
-            raise EditRefused(f"a {actor.role} may not change {field}")
+            raise EditRefused("error.role_field", role=Msg(f"role.{actor.role}"), field=field_name(field))
     checked = {field: _check_value(field, value) for field, value in changes.items()}
     stamp = now()
     with transaction(conn):
         rnd = conn.execute("SELECT closed_at, name FROM rounds WHERE id = ?", (round_id,)).fetchone()
         if rnd is None:
-            raise NotFound(f"no round {round_id}")
+            raise NotFound("error.no_round_id", id=round_id)
         if rnd["closed_at"] is not None:
-            raise FrozenRound(f"round {rnd['name']!r} is closed; reopen it before changing anything")
+            raise FrozenRound("error.round_closed", name=rnd["name"])
         item = conn.execute("SELECT retired FROM items WHERE id = ?", (item_id,)).fetchone()
         if item is None:
-            raise NotFound(f"no item with id {item_id!r}")
+            raise NotFound("error.no_item", id=item_id)
         if item["retired"]:
-            raise EditRefused(f"{item_id} was retired from the task list and cannot be edited")
+            raise EditRefused("error.item_retired", id=item_id)
         if not may_edit(conn, actor, item_id):
-            raise EditRefused(f"{item_id} does not belong to your unit; a liaison edits only their unit's items")
+            raise EditRefused("error.not_your_unit", id=item_id)
         state = conn.execute("SELECT * FROM item_state WHERE round_id = ? AND item_id = ?",
                              (round_id, item_id)).fetchone()
         if state is None:
@@ -110,13 +111,13 @@ def apply_changes(conn: sqlite3.Connection, actor: Actor, round_id: int, item_id
             if state[field] != value:
                 raise Conflict(item_id, field, value, state[field])
         if state["closed_out"] and actor.role != "inspector":
-            raise EditRefused(f"{item_id} is closed out (销号); only an inspector can change it")
+            raise EditRefused("error.closed_out_locked", id=item_id)
         if state["closed_out"] and checked.get("closed_out", 1) and set(checked) - {"comment", "closed_out"}:
-            raise EditRefused(f"{item_id} is closed out (销号); reopen the close-out before changing it")
+            raise EditRefused("error.closed_out_reopen", id=item_id)
         light = checked.get("light", state["light"])
         if light is not None and ("light" in checked or "light_reason" in checked) \
                 and not checked.get("light_reason", state["light_reason"]).strip():
-            raise EditRefused(f"{item_id}: give the reason for overriding the light")
+            raise EditRefused("error.light_reason", id=item_id)
         done = [Change(round_id, item_id, f, state[f], v) for f, v in checked.items() if state[f] != v]
         if not done:
             return []
@@ -141,11 +142,11 @@ def apply_changes(conn: sqlite3.Connection, actor: Actor, round_id: int, item_id
 def close_out(conn: sqlite3.Connection, actor: Actor, round_id: int, item_id: str) -> list[Change]:
     """销号: an inspector verifies a finished item; it becomes done, 100 %, and locked in later rounds."""
     if actor.role != "inspector":
-        raise EditRefused("only an inspector may close out (销号) an item")
+        raise EditRefused("error.inspector_only", what=Msg("what.close_out"))
     row = conn.execute("SELECT closed_out FROM item_state WHERE round_id = ? AND item_id = ?",
                        (round_id, item_id)).fetchone()
     if row is not None and row["closed_out"]:
-        raise EditRefused(f"{item_id} is already closed out (销号)")
+        raise EditRefused("error.already_closed_out", id=item_id)
     return apply_changes(conn, actor, round_id, item_id,
                          {"status": "done", "progress": 100, "closed_out": 1}, action="close_out")
 
@@ -154,7 +155,7 @@ def set_light(conn: sqlite3.Connection, actor: Actor, round_id: int, item_id: st
               reason: str = "", *, shown: dict | None = None) -> list[Change]:
     """Override an item's light with a reason (inspector only); ``None`` goes back to the rules."""
     if actor.role != "inspector":
-        raise EditRefused("only an inspector may set a light")
+        raise EditRefused("error.inspector_only", what=Msg("what.set_light"))
     return apply_changes(conn, actor, round_id, item_id, {"light": light, "light_reason": (reason or "").strip()},
                          shown=shown, action="light")
 

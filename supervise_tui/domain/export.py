@@ -10,12 +10,16 @@ import os
 import re
 import tempfile
 from pathlib import Path
+from typing import Callable, Iterator
 
+# Told (rows written, rows in all) as the file is rendered; it may raise to stop the export.
+Progress = Callable[[int, int], None]
+
+from ..errors import BadValue
 from ..textsafe import printable
-from .bulletin import Section, cell, sections, title
-from .formats import neutralise
-
-EXPORT_FORMATS = ("md", "csv", "html", "json")
+from .bulletin import Section, sections, title
+from .formats import EXPORT_FORMATS, neutralise
+from .vocab import shown_value
 _UNSAFE_NAME = re.compile(r"[^\w\-]+")  # \w keeps letters and digits of every script (第1轮, 2024年)
 
 
@@ -31,7 +35,7 @@ def confined(folder: Path, name: str) -> Path:
     folder = folder.resolve()
     path = (folder / name).resolve()
     if path.parent != folder:
-        raise ValueError(f"export file name {name!r} would leave {folder}")
+        raise BadValue("error.export_name", name=name, folder=str(folder))
     return path
 
 
@@ -64,38 +68,49 @@ def write_atomic(path: Path, data: bytes) -> None:
 
 
 def _text(key: str, value) -> str:
-    return printable(cell(key, value))
+    return printable(shown_value(key, value))
 
 
-def _md_cell(text: str) -> str:
+def md_cell(text: str) -> str:
     """A Markdown table cell that keeps the table's shape and shows the text literally."""
     text = text.replace("\\", "\\\\").replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;")
     return text.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "<br>")
 
 
-def to_markdown(b: dict) -> str:
+def _tracked(b: dict, progress: Progress | None) -> Iterator[Section]:
+    """The bulletin's sections in order, telling ``progress`` how many rows are done after each."""
+    parts = sections(b)
+    total, done = sum(len(s.rows) for s in parts), 0
+    for s in parts:
+        yield s
+        done += len(s.rows)
+        if progress is not None:
+            progress(done, total)
+
+
+def to_markdown(b: dict, progress: Progress | None = None) -> str:
     from tabulate import tabulate
 
-    out = [f"# {_md_cell(printable(title(b)))}", ""]
-    for s in sections(b):
-        out += [f"{'#' * s.level} {_md_cell(printable(s.title))}", ""]
+    out = [f"# {md_cell(printable(title(b)))}", ""]
+    for s in _tracked(b, progress):
+        out += [f"{'#' * s.level} {md_cell(printable(s.title))}", ""]
         if s.columns:
             if s.rows:
-                body = [[_md_cell(_text(k, r.get(k))) for k, _ in s.columns] for r in s.rows]
-                out.append(tabulate(body, headers=[_md_cell(h) for _, h in s.columns], tablefmt="pipe",
+                body = [[md_cell(_text(k, r.get(k))) for k, _ in s.columns] for r in s.rows]
+                out.append(tabulate(body, headers=[md_cell(h) for _, h in s.columns], tablefmt="pipe",
                                     disable_numparse=True))
             else:
-                out.append(_md_cell(_none()))
+                out.append(md_cell(_none()))
             out.append("")
     return "\n".join(out)
 
 
-def to_csv(b: dict) -> bytes:
+def to_csv(b: dict, progress: Progress | None = None) -> bytes:
     """One CSV (UTF-8 with BOM, for Excel): each table under its title row, a blank row between."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
     writer.writerow([neutralise(printable(title(b)))])
-    for s in sections(b):
+    for s in _tracked(b, progress):
         writer.writerow([])
         writer.writerow([neutralise(printable(s.title))])
         if s.columns:
@@ -135,12 +150,12 @@ def _html_section(s: Section) -> list[str]:
     return out + ["</tbody></table>"]
 
 
-def to_html(b: dict) -> str:
+def to_html(b: dict, progress: Progress | None = None) -> str:
     """A self-contained page (no external files, no script) that prints well."""
     from ..i18n import language
 
     head = html.escape(printable(title(b)))
-    body = [line for s in sections(b) for line in _html_section(s)]
+    body = [line for s in _tracked(b, progress) for line in _html_section(s)]
     return "\n".join([
         "<!DOCTYPE html>", f'<html lang="{"en" if language() == "en" else "zh-CN"}">',
         '<head><meta charset="utf-8">', f"<title>{head}</title>", f"<style>{_CSS}</style></head>",
@@ -153,22 +168,22 @@ def _none() -> str:
     return t("detail.none")
 
 
-def render(b: dict, fmt: str) -> bytes:
+def render(b: dict, fmt: str, progress: Progress | None = None) -> bytes:
     """The bulletin in one of EXPORT_FORMATS, as the bytes of the file."""
     if fmt == "md":
-        return to_markdown(b).encode("utf-8")
+        return to_markdown(b, progress).encode("utf-8")
     if fmt == "csv":
-        return to_csv(b)
+        return to_csv(b, progress)
     if fmt == "html":
-        return to_html(b).encode("utf-8")
+        return to_html(b, progress).encode("utf-8")
     if fmt == "json":
         return (json.dumps(b, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
-    raise ValueError(f"export format must be one of {', '.join(EXPORT_FORMATS)}, not {fmt!r}")
+    raise BadValue("error.bad_format", allowed=", ".join(EXPORT_FORMATS), fmt=fmt)
 
 
-def export_bulletin(b: dict, fmt: str, folder: Path) -> Path:
+def export_bulletin(b: dict, fmt: str, folder: Path, progress: Progress | None = None) -> Path:
     """Render and write the bulletin into ``folder`` (created if needed); returns the file written."""
-    data = render(b, fmt)
+    data = render(b, fmt, progress)
     folder.mkdir(parents=True, exist_ok=True)
     path = confined(folder, export_name(b["round"]["id"], b["round"]["name"], fmt, b["by"]))
     write_atomic(path, data)

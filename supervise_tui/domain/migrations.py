@@ -3,14 +3,22 @@
 from __future__ import annotations
 
 import sqlite3
+from typing import Callable
 
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
-from .db import SCHEMA_VERSION
 from .vocab import LIGHTS, STATUSES
 
 migrations = Migrations("supervise_tui")
+STEPS: list[Callable[[Database], None]] = []  # in order; their count is the schema version
+
+
+def step(fn: Callable[[Database], None]) -> Callable[[Database], None]:
+    """Register a migration (applied once, in order, by sqlite_utils.Migrations)."""
+    STEPS.append(fn)
+    return migrations()(fn)
+
 
 INITIAL = [
     "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)",
@@ -76,19 +84,24 @@ INITIAL = [
 ]
 
 
-@migrations()
+@step
 def m001_initial(db: Database) -> None:
     for statement in INITIAL:
         db.execute(statement)
 
 
-def migrate(conn: sqlite3.Connection) -> None:
-    """Apply pending migrations in one IMMEDIATE transaction and stamp user_version."""
+def migrate(conn: sqlite3.Connection, version: int) -> None:
+    """Apply pending migrations in one IMMEDIATE transaction and stamp user_version ``version``.
+
+    ``version`` is db.SCHEMA_VERSION, the number of steps above; they must agree.
+    """
+    if len(STEPS) != version:  # a step added without bumping the version, or the reverse
+        raise RuntimeError(f"{len(STEPS)} migrations for schema version {version}")
     db = Database(conn, execute_plugins=False)
     conn.execute("BEGIN IMMEDIATE")
     try:
         migrations.apply(db)
-        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        conn.execute(f"PRAGMA user_version = {int(version)}")
     except BaseException:
         if conn.in_transaction:
             conn.execute("ROLLBACK")

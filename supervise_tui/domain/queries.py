@@ -5,11 +5,8 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass, replace
 
+from ..errors import NotFound
 from .lights import basis_for_round, compute_light, light_sql, stage_cte
-
-
-class NotFound(LookupError):
-    """A name or id the user gave matches nothing in the store."""
 
 
 @dataclass(frozen=True)
@@ -146,7 +143,7 @@ def get_item(conn: sqlite3.Connection, round_id: int, item_id: str) -> dict:
     row = conn.execute(f"{ITEM_SELECT} WHERE i.id = :id",
                        {"round": round_id, "id": item_id, **light_params(conn, round_id)}).fetchone()
     if row is None:
-        raise NotFound(f"no item with id {item_id!r}")
+        raise NotFound("error.no_item", id=item_id)
     return dict(row)
 
 
@@ -279,14 +276,14 @@ def resolve_unit(conn: sqlite3.Connection, name: str) -> int:
         "SELECT id FROM units WHERE name = ?1 UNION ALL "
         "SELECT unit_id FROM unit_aliases WHERE alias = ?1 LIMIT 1", (name.strip(),)).fetchone()
     if row is None:
-        raise NotFound(f"no unit named {name!r} (see `supervise-tui units`)")
+        raise NotFound("error.no_unit", name=name)
     return row[0]
 
 
 def resolve_person(conn: sqlite3.Connection, name: str) -> int:
     row = conn.execute("SELECT id FROM people WHERE name = ?", (name.strip(),)).fetchone()
     if row is None:
-        raise NotFound(f"no leader or liaison named {name!r} (see `supervise-tui people`)")
+        raise NotFound("error.no_person", name=name)
     return row[0]
 
 
@@ -296,7 +293,7 @@ def resolve_pillar(conn: sqlite3.Connection, ref: str) -> str:
     row = conn.execute("SELECT id FROM pillars WHERE id = upper(?1) OR numeral = ?1 OR title = ?1",
                        (ref,)).fetchone()
     if row is None:
-        raise NotFound(f"no pillar {ref!r} (use P1–P5, its numeral or its title)")
+        raise NotFound("error.no_pillar", ref=ref)
     return row[0]
 
 
@@ -350,3 +347,27 @@ def _ints(row: sqlite3.Row) -> dict:
         if key in out and out[key] is None:
             out[key] = 0
     return out
+
+
+def pillar_choices(conn: sqlite3.Connection) -> list[tuple[str, str]]:
+    """(id, "一、title") of every pillar in the list, in order: for pickers."""
+    return [(r["id"], f"{r['numeral']}、{r['title']}") for r in conn.execute(
+        "SELECT id, numeral, title FROM pillars WHERE retired = 0 ORDER BY sort")]
+
+
+def unit_choices(conn: sqlite3.Connection) -> list[tuple[int, str]]:
+    """(id, name) of every unit, by name: for pickers."""
+    return [(r["id"], r["name"]) for r in conn.execute("SELECT id, name FROM units ORDER BY name")]
+
+
+def leader_choices(conn: sqlite3.Connection) -> list[tuple[int, str]]:
+    """(id, name) of every leader (分管领导), by name: for pickers."""
+    return [(r["id"], r["name"]) for r in conn.execute(
+        "SELECT DISTINCT p.id, p.name FROM people p JOIN work_people wp ON wp.person_id = p.id "
+        "WHERE wp.role = 'leader' ORDER BY p.name")]
+
+
+def unit_roles(conn: sqlite3.Connection, unit_id: int) -> dict[str, str]:
+    """work id → the unit's role in it (lead or co)."""
+    return {r["work_id"]: r["role"] for r in conn.execute(
+        "SELECT work_id, role FROM work_units WHERE unit_id = ?", (unit_id,))}

@@ -12,10 +12,11 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import date
 
+from ..errors import EditRefused, NotFound
+from ..i18n import Msg
 from .clock import now
 from .db import get_meta, set_meta, transaction
-from .edits import Actor, EditRefused
-from .queries import NotFound
+from .edits import Actor
 
 NAME_LIMIT = 100
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
@@ -56,7 +57,7 @@ def get_round(conn: sqlite3.Connection, ref: str | int) -> Round:
     if row is None and text.isdigit():
         row = conn.execute("SELECT * FROM rounds WHERE id = ?", (int(text),)).fetchone()
     if row is None:
-        raise NotFound(f"no round {text!r} (see `supervise-tui round list`)")
+        raise NotFound("error.no_round", ref=text)
     return _round(row)
 
 
@@ -69,7 +70,7 @@ def current_round(conn: sqlite3.Connection) -> Round:
             return _round(row)
     row = conn.execute("SELECT * FROM rounds ORDER BY id DESC LIMIT 1").fetchone()
     if row is None:
-        raise NotFound("there is no reporting round yet: load a task list first (`supervise-tui load`)")
+        raise NotFound("error.no_rounds_yet")
     return _round(row)
 
 
@@ -90,28 +91,29 @@ def round_overview(conn: sqlite3.Connection) -> list[dict]:
 
 
 def _inspector(actor: Actor, what: str) -> None:
+    """Refuse anyone but an inspector; ``what`` is a ``what.*`` catalogue key."""
     if actor.role != "inspector":
-        raise EditRefused(f"only an inspector may {what}")
+        raise EditRefused("error.inspector_only", what=Msg(what))
 
 
-def _check_name(name: str) -> str:
+def check_name(name: str) -> str:
     name = name.strip()
     if not name:
-        raise EditRefused("a round needs a name")
+        raise EditRefused("error.round.name_blank")
     if name.isdigit():
-        raise EditRefused(f"a round name of digits only ({name!r}) would be mistaken for a round id")
+        raise EditRefused("error.round.name_digits", name=name)
     if len(name) > NAME_LIMIT or _CONTROL.search(name):
-        raise EditRefused(f"a round name is one line of at most {NAME_LIMIT} characters")
+        raise EditRefused("error.round.name_long", limit=NAME_LIMIT)
     return name
 
 
-def _check_due(due: str | None) -> str | None:
+def check_due(due: str | None) -> str | None:
     if due is None or not due.strip():
         return None
     try:
         return date.fromisoformat(due.strip()).isoformat()
     except ValueError:
-        raise EditRefused(f"due date {due!r} is not a date like 2024-03-31") from None
+        raise EditRefused("error.round.bad_due", due=due) from None
 
 
 def _audit(conn: sqlite3.Connection, at: str, user: str, round_id: int, action: str,
@@ -123,13 +125,13 @@ def _audit(conn: sqlite3.Connection, at: str, user: str, round_id: int, action: 
 def create_round(conn: sqlite3.Connection, actor: Actor, name: str, *, period: str | None = None,
                  due: str | None = None) -> Round:
     """Open a round that starts from every item's state in the previous one, and make it current."""
-    _inspector(actor, "open a round")
-    name, due = _check_name(name), _check_due(due)
+    _inspector(actor, "what.open_round")
+    name, due = check_name(name), check_due(due)
     period = (period or "").strip() or None
     stamp = now()
     with transaction(conn):
         if conn.execute("SELECT 1 FROM rounds WHERE name = ?", (name,)).fetchone():
-            raise EditRefused(f"there is already a round named {name!r}")
+            raise EditRefused("error.round.name_taken", name=name)
         prev = conn.execute("SELECT id, name FROM rounds ORDER BY id DESC LIMIT 1").fetchone()
         new_id = conn.execute(
             "INSERT INTO rounds(name, period, due, opened_at, created_by) VALUES (?, ?, ?, ?, ?)",
@@ -164,12 +166,12 @@ def use_round(conn: sqlite3.Connection, actor: Actor, ref: str | int) -> Round:
 
 def close_round(conn: sqlite3.Connection, actor: Actor, ref: str | int | None = None) -> Round:
     """Freeze a round (the current one by default): its state refuses every later edit."""
-    _inspector(actor, "close a round")
+    _inspector(actor, "what.close_round")
     stamp = now()
     with transaction(conn):
         rnd = get_round(conn, ref) if ref is not None else current_round(conn)
         if rnd.closed:
-            raise EditRefused(f"round {rnd.name!r} is already closed")
+            raise EditRefused("error.round.already_closed", name=rnd.name)
         conn.execute("UPDATE rounds SET closed_at = ? WHERE id = ?", (stamp, rnd.id))
         _audit(conn, stamp, actor.user, rnd.id, "round_close", field="closed_at", new=stamp)
     return get_round(conn, rnd.id)
@@ -177,15 +179,15 @@ def close_round(conn: sqlite3.Connection, actor: Actor, ref: str | int | None = 
 
 def reopen_round(conn: sqlite3.Connection, actor: Actor, ref: str | int, reason: str) -> Round:
     """Unfreeze a closed round; an inspector only, with a reason kept in the audit log."""
-    _inspector(actor, "reopen a round")
+    _inspector(actor, "what.reopen_round")
     reason = (reason or "").strip()
     if not reason:
-        raise EditRefused("give the reason for reopening the round")
+        raise EditRefused("error.round.reason_needed")
     stamp = now()
     with transaction(conn):
         rnd = get_round(conn, ref)
         if not rnd.closed:
-            raise EditRefused(f"round {rnd.name!r} is not closed")
+            raise EditRefused("error.round.not_closed", name=rnd.name)
         conn.execute("UPDATE rounds SET closed_at = NULL WHERE id = ?", (rnd.id,))
         # Items added to the task list while it was closed get a state row, as in any open round.
         conn.execute("INSERT OR IGNORE INTO item_state(round_id, item_id) SELECT ?, id FROM items "

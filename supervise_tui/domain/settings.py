@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field, fields
 
+from ..errors import SettingsError
 from ..locations import config_path
 
 
@@ -24,10 +25,6 @@ class Settings:
     lights: LightRules = field(default_factory=LightRules)
 
 
-class SettingsError(ValueError):
-    """The settings file is unreadable or holds a bad value."""
-
-
 def load_settings() -> Settings:
     """Read the settings file; a missing file means the defaults."""
     path = config_path()
@@ -36,17 +33,32 @@ def load_settings() -> Settings:
     except FileNotFoundError:
         return Settings()
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise SettingsError(f"{path}: cannot read settings: {exc}") from None
+        raise SettingsError("error.settings.unreadable", path=str(path), detail=str(exc)) from None
     if not isinstance(raw, dict):
-        raise SettingsError(f"{path}: settings must be a JSON object")
+        raise SettingsError("error.settings.not_object", path=str(path))
     rules = raw.get("lights", {})
     known = {f.name for f in fields(LightRules)}
     if not isinstance(rules, dict) or set(rules) - known:
-        raise SettingsError(f"{path}: lights: expected an object with {', '.join(sorted(known))}")
+        raise SettingsError("error.settings.lights", path=str(path), known=", ".join(sorted(known)))
     for key, value in rules.items():
         if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-            raise SettingsError(f"{path}: lights.{key}: expected a whole number ≥ 0")
+            raise SettingsError("error.settings.light_value", path=str(path), key=key)
     user, lang = raw.get("user"), raw.get("lang")
     if user is not None and not isinstance(user, str) or lang not in (None, "zh", "en"):
-        raise SettingsError(f"{path}: user must be text and lang zh or en")
+        raise SettingsError("error.settings.user_lang", path=str(path))
     return Settings(user=user, lang=lang, lights=LightRules(**rules))
+
+
+def audit_name(flag: str | None, settings: Settings | None = None) -> str:
+    """Who is working, for the audit log: --user, else the settings file's user, else the OS login name."""
+    if flag:
+        return flag
+    name = (settings or load_settings()).user
+    if name:
+        return name
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name in a bare container
+        return "unknown"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 import sqlite3
 
+from ..errors import EditRefused
 from .clock import now
 from .db import get_meta, set_meta, transaction
 from .sync import load
@@ -15,10 +16,6 @@ ITEMS_PER_WORK = 100
 TARGETS_PER_WORK = 10
 UNITS = 300
 PEOPLE = 400
-
-
-class SynthRefused(Exception):
-    """The store holds real data; synthetic rows never go next to it."""
 
 
 def synthetic_tasklist(items: int, template: TaskList, seed: int = 1) -> TaskList:
@@ -52,7 +49,7 @@ def synthesize(conn: sqlite3.Connection, template_path: str, *, items: int, roun
     """Fill an empty (or earlier synthetic) store with ``items`` items and ``rounds`` rounds of state."""
     has_items = conn.execute("SELECT count(*) FROM items").fetchone()[0]
     if has_items and get_meta(conn, "synthetic") != "1":
-        raise SynthRefused("this store holds a real task list; synthesize into a new --db file")
+        raise EditRefused("error.synth.real_store")  # synthetic rows never go next to real ones
     tasklist = synthetic_tasklist(items, load_tasklist(template_path), seed)
     report = load(conn, tasklist, user=user, source="synthetic")
     rng = random.Random(seed)

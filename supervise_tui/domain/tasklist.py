@@ -7,7 +7,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from .yamlstrict import Doc, YamlFileError, parse_yaml
+from ..errors import FileProblem, FileProblems
+from ..i18n import Msg
+from .yamlstrict import Doc, parse_yaml
 
 SCHEMA_VERSION = "1"
 DOCUMENT_FIELDS = {
@@ -81,55 +83,47 @@ class TaskList:
         return [item for work in self.works for item in work.items]
 
 
-class TaskListInvalid(ValueError):
-    """The file has problems; each one is a YamlFileError located in the file."""
-
-    def __init__(self, problems: list[YamlFileError]):
-        self.problems = problems
-        super().__init__("\n".join(str(p) for p in problems))
-
-
 @dataclass
 class _Checker:
     """Walks the parsed YAML, collecting every problem instead of stopping at the first."""
 
     doc: Doc
-    problems: list[YamlFileError] = field(default_factory=list)
+    problems: list[FileProblem] = field(default_factory=list)
 
-    def fail(self, path: tuple, message: str, *, at_key: bool = False) -> None:
+    def fail(self, path: tuple, message: Msg, *, at_key: bool = False) -> None:
         # A path missing from the file (a field left out) is placed at its nearest parent.
         self.problems.append(self.doc.error(path, message, key=at_key))
 
     def mapping(self, value: Any, path: tuple, allowed: set[str], required: set[str]) -> dict | None:
         if not isinstance(value, dict):
-            self.fail(path, "expected a mapping")
+            self.fail(path, Msg("file.expected_mapping"))
             return None
         for key in value:
             if key not in allowed:
-                self.fail(path + (key,), f"unknown field {key!r}", at_key=True)
+                self.fail(path + (key,), Msg("file.unknown_field", name=key), at_key=True)
         for key in sorted(required - value.keys()):
-            self.fail(path, f"missing field {key!r}")
+            self.fail(path, Msg("file.missing_field", name=key))
         return value
 
     def seq(self, value: Any, path: tuple) -> list:
         if value is None or value == "":
             return []
         if not isinstance(value, list):
-            self.fail(path, "expected a list")
+            self.fail(path, Msg("file.expected_list"))
             return []
         return value
 
     def printable(self, value: str, path: tuple, *, at_key: bool = False) -> None:
         if bad := CONTROL.search(value):
-            self.fail(path, f"control character U+{ord(bad.group()):04X} is not allowed", at_key=at_key)
+            self.fail(path, Msg("file.control", code=f"{ord(bad.group()):04X}"), at_key=at_key)
 
     def text(self, mapping: dict, key: str, path: tuple, *, blank_ok: bool = False) -> str:
         value = mapping.get(key, "")
         if not isinstance(value, str):
-            self.fail(path + (key,), "expected text")
+            self.fail(path + (key,), Msg("file.expected_text"))
             return ""
         if not blank_ok and key in mapping and not value.strip():
-            self.fail(path + (key,), "must not be blank")
+            self.fail(path + (key,), Msg("file.blank"))
         self.printable(value, path + (key,))
         return value
 
@@ -138,16 +132,16 @@ class _Checker:
         if value is None:
             return None
         if not isinstance(value, str) or not value.isascii() or not value.isdigit():
-            self.fail(path + (key,), f"expected a whole number, got {value!r}")
+            self.fail(path + (key,), Msg("file.expected_number", value=value))
             return None
         if len(value.lstrip("0")) > 9:  # SQLite stores at most 64-bit integers
-            self.fail(path + (key,), f"number {value} is too large")
+            self.fail(path + (key,), Msg("file.number_too_large", value=value))
             return None
         return int(value)
 
 
 def load_tasklist(path: str | os.PathLike) -> TaskList:
-    """Read and validate a task list file; raise YamlFileError or TaskListInvalid."""
+    """Read and validate a task list file; raise FileProblem or FileProblems."""
     with open(path, "rb") as fh:
         data = fh.read(64 * 1024 * 1024 + 1)
     return parse_tasklist(data, os.fspath(path))
@@ -160,9 +154,9 @@ def parse_tasklist(data: bytes, name: str) -> TaskList:
     top = c.mapping(doc.value, (), {"schema", "document", "indicators", "aliases", "pillars", "works"},
                     {"schema", "document", "pillars", "works"})
     if top is None:
-        raise TaskListInvalid(c.problems)
+        raise FileProblems(c.problems)
     if "schema" in top and top["schema"] != SCHEMA_VERSION:
-        c.fail(("schema",), f"unsupported schema {top['schema']!r} (this app reads {SCHEMA_VERSION})")
+        c.fail(("schema",), Msg("file.schema", found=top["schema"], supported=SCHEMA_VERSION))
     document = _document(c, top.get("document"))
     indicators = _indicators(c, top.get("indicators"))
     aliases = _aliases(c, top.get("aliases"))
@@ -170,7 +164,7 @@ def parse_tasklist(data: bytes, name: str) -> TaskList:
     works = _works(c, top.get("works"), {p.id for p in pillars})
     if c.problems:
         # In file order, as an editor lists them; problems at one place keep their order.
-        raise TaskListInvalid(sorted(c.problems, key=lambda p: (p.line, p.col)))
+        raise FileProblems(sorted(c.problems, key=lambda p: (p.line, p.col)))
     return TaskList(document, indicators, aliases, pillars, works)
 
 
@@ -182,7 +176,7 @@ def _document(c: _Checker, value: Any) -> dict[str, str]:
     out = {key: c.text(mapping, key, path) for key in mapping if key in DOCUMENT_FIELDS}
     for key in ("written_date", "printed_date"):
         if out.get(key) and not DATE.match(out[key]):
-            c.fail(path + (key,), "expected a date written YYYY-MM-DD")
+            c.fail(path + (key,), Msg("file.date"))
     return out
 
 
@@ -203,19 +197,19 @@ def _aliases(c: _Checker, value: Any) -> dict[str, str]:
     if value is None or value == "":
         return {}
     if not isinstance(value, dict):
-        c.fail(("aliases",), "expected a mapping of alias: unit name")
+        c.fail(("aliases",), Msg("file.alias_map"))
         return {}
     out = {}
     for alias, name in value.items():
         if not isinstance(name, str) or not name.strip():
-            c.fail(("aliases", alias), "expected a unit name")
+            c.fail(("aliases", alias), Msg("file.unit_name"))
         else:
             c.printable(alias, ("aliases", alias), at_key=True)
             c.printable(name, ("aliases", alias))
             out[alias] = name
     for alias, name in out.items():
         if name in out:  # a chain would make two unit rows for one unit
-            c.fail(("aliases", alias), f"{name!r} is itself an alias; point {alias!r} at the unit's own name")
+            c.fail(("aliases", alias), Msg("file.alias_chain", name=name, alias=alias))
     return out
 
 
@@ -228,7 +222,7 @@ def _pillars(c: _Checker, value: Any) -> tuple[Pillar, ...]:
             continue
         ident = c.text(m, "id", path)
         if ident and not PILLAR_ID.match(ident):
-            c.fail(path + ("id",), f"pillar id {ident!r} must look like P1")
+            c.fail(path + ("id",), Msg("file.pillar_id", id=ident))
         _unique(c, seen, ident, path + ("id",))
         out.append(Pillar(ident, c.text(m, "numeral", path, blank_ok=True), c.text(m, "title", path), i))
     return tuple(out)
@@ -247,11 +241,11 @@ def _works(c: _Checker, value: Any, pillar_ids: set[str]) -> tuple[Work, ...]:
             continue
         ident = c.text(m, "id", path)
         if ident and not WORK_ID.match(ident):
-            c.fail(path + ("id",), f"work id {ident!r} must look like W01")
+            c.fail(path + ("id",), Msg("file.work_id", id=ident))
         _unique(c, seen_works, ident, path + ("id",))
         pillar = c.text(m, "pillar", path)
         if pillar and pillar not in pillar_ids:
-            c.fail(path + ("pillar",), f"no pillar with id {pillar!r}")
+            c.fail(path + ("pillar",), Msg("file.no_pillar", id=pillar))
         stage = _stage(c, m.get("stage"), path + ("stage",))
         lead, co, units_text = _units(c, m.get("units"), path + ("units",))
         items = []
@@ -277,7 +271,7 @@ def _stage(c: _Checker, value: Any, path: tuple) -> tuple[str, int | None, int |
         return "", None, None
     start, end = c.number(m, "start", path), c.number(m, "end", path)
     if start and end and start > end:
-        c.fail(path + ("end",), f"stage ends ({end}) before it starts ({start})")
+        c.fail(path + ("end",), Msg("file.stage_order", end=end, start=start))
     return c.text(m, "text", path), start, end
 
 
@@ -288,7 +282,7 @@ def _units(c: _Checker, value: Any, path: tuple) -> tuple[str, tuple[str, ...], 
     co = c.seq(m.get("co"), path + ("co",))
     for k, name in enumerate(co):
         if not isinstance(name, str) or not name.strip():
-            c.fail(path + ("co", k), "expected a unit name")
+            c.fail(path + ("co", k), Msg("file.unit_name"))
         else:
             c.printable(name, path + ("co", k))
     return c.text(m, "lead", path), tuple(n for n in co if isinstance(n, str)), c.text(m, "text", path, blank_ok=True)
@@ -300,10 +294,10 @@ def _item(c: _Checker, value: Any, path: tuple, work_id: str, kind: str, letter:
         return None
     ident = c.text(m, "id", path)
     if ident and work_id and not re.fullmatch(rf"{re.escape(work_id)}-{letter}\d{{2,}}", ident):
-        c.fail(path + ("id",), f"{kind} id {ident!r} must look like {work_id}-{letter}01")
+        c.fail(path + ("id",), Msg("file.item_id", kind=Msg(f"kind.{kind}"), id=ident, example=f"{work_id}-{letter}01"))
     prefix = m.get("prefix")
     if prefix is not None and not isinstance(prefix, str):
-        c.fail(path + ("prefix",), "expected text")
+        c.fail(path + ("prefix",), Msg("file.expected_text"))
         prefix = None
     elif prefix is not None:
         c.printable(prefix, path + ("prefix",))
@@ -314,5 +308,5 @@ def _unique(c: _Checker, seen: set[str], ident: str, path: tuple) -> None:
     if not ident:  # a missing or blank id is reported where it is read
         return
     if ident in seen:
-        c.fail(path, f"duplicate id {ident!r}")
+        c.fail(path, Msg("file.duplicate_id", id=ident))
     seen.add(ident)

@@ -18,7 +18,10 @@ from yaml.events import (
     StreamEndEvent,
 )
 
-__all__ = ["Doc", "Mark", "Path", "YamlFileError", "format_path", "parse_yaml", "read_yaml"]
+from ..errors import FileProblem
+from ..i18n import Msg
+
+__all__ = ["Doc", "FileProblem", "Mark", "Path", "format_path", "parse_yaml", "read_yaml"]
 
 Path = tuple[str | int, ...]
 
@@ -31,18 +34,6 @@ _UTF8_BOM = b"\xef\xbb\xbf"
 _NON_PRINTABLE = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 # The line breaks PyYAML counts, so our positions agree with its marks.
 _BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
-
-
-class YamlFileError(ValueError):
-    """One problem in a data file, located as FILE:LINE:COL."""
-
-    def __init__(self, path: str, line: int, col: int, field: str, message: str):
-        self.path, self.line, self.col, self.field, self.message = path, line, col, field, message
-        where = f"{path}:{line}:{col}: "
-        super().__init__(where + (f"{field}: {message}" if field else message))
-
-    def __reduce__(self):
-        return type(self), (self.path, self.line, self.col, self.field, self.message)
 
 
 @dataclass(frozen=True)
@@ -78,7 +69,7 @@ class Doc:
         """Position of the mapping key that ends ``path``; raises KeyError for unknown paths."""
         return self._key_marks[tuple(path)]
 
-    def error(self, path: Path, message: str, *, key: bool = False) -> YamlFileError:
+    def error(self, path: Path, message: Msg | str, *, key: bool = False) -> FileProblem:
         """Build an error for ``path``, located at its nearest existing ancestor if it is missing."""
         path = tuple(path)
         at, n = (self._key_marks if key else self._marks).get(path), len(path)
@@ -86,7 +77,7 @@ class Doc:
             n -= 1
             at = self._marks.get(path[:n])
         at = at or Mark(1, 1)
-        return YamlFileError(self.name, at.line, at.col, format_path(path), message)
+        return FileProblem(self.name, at.line, at.col, format_path(path), message)
 
 
 def read_yaml(path: str | os.PathLike, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Doc:
@@ -98,7 +89,7 @@ def read_yaml(path: str | os.PathLike, *, max_bytes: int = DEFAULT_MAX_BYTES) ->
 
 
 def parse_yaml(data: bytes, name: str = "<string>", *, max_bytes: int = DEFAULT_MAX_BYTES) -> Doc:
-    """Parse YAML bytes strictly into a Doc, raising YamlFileError on any problem."""
+    """Parse YAML bytes strictly into a Doc, raising FileProblem on any problem."""
     text = _decode(data, name, max_bytes)
     try:
         return _build(text, name)
@@ -107,9 +98,10 @@ def parse_yaml(data: bytes, name: str = "<string>", *, max_bytes: int = DEFAULT_
         msg = e.problem or e.context or "invalid YAML"
         if e.context and e.problem and e.context_mark is not None:
             msg += f" ({e.context} at line {e.context_mark.line + 1})"
-        raise YamlFileError(name, at.line + 1 if at else 1, at.column + 1 if at else 1, "", msg) from None
+        raise FileProblem(name, at.line + 1 if at else 1, at.column + 1 if at else 1, "",
+                          Msg("file.yaml", detail=msg)) from None
     except yaml.YAMLError as e:
-        raise YamlFileError(name, 1, 1, "", f"invalid YAML: {e}") from None
+        raise FileProblem(name, 1, 1, "", Msg("file.yaml", detail=f"invalid YAML: {e}")) from None
 
 
 def _position(text: str, index: int) -> tuple[int, int]:
@@ -129,9 +121,9 @@ def _decodes(data: bytes, encoding: str) -> bool:
 
 def _decode(data: bytes, name: str, max_bytes: int) -> str:
     if len(data) > max_bytes:
-        raise YamlFileError(name, 1, 1, "", f"file is larger than the limit of {max_bytes} bytes")
+        raise FileProblem(name, 1, 1, "", Msg("file.too_large", limit=max_bytes))
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise YamlFileError(name, 1, 1, "", "file is UTF-16 encoded; save it as UTF-8")
+        raise FileProblem(name, 1, 1, "", Msg("file.utf16"))
     data = data.removeprefix(_UTF8_BOM)
     try:
         text = data.decode("utf-8")
@@ -139,14 +131,14 @@ def _decode(data: bytes, name: str, max_bytes: int) -> str:
         line, col = _position(prefix := data[: e.start].decode("utf-8"), len(prefix))
         # Also try the tail alone: files get appended to by an editor using another encoding.
         if any(_decodes(chunk, "gb18030") for chunk in (data, data[e.start :])):
-            msg = "file is not valid UTF-8; it looks like GBK/GB18030 and must be saved as UTF-8"
+            msg = Msg("file.gbk")
         else:
-            msg = f"file is not valid UTF-8 (byte 0x{data[e.start]:02X})"
-        raise YamlFileError(name, line, col, "", msg) from None
+            msg = Msg("file.not_utf8", byte=f"{data[e.start]:02X}")
+        raise FileProblem(name, line, col, "", msg) from None
     if bad := _NON_PRINTABLE.search(text):
         line, col = _position(text, bad.start())
-        what = "NUL character" if bad.group() == "\0" else "control character"
-        raise YamlFileError(name, line, col, "", f"{what} U+{ord(bad.group()):04X} is not allowed")
+        what = "file.nul" if bad.group() == "\0" else "file.control"
+        raise FileProblem(name, line, col, "", Msg(what, code=f"{ord(bad.group()):04X}"))
     return text
 
 
@@ -173,14 +165,14 @@ def _build(text: str, name: str) -> Doc:
     stack: list[_Frame] = []
     seen_document = False
 
-    def fail(ev, path: Path, message: str):
+    def fail(ev, path: Path, message: Msg):
         m = ev.start_mark
-        raise YamlFileError(name, m.line + 1, m.column + 1, format_path(path), message)
+        raise FileProblem(name, m.line + 1, m.column + 1, format_path(path), message)
 
     while not isinstance(ev := events.get_event(), StreamEndEvent):
         if isinstance(ev, DocumentStartEvent):
             if seen_document:
-                fail(ev, (), "multiple documents in one file are not allowed")
+                fail(ev, (), Msg("file.multiple_documents"))
             seen_document = True
             continue
         if isinstance(ev, CollectionEndEvent):
@@ -196,20 +188,20 @@ def _build(text: str, name: str) -> Doc:
         else:
             path = top.path + ((len(top.container),) if isinstance(top.container, list) else (top.key,))
         if isinstance(ev, AliasEvent):
-            fail(ev, path, f"aliases (*{ev.anchor}) are not allowed")
+            fail(ev, path, Msg("file.alias", name=ev.anchor))
         if ev.anchor is not None:
-            fail(ev, path, f"anchors (&{ev.anchor}) are not allowed")
+            fail(ev, path, Msg("file.anchor", name=ev.anchor))
         if ev.tag is not None:
-            fail(ev, path, f"tags are not allowed (found {ev.tag})")
+            fail(ev, path, Msg("file.tag", tag=ev.tag))
         at = Mark(ev.start_mark.line + 1, ev.start_mark.column + 1)
         if awaiting_key:
             if not isinstance(ev, ScalarEvent):
-                fail(ev, path, "mapping keys must be scalars, not lists or mappings")
+                fail(ev, path, Msg("file.key_not_scalar"))
             key = ev.value
             if key == "<<" and ev.style is None:
-                fail(ev, path, "merge keys (<<) are not allowed")
+                fail(ev, path, Msg("file.merge_key"))
             if key in top.first_seen:
-                fail(ev, path + (key,), f"duplicate key {key!r} (first at line {top.first_seen[key]})")
+                fail(ev, path + (key,), Msg("file.duplicate_key", key=key, line=top.first_seen[key]))
             top.first_seen[key] = at.line
             top.key = key
             doc._key_marks[path + (key,)] = at
@@ -225,6 +217,6 @@ def _build(text: str, name: str) -> Doc:
         doc._marks[path] = at
         if isinstance(ev, CollectionStartEvent):
             if len(stack) >= MAX_DEPTH:
-                fail(ev, path, f"nesting deeper than {MAX_DEPTH} levels is not allowed")
+                fail(ev, path, Msg("file.too_deep", limit=MAX_DEPTH))
             stack.append(_Frame(value, path))
     return doc

@@ -5,15 +5,17 @@ from __future__ import annotations
 from textual.app import App
 
 from ..domain.queries import Scope
+from ..errors import SuperviseError
 from ..i18n import t
 from .bindings import bind, localise
+from .messages import StoreChanged
 from .screens.browse import ItemsScreen, PeopleScreen, PillarsScreen, UnitsScreen
 from .screens.overview import OverviewScreen
 from .session import Session
 
 
 def _chase_screen():
-    from .screens.rounds import ChaseScreen
+    from .screens.chase import ChaseScreen
 
     return ChaseScreen()
 
@@ -100,7 +102,8 @@ class SuperviseApp(App):
     def action_diff(self) -> None:
         """Pick two rounds, then compare them."""
         from ..domain.rounds import list_rounds
-        from .screens.diff import DiffScreen, RoundPairPicker, default_pair
+        from .dialogs.diff import RoundPairPicker
+        from .screens.diff import DiffScreen, default_pair
 
         conn = self.session.conn
         rounds = list_rounds(conn)
@@ -118,36 +121,41 @@ class SuperviseApp(App):
 
     def action_export(self) -> None:
         """Choose format and grouping, then write the round bulletin into exports/."""
-        from .screens.export import ExportDialog
+        from .dialogs.export import ExportDialog
 
         self.push_screen(ExportDialog(self.session))
 
     def action_help(self) -> None:
-        from .screens.help import HelpScreen
+        from .dialogs.help import HelpScreen
 
-        self.push_screen(HelpScreen())
+        self.push_screen(HelpScreen(self.screen))
 
     def action_undo(self) -> None:
-        from ..domain.db import StoreError
-        from ..domain.edits import EditRefused
-
         try:
             reverted = self.session.undo()
-        except (EditRefused, StoreError) as exc:
-            self.notify(t("edit.refused", reason=str(exc)), severity="error", timeout=8, markup=False)
-            self.data_changed()
+        except SuperviseError as exc:
+            self.notify(t("edit.refused", reason=exc), severity="error", timeout=8, markup=False)
+            self.refresh_views()
             return
         if not reverted:
             self.notify(t("edit.nothing_to_undo"), severity="warning")
             return
         change = reverted[0]
         self.notify(t("edit.undone", id=change.item_id, field=t(f"field.{change.field}")), markup=False)
-        self.data_changed()
+        self.refresh_views()
 
-    def data_changed(self) -> None:
-        """The store changed: the screen in front re-reads now, the others when they come back."""
+    def on_store_changed(self, message: StoreChanged) -> None:
+        """A screen wrote to the store: the round may have moved, and every view's counts are stale."""
+        if message.rounds:
+            self.session.changed_elsewhere()
+        self.refresh_views()
+
+    def refresh_views(self) -> None:
+        """The screen in front re-reads now; the others when they come back (their revision is behind)."""
+        from .screens.base import Frame
+
         screen = self.screen
-        if hasattr(screen, "refresh_data"):
+        if isinstance(screen, Frame):
             screen.seen_revision = self.session.revision
             screen.refresh_data()
             screen.update_topbar()

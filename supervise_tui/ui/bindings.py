@@ -9,13 +9,15 @@ from textual.dom import DOMNode
 
 from ..i18n import CATALOGUE, t
 
+BINDING_ID_PREFIX = "supervise."  # every binding made by bind() has an id starting so
+
 
 def bind(key: str, action: str, name: str, *, show: bool = True, priority: bool = False,
          key_display: str | None = None) -> Binding:
     """A binding with an id, whose description is ``key.<name>`` and tooltip ``tip.<name>``."""
     tip = f"tip.{name}"
     return Binding(key, action, f"key.{name}", show=show, priority=priority, key_display=key_display,
-                   id=f"supervise.{name}", tooltip=tip if tip in CATALOGUE else "")
+                   id=f"{BINDING_ID_PREFIX}{name}", tooltip=tip if tip in CATALOGUE else "")
 
 
 def localise(node: DOMNode) -> None:

@@ -47,6 +47,10 @@ class Session:
                 self._readers.discard(conn)
             conn.close()
 
+    @property
+    def quitting(self) -> bool:
+        return self._quitting
+
     def interrupt_readers(self) -> None:
         """Stop the workers' queries at once (on quit), and any they start from now on,
         instead of waiting for a province-wide count."""

@@ -7,17 +7,21 @@ from typing import Callable, Sequence
 
 from rich.cells import cell_len
 
-from ..domain import queries
+from ..domain import diff, queries
 from ..domain.queries import Scope
+from ..domain.vocab import word
 from ..i18n import t
 from .widgets.vtable import Column
 
 STATUS_STYLE = {"done": "green", "in_progress": "yellow", "behind": "bold red", "blocked": "bold red"}
 LIGHT_STYLE = {"green": "bold green", "yellow": "bold yellow", "red": "bold red"}
+CLASS_STYLE = {"improved": "bold green", "regressed": "bold red", "new": "cyan", "retired": "dim"}
+CHANGE_CLASSES = ("improved", "regressed", "new", "retired")
+JUMP_CHUNK = 2000  # rows read at a time when ] or [ looks for the next change
 
 
-def _styler(mapping: dict[str, str], prefix: str) -> Callable[[str], str]:
-    by_label = {t(prefix + code): style for code, style in mapping.items()}
+def _styler(mapping: dict[str, str], family: str) -> Callable[[str], str]:
+    by_label = {word(family, code): style for code, style in mapping.items()}
     return lambda text: by_label.get(text, "")
 
 
@@ -32,10 +36,6 @@ def bar(percent: float | None, width: int = 10) -> str:
     value = max(0.0, min(100.0, percent or 0.0))
     filled = round(value / 100 * width)
     return "█" * filled + "░" * (width - filled) + f" {value:.0f}%"
-
-
-def label(kind: str, code: str | None) -> str:
-    return t(f"{kind}.{code}") if code else ""
 
 
 class ItemRow(list):
@@ -69,9 +69,9 @@ class ItemSource:
             column("col.kind", 4),
             column("col.text", 0),
             column("col.lead_unit", 14),
-            column("col.status", 8, style_fn=_styler(STATUS_STYLE, "status.")),
+            column("col.status", 8, style_fn=_styler(STATUS_STYLE, "status")),
             column("col.progress", 6, align="right"),
-            column("col.light", 4, style_fn=_styler(LIGHT_STYLE, "light.")),
+            column("col.light", 4, style_fn=_styler(LIGHT_STYLE, "light")),
             column("col.note", 18),
         ]
         self._count: int | None = None
@@ -100,8 +100,8 @@ class ItemSource:
         return self._read(offset, limit)
 
     def _read(self, offset: int, limit: int) -> list[ItemRow]:
-        return [ItemRow([r["id"], label("kind", r["kind"]), r["text"], r["lead_unit"] or "",
-                         label("status", r["status"]), f"{r['progress'] or 0}%", label("light", r["light"]),
+        return [ItemRow([r["id"], word("kind", r["kind"]), r["text"], r["lead_unit"] or "",
+                         word("status", r["status"]), f"{r['progress'] or 0}%", word("light", r["light"]),
                          r["note"] or ""], r)
                 for r in queries.page_items(self.conn, self.round_id, self.scope, offset, limit)]
 
@@ -157,10 +157,7 @@ def pillar_list(rows: list[dict]) -> ListSource:
 
 def work_source(conn: sqlite3.Connection, round_id: int, scope: Scope) -> ListSource:
     rows = queries.work_summary(conn, round_id, scope)
-    role = {}
-    if scope.unit is not None:
-        role = dict(map(tuple, conn.execute(
-            "SELECT work_id, role FROM work_units WHERE unit_id = ?", (scope.unit,))))
+    role = queries.unit_roles(conn, scope.unit) if scope.unit is not None else {}
     columns = [column("col.work", 0), column("col.lead_unit", 14)]
     if role:
         columns.append(column("col.role", 4))
@@ -169,7 +166,7 @@ def work_source(conn: sqlite3.Connection, round_id: int, scope: Scope) -> ListSo
     for r in rows:
         row = [f"({r['numeral']}){r['title']}", r["lead_unit"] or ""]
         if role:
-            row.append(t("role." + role[r["id"]]))
+            row.append(word("role", role[r["id"]]))
         cells.append(row + [r["leader"] or ""] + count_cells(r))
     return ListSource(columns, cells, [r["id"] for r in rows])
 
@@ -191,5 +188,85 @@ def people_source(conn: sqlite3.Connection, round_id: int) -> ListSource:
     rows = queries.people_summary(conn, round_id)
     columns = [column("col.name", 0), column("col.role", 8), column("col.works", 10, align="right")]
     columns += count_columns()
-    cells = [[r["name"], t("role." + r["role"]), str(r["works"])] + count_cells(r) for r in rows]
+    cells = [[r["name"], word("role", r["role"]), str(r["works"])] + count_cells(r) for r in rows]
     return ListSource(columns, cells, [f"{r['id']}:{r['role']}" for r in rows])
+
+
+class DiffSource:
+    """Compared items, paged from SQL: the changed ones, or all of them."""
+
+    def __init__(self, conn: sqlite3.Connection, old: int, new: int, flt: diff.DiffFilter, changed_only: bool):
+        self.conn, self.old, self.new, self.flt, self.changed_only = conn, old, new, flt, changed_only
+        self.columns = [
+            column("col.id", 9),
+            column("diff.class", 6, style_fn=self._class_style),
+            column("col.text", 0),
+            column("col.lead_unit", 12),
+            column("diff.status", 17),
+            column("diff.light", 7),
+            column("diff.progress", 13, align="right"),
+            column("diff.note", 4),
+        ]
+        self.by_label = {word("diff.class", c): c for c in diff.CLASSES}
+        self.counts = diff.diff_counts(conn, old, new, flt)
+        self.snapshot = diff.DiffSnapshot(conn, old, new, flt, changed_only=changed_only)
+
+    def _class_style(self, text: str) -> str:
+        return CLASS_STYLE.get(self.by_label.get(text, ""), "")
+
+    def count(self) -> int:
+        return self.snapshot.count
+
+    def rows(self, offset: int, limit: int) -> Sequence[Sequence[str]]:
+        out = []
+        for r in self.snapshot.rows(offset, limit):
+            delta = r["progress_delta"]
+            out.append([
+                r["id"], word("diff.class", r["class"]), r["text"], r["lead_unit"] or "",
+                f"{word('status', r['old_status']) or '—'} → {word('status', r['new_status']) or '—'}",
+                f"{word('light', r['old_light']) or '—'}→{word('light', r['new_light']) or '—'}",
+                f"{r['old_progress'] or 0}→{r['new_progress'] or 0}" + (f" ({delta:+d})" if delta else ""),
+                t("diff.note_changed") if r["note_changed"] else "",
+            ])
+        return out
+
+    def key(self, row: Sequence[str]) -> str:
+        return row[0]
+
+    def is_change(self, row: Sequence[str]) -> bool:
+        return self.by_label.get(row[1]) in CHANGE_CLASSES or bool(row[7])
+
+    def find_change(self, cursor: int, step: int, count: int) -> int | None:
+        """The index of the nearest change after (step 1) or before (step -1) ``cursor``, if any.
+
+        Read from the snapshot in chunks, not one row at a time: at province scale a change
+        can be tens of thousands of unchanged rows away.
+        """
+        if self.changed_only:  # every row shown is a change
+            index = cursor + step
+            return index if 0 <= index < count else None
+        if step > 0:
+            index = cursor + 1
+            while index < count:
+                chunk = self.snapshot.rows(index, min(JUMP_CHUNK, count - index))
+                if not chunk:
+                    break
+                found = next((n for n, r in enumerate(chunk) if _is_change(r)), None)
+                if found is not None:
+                    return index + found
+                index += len(chunk)
+            return None
+        index = min(cursor, count)
+        while index > 0:
+            start = max(0, index - JUMP_CHUNK)
+            chunk = self.snapshot.rows(start, index - start)
+            found = next((n for n in range(len(chunk) - 1, -1, -1) if _is_change(chunk[n])), None)
+            if found is not None:
+                return start + found
+            index = start
+        return None
+
+
+def _is_change(row: dict) -> bool:
+    """A compared item (a diff_rows row) that differs in anything shown."""
+    return row["class"] in CHANGE_CLASSES or row["note_changed"]

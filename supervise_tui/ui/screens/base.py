@@ -1,28 +1,29 @@
-"""The frame every screen shares: breadcrumb, round and user, a summary line, the footer."""
+"""The frame every screen shares: breadcrumb, round and user, a summary line, the key bar."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import cast
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widgets import Static
 
+from textual.worker import Worker
+
+from ...domain.vocab import word
 from ...i18n import t
-from ..bindings import bind, localise
+from ..bindings import localise
+from ..failures import worker_failed
+from ..messages import StoreChanged
+from ..session import Session
 from ..text import line
 from ..widgets.keybar import KeyBar
 
-if TYPE_CHECKING:
-    from ..app import SuperviseApp
-    from ..session import Session
-
 CRUMB_SEPARATOR = " › "
 
-# app.tcss holds what the first screen needs; these sheets load when a screen using them is first shown.
-DIALOG_CSS = str(Path(__file__).with_name("dialogs.tcss"))
+# app.tcss holds what the first screen needs; this sheet loads when a screen using it is first shown.
 VIEW_CSS = str(Path(__file__).with_name("views.tcss"))
 
 
@@ -36,12 +37,16 @@ class Frame(Screen):
         self.seen_revision = -1
 
     @property
-    def session(self) -> "Session":
-        return self.sv_app.session
+    def session(self) -> Session:
+        """The App's session: the store, who is working, the round (handed down by the App)."""
+        return cast(Session, getattr(self.app, "session"))
 
-    @property
-    def sv_app(self) -> "SuperviseApp":
-        return self.app  # type: ignore[return-value]
+    def store_changed(self, *, rounds: bool = False) -> None:
+        """Tell the App this screen wrote to the store; it refreshes the views."""
+        self.post_message(StoreChanged(rounds=rounds))
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        worker_failed(self, event)
 
     def compose(self) -> ComposeResult:
         yield Static(id="topbar")
@@ -67,7 +72,7 @@ class Frame(Screen):
     def update_topbar(self) -> None:
         s = self.session
         rnd = t("bar.round", name=s.round.name) + (t("bar.round_closed") if s.round.closed else "")
-        who = t("bar.user", role=t(f"role.{s.actor.role}"), user=s.actor.user)
+        who = t("bar.user", role=word("role", s.actor.role), user=s.actor.user)
         if s.home_unit:
             who += f" · {s.home_unit}"
         crumbs = Text(CRUMB_SEPARATOR, style="dim").join(
@@ -77,24 +82,3 @@ class Frame(Screen):
 
     def child_crumbs(self, label: str) -> list[str]:
         return [*self.crumbs, label]
-
-
-ResultT = TypeVar("ResultT")
-
-
-class Dialog(ModalScreen[ResultT]):
-    """A dialog over the screen: its own style sheet, keys in the chosen language, escape cancels.
-
-    Cancelling dismisses it with None; a dialog that answers otherwise binds escape itself.
-    """
-
-    CSS_PATH = DIALOG_CSS
-
-    BINDINGS = [bind("escape", "cancel", "cancel")]
-
-    def __init__(self):
-        super().__init__()
-        localise(self)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)

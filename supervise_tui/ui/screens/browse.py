@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import sqlite3
-
+from textual import work
 from textual.app import ComposeResult
+from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Static
 
@@ -130,20 +130,25 @@ class ItemsScreen(ItemEditing, TableScreen):
     def make_source(self):
         return ItemSource(self.session.conn, self.session.round.id, self.scope)
 
+    class Counted(Message):
+        """The counts of the items in scope, worked out by a worker."""
+
+        def __init__(self, counts: dict) -> None:
+            super().__init__()
+            self.counts = counts
+
     def update_summary(self) -> None:
-        self.run_worker(self._count_worker, thread=True, exclusive=True, group="summary")
+        self.count_items(self.session.round.id, self.scope)
 
-    def _count_worker(self) -> None:
-        # Counting a province-wide scope reads every row: off the UI thread.
-        try:
-            with self.session.reader() as conn:
-                counts = queries.scope_summary(conn, self.session.round.id, self.scope)
-        except sqlite3.OperationalError:  # interrupted because the app is quitting
-            return
-        self.app.call_from_thread(self._show_counts, counts)
+    @work(thread=True, exclusive=True, exit_on_error=False, group="summary")
+    def count_items(self, round_id: int, scope: Scope) -> None:
+        """Count a scope off the UI thread (province-wide, that reads every row) and post the counts."""
+        with self.session.reader() as conn:
+            counts = queries.scope_summary(conn, round_id, scope)
+        self.post_message(self.Counted(counts))
 
-    def _show_counts(self, counts: dict) -> None:
-        self.query_one("#summary", Static).update(literal(t("summary.counts", **counts), "dim"))
+    def on_items_screen_counted(self, event: Counted) -> None:
+        self.query_one("#summary", Static).update(literal(t("summary.counts", **event.counts), "dim"))
 
     def open_key(self, key: str, row) -> None:
         from .detail import DetailScreen

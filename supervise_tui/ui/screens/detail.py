@@ -10,7 +10,7 @@ from textual.widgets import Static
 
 from ...domain import queries
 from ...i18n import t
-from ..sources import label
+from ...domain.vocab import word
 from ..text import line, literal
 from .base import VIEW_CSS, Frame
 from .editing import ItemEditing
@@ -42,7 +42,7 @@ class DetailScreen(ItemEditing, Frame):
         s = self.session
         item = self.item = queries.item_detail(s.conn, s.round.id, self.item_id)
         number = item["prefix"] or (f"{item['no']}." if item["no"] else "")
-        head = line((item["id"], "bold"), "  ", (label("kind", item["kind"]), "cyan"), "  ",
+        head = line((item["id"], "bold"), "  ", (word("kind", item["kind"]), "cyan"), "  ",
                     (f"({item['work_id']}) {item['work_title']}", "bold"))
         if item["retired"]:
             head.append_text(literal(f"  [{t('detail.retired')}]", "red"))
@@ -59,7 +59,7 @@ class DetailScreen(ItemEditing, Frame):
         facts.add_row(t("detail.units"), units)
         facts.add_row(t("col.leader"), literal(item["leader"] or t("detail.none")))
         facts.add_row(t("col.liaison"), literal(item["liaison"] or t("detail.none")))
-        facts.add_row(t("col.status"), literal(label("status", item["status"])))
+        facts.add_row(t("col.status"), literal(word("status", item["status"])))
         facts.add_row(t("col.progress"), literal(f"{item['progress'] or 0}%"))
         facts.add_row(t("col.note"), literal(item["note"] or ""))
         self.query_one("#detail-facts", Static).update(facts)
@@ -72,8 +72,8 @@ class DetailScreen(ItemEditing, Frame):
                         "col.updated_at"):
             table.add_column(t(heading), overflow="fold")
         for h in rows:
-            table.add_row(literal(h["round_name"]), literal(label("status", h["status"])),
-                          literal(f"{h['progress']}%"), literal(label("light", h["light"])), literal(h["note"]),
+            table.add_row(literal(h["round_name"]), literal(word("status", h["status"])),
+                          literal(f"{h['progress']}%"), literal(word("light", h["light"])), literal(h["note"]),
                           literal(h["updated_by"] or ""), literal(h["updated_at"] or ""))
         return table
 

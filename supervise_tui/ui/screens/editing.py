@@ -4,31 +4,18 @@ from __future__ import annotations
 
 from typing import Callable
 
-from textual.screen import Screen
-
-from ...domain.db import StoreError
-from ...domain.edits import Change, Conflict, EditRefused
-from ...domain.queries import NotFound
+from ...domain.edits import Change, Conflict
+from ...domain.vocab import field_name, shown_edit
+from ...errors import SuperviseError
 from ...i18n import t
 from ..bindings import bind
+from .base import Frame
 
 
-def shown_value(field: str, value) -> str:
-    if field == "status" and value:
-        return t(f"status.{value}")
-    if field == "light":
-        return t(f"light.{value}") if value else t("light.rules")
-    if field == "progress":
-        return f"{value}%"
-    if field == "closed_out":
-        return t("field.closed_out") if value else "—"
-    return "" if value is None else str(value)
-
-
-class ItemEditing(Screen):
+class ItemEditing(Frame):
     """Base for a screen with a current item: s / p / n / l / c open an editor over it.
 
-    A Screen subclass, not a plain mixin, because Textual collects BINDINGS only
+    A Frame subclass, not a plain mixin, because Textual collects BINDINGS only
     from DOMNode classes in the MRO.
     """
 
@@ -64,17 +51,17 @@ class ItemEditing(Screen):
 
     # The editors are imported when first used: they are not on the start-up path.
     def action_edit_status(self) -> None:
-        from .dialogs import StatusPicker
+        from ..dialogs.editors import StatusPicker
 
         self._edit_field("status", StatusPicker)
 
     def action_edit_progress(self) -> None:
-        from .dialogs import ProgressInput
+        from ..dialogs.editors import ProgressInput
 
         self._edit_field("progress", ProgressInput)
 
     def action_edit_note(self) -> None:
-        from .dialogs import NoteEditor
+        from ..dialogs.editors import NoteEditor
 
         self._edit_field("note", NoteEditor)
 
@@ -84,12 +71,12 @@ class ItemEditing(Screen):
             return
         item_id, state = target
         shown = {"light": state["light_override"], "version": state["version"]}
-        from .inspector_dialogs import LightPicker
+        from ..dialogs.inspector import LightPicker
 
         def done(choice: tuple[str | None, str] | None) -> None:
             if choice is not None:
                 light, reason = choice
-                self._write(item_id, "light", lambda: self.sv_app.session.set_light(item_id, light, reason, shown))
+                self._write(item_id, "light", lambda: self.session.set_light(item_id, light, reason, shown))
 
         self.app.push_screen(LightPicker(item_id, state["light_override"], state["light_reason"]), done)
 
@@ -98,11 +85,11 @@ class ItemEditing(Screen):
         if not target:
             return
         item_id, _ = target
-        from .inspector_dialogs import Confirm
+        from ..dialogs.inspector import Confirm
 
         def done(confirmed: bool | None) -> None:
             if confirmed:
-                self._write(item_id, "closed_out", lambda: self.sv_app.session.close_out(item_id))
+                self._write(item_id, "closed_out", lambda: self.session.close_out(item_id))
 
         self.app.push_screen(Confirm(t("edit.close_out_confirm", id=item_id)), done)
 
@@ -111,24 +98,24 @@ class ItemEditing(Screen):
         if value is None:
             return  # cancelled
         shown = {field: state[field], "version": state["version"]}
-        self._write(item_id, field, lambda: self.sv_app.session.edit(item_id, {field: value}, shown))
+        self._write(item_id, field, lambda: self.session.edit(item_id, {field: value}, shown))
 
     def _write(self, item_id: str, field: str, action: Callable[[], list[Change]]) -> None:
         """Run one user action and say what happened either way."""
         try:
             done = action()
-        except Conflict as exc:
-            self.notify(t("edit.conflict", id=item_id, field=t(f"field.{exc.field}"),
-                          shown=shown_value(exc.field, exc.shown), current=shown_value(exc.field, exc.current)),
+        except Conflict as exc:  # what was shown is stale: say so, and show what is there now
+            self.notify(t("edit.conflict", id=item_id, field=field_name(exc.field),
+                          shown=shown_edit(exc.field, exc.shown), current=shown_edit(exc.field, exc.current)),
                         severity="error", timeout=10, markup=False)
-            self.sv_app.data_changed()
+            self.store_changed()
             return
-        except (EditRefused, StoreError, NotFound) as exc:
-            self.notify(t("edit.refused", reason=str(exc)), severity="error", timeout=8, markup=False)
+        except SuperviseError as exc:
+            self.notify(t("edit.refused", reason=exc), severity="error", timeout=8, markup=False)
             return
         if done:
             change = next((c for c in done if c.field == field), done[0])
-            self.notify(t("edit.saved", id=item_id, field=t(f"field.{change.field}"),
-                          old=shown_value(change.field, change.old)[:40],
-                          new=shown_value(change.field, change.new)[:40]), markup=False)
-            self.sv_app.data_changed()
+            self.notify(t("edit.saved", id=item_id, field=field_name(change.field),
+                          old=shown_edit(change.field, change.old)[:40],
+                          new=shown_edit(change.field, change.new)[:40]), markup=False)
+            self.store_changed()

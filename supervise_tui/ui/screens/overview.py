@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
+from textual.message import Message
 from textual.containers import Horizontal
 from textual.widgets import Static
 
@@ -60,30 +61,35 @@ class OverviewScreen(TableScreen):
         else:  # a liaison starts on their unit's items: count when the overview is first shown
             self.seen_revision = -1
 
+    class Counted(Message):
+        """The overview's figures, worked out by a worker."""
+
+        def __init__(self, pillars: list[dict], units: list[dict], reds: list[dict], totals: dict) -> None:
+            super().__init__()
+            self.pillars, self.units, self.reds, self.totals = pillars, units, reds, totals
+
     def refresh_data(self) -> None:
-        self.run_worker(self._count_worker, thread=True, exclusive=True, group="overview")
+        self.count(self.session.round.id)
 
     def update_summary(self) -> None:
-        """The summary line is filled by the worker."""
+        """The summary line is filled when the worker has counted."""
 
-    def _count_worker(self) -> None:
-        round_id = self.session.round.id
-        try:
-            with self.session.reader() as conn:
-                pillars = queries.pillar_summary(conn, round_id)
-                units = sorted((u for u in queries.unit_summary(conn, round_id) if u["behind"]),
-                               key=lambda u: (-u["behind"], u["name"]))[:TOP_UNITS]
-                red_rows = queries.page_items(conn, round_id, Scope(light="red"), 0, RED_SHOWN)
-        except sqlite3.OperationalError:  # interrupted because the app is quitting
-            return
+    @work(thread=True, exclusive=True, exit_on_error=False, group="overview")
+    def count(self, round_id: int) -> None:
+        """Count the round off the UI thread and post the figures."""
+        with self.session.reader() as conn:
+            pillars = queries.pillar_summary(conn, round_id)
+            units = sorted((u for u in queries.unit_summary(conn, round_id) if u["behind"]),
+                           key=lambda u: (-u["behind"], u["name"]))[:TOP_UNITS]
+            reds = queries.page_items(conn, round_id, Scope(light="red"), 0, RED_SHOWN)
         totals = {k: sum(p[k] for p in pillars) for k in ("items", "done", "in_progress", "behind",
                                                             "not_started", "red")}
-        self.app.call_from_thread(self._show, pillars, units, red_rows, totals)
+        self.post_message(self.Counted(pillars, units, reds, totals))
 
-    def _show(self, pillars: list[dict], units: list[dict], reds: list[dict], totals: dict) -> None:
-        self.table.set_source(pillar_list(pillars))
-        self.query_one("#summary", Static).update(literal(t("summary.counts", **totals), "dim"))
-        self.query_one("#overview-left", Static).update(self._left_column(units, reds))
+    def on_overview_screen_counted(self, event: Counted) -> None:
+        self.table.set_source(pillar_list(event.pillars))
+        self.query_one("#summary", Static).update(literal(t("summary.counts", **event.totals), "dim"))
+        self.query_one("#overview-left", Static).update(self._left_column(event.units, event.reds))
 
     @staticmethod
     def _left_column(units: list[dict] | None, reds: list[dict] | None) -> Text:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import sqlite3
 
+from textual import work
 from textual.app import ComposeResult
+from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import Input, Static
 
@@ -73,23 +75,32 @@ class SearchScreen(ItemsScreen):
         if isinstance(source, ItemSource) and source.capped:
             self.query_one("#summary", Static).update(
                 literal(t("search.counting", rows=self.table.row_count - 1), "dim"))
-            self.run_worker(lambda: self._exact_count(source), thread=True, exclusive=True, group="search-count")
+            self.count_matches(source)
             return
         self.query_one("#summary", Static).update(
             literal(t("search.hint", rows=self.table.row_count), "dim"))
 
-    def _exact_count(self, source: ItemSource) -> None:
+    class Matched(Message):
+        """The whole count of a term's matches, for the source that showed its first page."""
+
+        def __init__(self, source: ItemSource, count: int) -> None:
+            super().__init__()
+            self.source, self.count = source, count
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="search-count")
+    def count_matches(self, source: ItemSource) -> None:
+        """Count every match of the term off the UI thread; the next term interrupts it."""
         try:
             with self.session.reader() as conn:
-                self._counting = conn
+                self._counting = conn  # for _stop_counting, from the UI thread
                 try:
                     count = queries.count_items(conn, source.round_id, source.scope)
                 finally:
                     if self._counting is conn:  # (a newer term's worker may have set its own)
                         self._counting = None
-        except sqlite3.OperationalError:  # interrupted: a new term, or the app is quitting
+        except sqlite3.OperationalError:  # interrupted by a newer term: nothing to tell
             return
-        self.app.call_from_thread(self._show_exact_count, source, count)
+        self.post_message(self.Matched(source, count))
 
     def _stop_counting(self) -> None:
         """Interrupt the count of the previous term: its scan would only compete with the next."""
@@ -100,10 +111,10 @@ class SearchScreen(ItemsScreen):
             except sqlite3.ProgrammingError:  # it has just finished and closed
                 pass
 
-    def _show_exact_count(self, source: ItemSource, count: int) -> None:
-        if self.table.source is not source:  # the term has changed since
+    def on_search_screen_matched(self, event: Matched) -> None:
+        if self.table.source is not event.source:  # the term has changed since
             return
-        source.exact_count(count)
+        event.source.exact_count(event.count)
         self.table.reload()
         self.update_summary()
 

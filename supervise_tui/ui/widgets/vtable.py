@@ -44,7 +44,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from ...textsafe import one_line as printable
-from ..bindings import localise
+from ..bindings import bind, localise
 
 __all__ = [
     "Column",
@@ -167,61 +167,13 @@ class VirtualTable(ScrollView, can_focus=True):
     ALLOW_SELECT = False
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding(
-            "up",
-            "cursor_up",
-            "key.up",
-            show=False,
-            id="vtable.cursor_up",
-            tooltip="tip.up",
-        ),
-        Binding(
-            "down",
-            "cursor_down",
-            "key.down",
-            show=False,
-            id="vtable.cursor_down",
-            tooltip="tip.down",
-        ),
-        Binding(
-            "pageup",
-            "page_up",
-            "key.page_up",
-            show=False,
-            id="vtable.page_up",
-            tooltip="tip.page_up",
-        ),
-        Binding(
-            "pagedown",
-            "page_down",
-            "key.page_down",
-            show=False,
-            id="vtable.page_down",
-            tooltip="tip.page_down",
-        ),
-        Binding(
-            "home",
-            "cursor_home",
-            "key.first",
-            show=False,
-            id="vtable.cursor_home",
-            tooltip="tip.first",
-        ),
-        Binding(
-            "end",
-            "cursor_end",
-            "key.last",
-            show=False,
-            id="vtable.cursor_end",
-            tooltip="tip.last",
-        ),
-        Binding(
-            "enter",
-            "select",
-            "key.open",
-            id="vtable.select",
-            tooltip="tip.open",
-        ),
+        bind("up", "cursor_up", "up", show=False),
+        bind("down", "cursor_down", "down", show=False),
+        bind("pageup", "page_up", "page_up", show=False),
+        bind("pagedown", "page_down", "page_down", show=False),
+        bind("home", "cursor_home", "first", show=False),
+        bind("end", "cursor_end", "last", show=False),
+        bind("enter", "select", "open"),
     ]
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {

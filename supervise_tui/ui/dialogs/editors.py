@@ -8,7 +8,8 @@ from textual.containers import Vertical
 from textual.widgets import Input, Label, OptionList, TextArea
 from textual.widgets.option_list import Option
 
-from ...domain.vocab import STATUSES, parse_progress
+from ...domain.vocab import STATUSES, parse_progress, word
+from ...errors import BadValue
 from ...i18n import t
 from ..bindings import bind
 from ..text import literal
@@ -33,7 +34,7 @@ class StatusPicker(_Editor):
     def compose(self) -> ComposeResult:
         with Vertical(classes="editor"):
             yield Label(literal(self.title_text), classes="editor-title")
-            yield OptionList(*[Option(Text(t(f"status.{code}")), id=code) for code in STATUSES],
+            yield OptionList(*[Option(Text(word("status", code)), id=code) for code in STATUSES],
                              id="status-options")
 
     def on_mount(self) -> None:
@@ -67,7 +68,7 @@ class ProgressInput(_Editor):
         event.stop()
         try:
             self.dismiss(parse_progress(event.value))
-        except ValueError:
+        except BadValue:
             self.query_one("#progress-error", Label).update(Text(t("edit.bad_progress")))
 
 

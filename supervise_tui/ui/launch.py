@@ -2,52 +2,53 @@
 
 from __future__ import annotations
 
-import sys
 from argparse import Namespace
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..errors import SuperviseError
+
+if TYPE_CHECKING:
+    from .app import SuperviseApp
+    from .session import Session
 
 
-def make_session(db_path: Path, *, user: str, role: str = "inspector", unit: str | None = None):
+def make_session(db_path: Path, *, user: str, role: str = "inspector", unit: str | None = None) -> "Session":
     """Open the store and work out who is working on which round; loads the bundled list if empty."""
-    from .domain.db import connect
-    from .domain.edits import Actor
-    from .domain.queries import resolve_unit
-    from .domain.rounds import current_round
-    from .ui.session import Session
+    from ..domain.db import connect
+    from ..domain.edits import Actor
+    from ..domain.queries import resolve_unit
+    from ..domain.rounds import current_round
+    from .session import Session
 
     conn = connect(db_path)
     if conn.execute("SELECT count(*) FROM items").fetchone()[0] == 0:
-        from .domain.sync import load
-        from .domain.tasklist import load_tasklist
-        from .locations import bundled_tasklist
+        from ..domain.sync import load
+        from ..domain.tasklist import load_tasklist
+        from ..locations import bundled_tasklist
 
         load(conn, load_tasklist(bundled_tasklist()), user=user, source=str(bundled_tasklist()))
     unit_id = resolve_unit(conn, unit) if unit else None
     if role == "liaison" and unit_id is None:
-        raise ValueError("a liaison works for one unit: give --unit, e.g. --role liaison --unit 市税务局")
+        raise SuperviseError("error.liaison_needs_unit")
     actor = Actor(user=user, role=role, unit_id=unit_id)
     return Session(db_path=Path(db_path), conn=conn, actor=actor, round=current_round(conn),
                    home_unit=unit.strip() if unit else None)
 
 
-def make_app(session, **options):
+def make_app(session: "Session", **options) -> "SuperviseApp":
     """The App for a session (tests build one on a temporary store)."""
-    from .ui.app import SuperviseApp
+    from .app import SuperviseApp
 
     return SuperviseApp(session, **options)
 
 
 def run_tui(args: Namespace) -> int:
-    from .commands import current_user
-    from .domain.db import StoreError
-    from .domain.queries import NotFound
-    from .locations import db_path
+    """Open the store and run the App until it quits; a store that cannot be opened raises SuperviseError."""
+    from ..domain.settings import audit_name
+    from ..locations import db_path
 
-    try:
-        session = make_session(db_path(args.db), user=current_user(args), role=args.role, unit=args.unit)
-    except (StoreError, NotFound, ValueError, OSError) as exc:  # a bad task list file is a ValueError
-        print(f"supervise-tui: {exc}", file=sys.stderr)
-        return 1
+    session = make_session(db_path(args.db), user=audit_name(args.user), role=args.role, unit=args.unit)
     app = make_app(session, exit_after_first_screen=getattr(args, "exit_after_first_screen", False))
     app.run(headless=getattr(args, "headless", False))
     return app.return_code or 0

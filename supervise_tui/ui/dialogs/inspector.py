@@ -8,7 +8,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Label, OptionList
 from textual.widgets.option_list import Option
 
-from ...domain.vocab import LIGHTS
+from ...domain.vocab import LIGHTS, word
 from ...i18n import t
 from ..bindings import bind
 from ..text import literal
@@ -25,7 +25,7 @@ class LightPicker(Dialog[tuple[str | None, str] | None]):
         self.item_id, self.current, self.reason = item_id, current, reason or ""
 
     def compose(self) -> ComposeResult:
-        options = [Option(Text(t(f"light.{code}")), id=code) for code in LIGHTS]
+        options = [Option(Text(word("light", code)), id=code) for code in LIGHTS]
         options.append(Option(Text(t("light.rules")), id=RULES))
         # editor-tall: with the four options and the reason, the plain editor clipped the error line
         with Vertical(classes="editor editor-tall"):

@@ -1,0 +1,50 @@
+"""What the subcommands share: the store they open, who acts, which round."""
+
+from __future__ import annotations
+
+import sqlite3
+from argparse import Namespace
+
+from ..domain.edits import Actor
+from ..errors import StoreError, SuperviseError
+
+
+def open_store(args: Namespace, *, need_data: bool = True) -> sqlite3.Connection:
+    """The store named by --db (or the environment, or the data directory)."""
+    from ..domain.db import connect
+    from ..locations import db_path
+
+    path = db_path(args.db)
+    conn = connect(path)
+    if need_data and conn.execute("SELECT count(*) FROM items").fetchone()[0] == 0:
+        raise StoreError("error.store.empty", path=str(path))
+    return conn
+
+
+def user(args: Namespace) -> str:
+    from ..domain.settings import audit_name
+
+    return audit_name(getattr(args, "user", None))
+
+
+def actor(args: Namespace, conn: sqlite3.Connection) -> Actor:
+    """Who acts, from --user/--role/--unit; a liaison's unit by name or alias."""
+    from ..domain.queries import resolve_unit
+
+    unit_id = None
+    if args.role == "liaison":
+        if not args.unit:
+            raise SuperviseError("error.liaison_needs_unit")
+        unit_id = resolve_unit(conn, args.unit)
+    return Actor(user=user(args), role=args.role, unit_id=unit_id)
+
+
+def round_of(conn: sqlite3.Connection, ref: str | None):
+    from ..domain.rounds import current_round, get_round
+
+    return get_round(conn, ref) if ref else current_round(conn)
+
+
+def item_id(text: str) -> str:
+    """An item id as people type it (w05-m10 ) in its stored form (W05-M10)."""
+    return text.strip().upper()

@@ -1,0 +1,105 @@
+"""Reading the store: list, show, units, people."""
+
+from __future__ import annotations
+
+from argparse import Namespace
+
+from ..domain.vocab import shown_value, word
+from ..errors import SuperviseError
+from ..i18n import t
+from ..textsafe import printable
+from .common import item_id, open_store, round_of
+from .output import emit, item_columns, table, to_json, worded
+
+# What `list --format json` gives each item (the store's codes, not words).
+ITEM_KEYS = ("id", "kind", "no", "text", "work_id", "work_title", "pillar_id", "lead_unit", "leader", "liaison",
+             "status", "progress", "light", "note", "evidence", "value", "closed_out", "updated_by", "updated_at")
+
+
+def cmd_list(args: Namespace) -> None:
+    from ..domain import queries
+
+    conn = open_store(args)
+    rnd = round_of(conn, args.round)
+    scope = queries.Scope(
+        pillar=queries.resolve_pillar(conn, args.pillar) if args.pillar else None,
+        unit=queries.resolve_unit(conn, args.list_unit) if args.list_unit else None,
+        unit_role=args.role_of_unit,
+        kind=args.kind, search=args.search,
+    )
+    if args.leader and args.liaison:
+        raise SuperviseError("error.leader_or_liaison")
+    if args.leader:
+        scope = scope.but(person=queries.resolve_person(conn, args.leader), person_role="leader")
+    if args.liaison:
+        scope = scope.but(person=queries.resolve_person(conn, args.liaison), person_role="liaison")
+    rows = queries.page_items(conn, rnd.id, scope)
+    if args.format == "json":
+        emit([{k: r[k] for k in ITEM_KEYS} for r in rows], [], "json")
+        return
+    emit([worded(r) for r in rows], item_columns(), args.format,
+         widths={"work_title": 16, "text": 40, "lead_unit": 14, "note": 20})
+
+
+def cmd_show(args: Namespace) -> None:
+    from ..domain import queries
+
+    conn = open_store(args)
+    rnd = round_of(conn, args.round)
+    item = queries.item_detail(conn, rnd.id, item_id(args.id))
+    if args.format == "json":
+        print(to_json(item))
+        return
+    label = f"{item['prefix'] or (str(item['no']) + '.' if item['no'] else '')}"
+    print(printable(f"{item['id']}  {word('kind', item['kind'])}  {item['work_id']} {item['work_title']}"))
+    if item["retired"]:
+        print(f"  ({t('detail.retired')})")
+    print()
+    print(printable(label + item["text"]))
+    print()
+    pairs = [(t("col.pillar"), item["pillar_title"]), (t("col.stage"), item["stage_text"]),
+             (t("col.leader"), item["leader"] or t("detail.none")),
+             (t("col.liaison"), item["liaison"] or t("detail.none")),
+             (t("detail.units"), "、".join(
+                 ("*" if u["role"] == "lead" else "") + u["name"] for u in item["units"]))]
+    for key, value in pairs:
+        print(f"{key}: {printable(value)}")
+    print(f"\n{t('detail.history')}:")
+    history = [worded(h) | {"round": h["round_name"]} for h in item["history"]]
+    print(table(history, [("round", t("col.round")), ("status", t("col.status")),
+                          ("progress", t("col.progress")), ("light", t("col.light")),
+                          ("note", t("col.note")), ("updated_by", t("col.updated_by")),
+                          ("updated_at", t("col.updated_at"))], widths={"note": 30})
+          if history else t("detail.none"))
+    print(f"\n{t('detail.audit')}:")
+    print(table(item["audit"], [("at", t("col.at")), ("user", t("col.user")),
+                                ("round_name", t("col.round")), ("action", t("col.action")),
+                                ("field", t("col.field")), ("old", t("col.old")),
+                                ("new", t("col.new"))], widths={"old": 24, "new": 24})
+          if item["audit"] else t("detail.none"))
+
+
+def cmd_units(args: Namespace) -> None:
+    from ..domain import queries
+
+    conn = open_store(args)
+    rows = queries.unit_summary(conn, round_of(conn, args.round).id)
+    columns = [("name", t("col.unit")), ("works_lead", t("col.works_lead")), ("works_co", t("col.works_co")),
+               ("items_lead", t("col.items_lead")), ("items_co", t("col.items_co")), ("done", t("col.done")),
+               ("behind", t("col.behind")), ("not_started", t("col.not_started")),
+               ("progress", t("col.progress"))]
+    emit([{k: r[k] for k, _ in columns} for r in rows], columns, args.format)
+
+
+def cmd_people(args: Namespace) -> None:
+    from ..domain import queries
+
+    conn = open_store(args)
+    rows = queries.people_summary(conn, round_of(conn, args.round).id)
+    columns = [("name", t("col.name")), ("role", t("col.role")), ("works", t("col.works")),
+               ("work_ids", t("col.work")), ("items", t("col.items")), ("done", t("col.done")),
+               ("behind", t("col.behind")), ("progress", t("col.progress"))]
+    rows = [{k: r[k] for k, _ in columns} for r in rows]
+    if args.format != "json":
+        rows = [r | {"role": shown_value("role", r["role"])} for r in rows]
+    emit(rows, columns, args.format)

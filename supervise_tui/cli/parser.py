@@ -1,0 +1,150 @@
+"""The one command-line parser: the global options and every subcommand with its arguments."""
+
+from __future__ import annotations
+
+import argparse
+
+from .. import __version__
+from ..domain.formats import DEFAULT_EXPORT_FORMAT, DEFAULT_GROUPING, DIFF_FORMATS, EXPORT_FORMATS, GROUPINGS
+from ..domain.formats import LISTING_FORMATS as LISTING
+from ..errors import UsageError
+
+ROUND_HELP = "round id or name (default: the current round)"
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse that reports a usage error as one line and exit status 2."""
+
+    def error(self, message: str):  # type: ignore[override]  # argparse's name; raises instead of exiting
+        raise UsageError("error.usage", detail=message)
+
+
+def build_parser() -> Parser:
+    p = Parser(prog="supervise-tui", description="督查 乐政办发〔2023〕43号 “1+N”任务清单 — "
+               "supervise the task list in a terminal. With no command, opens the TUI.")
+    p.add_argument("--version", action="version", version=f"supervise-tui {__version__}")
+    p.add_argument("--db", help="database file (default: $SUPERVISE_TUI_DB or the user data directory)")
+    p.add_argument("--user", help="your name for the audit log (default: settings, then the OS user)")
+    p.add_argument("--lang", choices=("zh", "en"), help="interface language (default: settings, then zh)")
+    p.add_argument("--role", choices=("inspector", "liaison"), default="inspector",
+                   help="inspector (督查, default) may edit everything; liaison (联络员) only their unit")
+    p.add_argument("--unit", help="the liaison's unit (with --role liaison); the TUI opens on its items")
+    # For benchmarks: start the TUI without a terminal and quit once the first screen is drawn.
+    p.add_argument("--headless", action="store_true", help=argparse.SUPPRESS)
+    p.add_argument("--exit-after-first-screen", action="store_true", help=argparse.SUPPRESS)
+    sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
+    _tasklist(sub)
+    _listing(sub)
+    _rounds(sub)
+    _edits(sub)
+    _reports(sub)
+    s = sub.add_parser("synth", help="fill a NEW database with synthetic items and rounds (benchmarks)")
+    s.add_argument("--items", type=int, required=True, help="how many targets and measures")
+    s.add_argument("--rounds", type=int, default=3, help="how many reporting rounds of state (default 3)")
+    s.add_argument("--seed", type=int, default=1)
+    _share_globals(sub)
+    return p
+
+
+def _tasklist(sub) -> None:
+    s = sub.add_parser("load", help="load a task list YAML into the store (default: the bundled one)")
+    s.add_argument("file", nargs="?", help="task list file (default: the bundled data/tasklist.yaml)")
+    s.add_argument("--format", choices=("table", "json"), default="table")
+    s = sub.add_parser("validate", help="check a task list file and report every problem")
+    s.add_argument("file")
+
+
+def _listing(sub) -> None:
+    s = sub.add_parser("list", help="list targets and measures with their state in the current round")
+    s.add_argument("--pillar", help="pillar id (P1), numeral (一) or title")
+    s.add_argument("--unit", dest="list_unit", metavar="UNIT", help="responsible unit (lead or co), alias ok")
+    s.add_argument("--role-of-unit", choices=("lead", "co"), help="with --unit: only as lead or as co-unit")
+    s.add_argument("--leader", help="leader (分管领导) name")
+    s.add_argument("--liaison", help="liaison (联络员) name")
+    s.add_argument("--kind", choices=("target", "measure"))
+    s.add_argument("--search", help="substring of the id or text (Chinese ok)")
+    s.add_argument("--round", help=ROUND_HELP)
+    s.add_argument("--format", choices=LISTING, default="table")
+
+    s = sub.add_parser("show", help="one item in full: text, units, people, history, audit trail")
+    s.add_argument("id")
+    s.add_argument("--round", help=ROUND_HELP)
+    s.add_argument("--format", choices=("table", "json"), default="table")
+
+    for name, helptext in (("units", "responsible units: works and items as lead and as co-unit"),
+                           ("people", "leaders and liaisons: their works and items")):
+        s = sub.add_parser(name, help=helptext)
+        s.add_argument("--round", help=ROUND_HELP)
+        s.add_argument("--format", choices=LISTING, default="table")
+
+
+def _rounds(sub) -> None:
+    r = sub.add_parser("round", help="reporting rounds: new, list, use, close, reopen")
+    rs = r.add_subparsers(dest="round_action", metavar="ACTION", required=True, parser_class=Parser)
+    s = rs.add_parser("new", help="open a round that starts from every item's state in the previous one")
+    s.add_argument("name")
+    s.add_argument("--period", help="the period it covers, e.g. 2024-Q1")
+    s.add_argument("--due", help="reporting due date, YYYY-MM-DD")
+    s = rs.add_parser("list", help="every round with its counts")
+    s.add_argument("--format", choices=LISTING, default="table")
+    s = rs.add_parser("use", help="make a round the current one")
+    s.add_argument("round", help="round id or name")
+    s = rs.add_parser("close", help="close (freeze) a round; default the current one")
+    s.add_argument("round", nargs="?", help="round id or name")
+    s = rs.add_parser("reopen", help="reopen a closed round (inspector, with a reason)")
+    s.add_argument("round", help="round id or name")
+    s.add_argument("--reason", required=True, help="why it is reopened (kept in the audit log)")
+
+
+def _edits(sub) -> None:
+    s = sub.add_parser("set", help="update one item in a round (status, progress, note)")
+    s.add_argument("id", help="item id, e.g. W05-M10")
+    s.add_argument("--status", help="未启动/推进中/已完成/滞后/受阻, or the English word or code")
+    s.add_argument("--progress", help="0-100")
+    s.add_argument("--note", help="the note, shown as typed")
+    s.add_argument("--round", help=ROUND_HELP)
+
+    s = sub.add_parser("light", help="override an item's light, with a reason (inspector)")
+    s.add_argument("id")
+    s.add_argument("color", help="green/yellow/red (绿/黄/红), or auto to follow the rules again")
+    s.add_argument("--reason", default="", help="why (required unless auto)")
+    s.add_argument("--round", help=ROUND_HELP)
+
+    s = sub.add_parser("close-out", help="close out (销号) a verified item (inspector)")
+    s.add_argument("id")
+    s.add_argument("--round", help=ROUND_HELP)
+
+    s = sub.add_parser("chase", help="催办: items not reported in the round, or red, by lead unit")
+    s.add_argument("--round", help=ROUND_HELP)
+    s.add_argument("--format", choices=LISTING, default="table")
+
+
+def _reports(sub) -> None:
+    s = sub.add_parser("diff", help="compare two rounds item by item")
+    s.add_argument("old", help="the earlier round (id or name)")
+    s.add_argument("new", help="the later round (id or name)")
+    s.add_argument("--pillar", help="pillar id (P1), numeral (一) or title")
+    s.add_argument("--unit", dest="diff_unit", metavar="UNIT", help="responsible unit (lead or co), alias ok")
+    s.add_argument("--leader", help="leader (分管领导) name")
+    s.add_argument("--all", action="store_true", help="list unchanged items too")
+    s.add_argument("--summary", action="store_true",
+                   help="the counts only (improved, regressed, unchanged, new, retired), no rows")
+    s.add_argument("--format", choices=DIFF_FORMATS, default="table")
+
+    s = sub.add_parser("export", help="write the round bulletin (通报) into exports/")
+    s.add_argument("--round", help=ROUND_HELP)
+    s.add_argument("--format", choices=tuple(EXPORT_FORMATS), default=DEFAULT_EXPORT_FORMAT)
+    s.add_argument("--by", choices=tuple(GROUPINGS), default=DEFAULT_GROUPING)
+    s.add_argument("--out", metavar="DIR", help="folder to write into (default: ./exports)")
+
+
+def _share_globals(sub) -> None:
+    """Accept --db, --user and --lang after the subcommand too (`list --lang en`)."""
+    for parser in sub.choices.values():
+        known = {opt for action in parser._actions for opt in action.option_strings}
+        for flag, extra in (("--db", {}), ("--user", {}), ("--lang", {"choices": ("zh", "en")})):
+            if flag not in known:
+                parser.add_argument(flag, default=argparse.SUPPRESS, help=argparse.SUPPRESS, **extra)
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                _share_globals(action)

@@ -1,0 +1,122 @@
+"""Rounds and edits: round new/list/use/close/reopen, set, light, close-out, and the chase list."""
+
+from __future__ import annotations
+
+import json
+from argparse import Namespace
+
+from ..domain.vocab import field_name
+from ..errors import SuperviseError
+from ..i18n import t
+from ..textsafe import one_line
+from .common import actor, item_id, open_store, round_of
+from .output import cell_text, emit, worded
+
+
+def cmd_round(args: Namespace) -> None:
+    from ..domain import rounds
+
+    conn = open_store(args)
+    action = args.round_action
+    if action == "list":
+        _round_list(conn, args.format)
+        return
+    who = actor(args, conn)
+    if action == "new":
+        existing = rounds.list_rounds(conn)
+        rnd = rounds.create_round(conn, who, args.name, period=args.period, due=args.due)
+        items = conn.execute("SELECT count(*) FROM item_state WHERE round_id = ?", (rnd.id,)).fetchone()[0]
+        print(t("rounds.created", name=rnd.name, prev=existing[-1].name, items=items) if existing
+              else t("rounds.created_fresh", name=rnd.name, items=items))
+    elif action == "use":
+        print(t("rounds.now_current", name=rounds.use_round(conn, who, args.round).name))
+    elif action == "close":
+        print(t("rounds.closed", name=rounds.close_round(conn, who, args.round).name))
+    elif action == "reopen":
+        print(t("rounds.reopened", name=rounds.reopen_round(conn, who, args.round, args.reason).name))
+
+
+def _round_list(conn, fmt: str) -> None:
+    from ..domain.rounds import round_overview
+
+    rows = round_overview(conn)
+    columns = [("current", t("rounds.col.current")), ("id", t("col.id")), ("name", t("col.round")),
+               ("period", t("col.period")), ("due", t("col.due")), ("opened_at", t("col.opened")),
+               ("closed_at", t("col.closed")), ("items", t("col.items")), ("updated", t("rounds.col.updated")),
+               ("done", t("col.done")), ("created_by", t("col.user"))]
+    if fmt != "json":
+        rows = [r | {"current": "*" if r["current"] else "", "closed_at": r["closed_at"] or t("rounds.open")}
+                for r in rows]
+    emit(rows, columns, fmt)
+
+
+def _print_changes(item: str, changes) -> None:
+    if not changes:
+        print(t("edit.nothing", id=item))
+    for c in changes:
+        print(t("edit.changed", id=item, field=field_name(c.field),
+                old=one_line(cell_text(c.field, c.old)), new=one_line(cell_text(c.field, c.new))))
+
+
+def cmd_set(args: Namespace) -> None:
+    from ..domain.edits import apply_changes
+    from ..domain.vocab import parse_progress, parse_status
+
+    changes: dict[str, object] = {}
+    if args.status is not None:
+        changes["status"] = parse_status(args.status)
+    if args.progress is not None:
+        changes["progress"] = parse_progress(args.progress)
+    if args.note is not None:
+        changes["note"] = args.note
+    if not changes:
+        raise SuperviseError("edit.give_something")
+    conn = open_store(args)
+    item = item_id(args.id)
+    done = apply_changes(conn, actor(args, conn), round_of(conn, args.round).id, item, changes)
+    _print_changes(item, done)
+
+
+def cmd_light(args: Namespace) -> None:
+    from ..domain.edits import set_light
+    from ..domain.vocab import parse_light
+
+    auto = args.color.strip().lower() in ("auto", "自动", "none")
+    light = None if auto else parse_light(args.color)
+    conn = open_store(args)
+    item = item_id(args.id)
+    done = set_light(conn, actor(args, conn), round_of(conn, args.round).id, item, light, args.reason)
+    if auto and done:
+        print(t("edit.light_auto", id=item))
+    else:
+        _print_changes(item, done)
+
+
+def cmd_close_out(args: Namespace) -> None:
+    from ..domain.edits import close_out
+
+    conn = open_store(args)
+    rnd = round_of(conn, args.round)
+    item = item_id(args.id)
+    close_out(conn, actor(args, conn), rnd.id, item)
+    print(t("edit.closed_out", id=item, round=rnd.name))
+
+
+def cmd_chase(args: Namespace) -> None:
+    from ..domain.queries import chase_list
+
+    conn = open_store(args)
+    groups = chase_list(conn, round_of(conn, args.round).id)
+    if args.format == "json":
+        print(json.dumps(groups, ensure_ascii=False, indent=2))
+        return
+    rows = [worded(item) | {"reason": "、".join(t("bulletin.reason." + k) for k in ("not_reported", "red")
+                                                if item[k])}
+            for g in groups for item in g["items"]]
+    if not rows and args.format == "table":
+        print(t("chase.none"))
+        return
+    columns = [("lead_unit", t("col.lead_unit")), ("leader", t("col.leader")), ("liaison", t("col.liaison")),
+               ("id", t("col.id")), ("text", t("col.text")), ("status", t("col.status")),
+               ("progress", t("col.progress")), ("light", t("col.light")), ("reason", t("bulletin.col.reason"))]
+    emit(rows, columns, args.format, widths={"text": 40, "lead_unit": 14})

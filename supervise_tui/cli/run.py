@@ -1,0 +1,70 @@
+"""Running a subcommand: its handler, and every error mapped to one line on stderr and an exit status."""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sqlite3
+import sys
+from argparse import Namespace
+from typing import Callable
+
+from ..errors import FileProblems, SuperviseError, describe
+from ..i18n import t
+from ..textsafe import one_line
+
+EXIT_OK, EXIT_DATA, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+# subcommand → "module:function" under supervise_tui.cli; a module is imported only when its command runs.
+HANDLERS = {
+    "load": "tasklist:cmd_load",
+    "validate": "tasklist:cmd_validate",
+    "list": "items:cmd_list",
+    "show": "items:cmd_show",
+    "units": "items:cmd_units",
+    "people": "items:cmd_people",
+    "round": "rounds:cmd_round",
+    "set": "rounds:cmd_set",
+    "light": "rounds:cmd_light",
+    "close-out": "rounds:cmd_close_out",
+    "chase": "rounds:cmd_chase",
+    "diff": "reports:cmd_diff",
+    "export": "reports:cmd_export",
+    "synth": "tasklist:cmd_synth",
+}
+
+
+def handler(command: str) -> Callable[[Namespace], None]:
+    module, function = HANDLERS[command].split(":")
+    return getattr(importlib.import_module(f"{__package__}.{module}"), function)
+
+
+def say(message: object) -> None:
+    """One line on stderr: messages quote names and paths from files and people, kept to one visible line."""
+    print(one_line(str(message)), file=sys.stderr)
+
+
+def run_command(args: Namespace) -> int:
+    """Run the subcommand; a refusal or problem is said in the user's language, never as a traceback."""
+    try:
+        handler(args.command)(args)
+    except BrokenPipeError:
+        # The reader (head, less) went away: not an error, and nothing more to say.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
+    except (SuperviseError, KeyboardInterrupt, OSError, sqlite3.Error) as exc:
+        return report(exc)
+    return EXIT_OK
+
+
+def report(exc: SuperviseError | KeyboardInterrupt | OSError | sqlite3.Error) -> int:
+    """Say what went wrong, one line each on stderr; the exit status it maps to."""
+    if isinstance(exc, KeyboardInterrupt):
+        say(f"supervise-tui: {t('error.interrupted')}")
+        return EXIT_INTERRUPTED
+    if isinstance(exc, FileProblems):  # a file's problems come one a line, each FILE:LINE:COL first
+        for problem in exc.problems:
+            say(problem)
+    else:
+        say(f"supervise-tui: {describe(exc)}")
+    return exc.exit_code if isinstance(exc, SuperviseError) else EXIT_DATA

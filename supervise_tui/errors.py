@@ -1,0 +1,117 @@
+"""One family of errors: what a person is told when the app refuses or a file or store is wrong.
+
+Every error carries a catalogue key and its values (a ``Msg``), so it reads in the user's
+language wherever it is shown: the CLI prints ``str(error)`` as one line and exits with
+``error.exit_code``; the TUI shows it in a notification or the dialog that caused it. The
+CLI and the TUI each catch ``SuperviseError`` once; anything else is a bug.
+"""
+
+from __future__ import annotations
+
+from .i18n import Msg
+
+
+class SuperviseError(Exception):
+    """A refusal or a problem the user can act on; ``str()`` is the message in the current language."""
+
+    exit_code = 1
+
+    def __init__(self, key: str, /, **params: object):
+        self.msg = Msg(key, **params)
+        super().__init__(key)
+
+    @property
+    def key(self) -> str:
+        return self.msg.key
+
+    @property
+    def params(self) -> dict[str, object]:
+        return self.msg.params
+
+    def __str__(self) -> str:
+        return str(self.msg)
+
+    def __reduce__(self):  # pickled by name and values, as any subclass is built
+        return _rebuild, (type(self), self.msg.key, self.msg.params)
+
+
+def _rebuild(cls: type[SuperviseError], key: str, params: dict) -> SuperviseError:
+    error = cls.__new__(cls)
+    SuperviseError.__init__(error, key, **params)
+    return error
+
+
+class UsageError(SuperviseError):
+    """The command was typed wrong (exit status 2)."""
+
+    exit_code = 2
+
+
+class BadValue(SuperviseError, ValueError):
+    """A value a person typed that the app cannot read (a status, a light, a percentage)."""
+
+
+class StoreError(SuperviseError):
+    """A problem with the database file itself: unreadable, too new, someone else's, empty."""
+
+
+class NotFound(SuperviseError, LookupError):
+    """A name or id the user gave matches nothing in the store."""
+
+
+class EditRefused(SuperviseError):
+    """The action breaks a rule (role, lock, value); nothing was written."""
+
+
+class FrozenRound(EditRefused):
+    """The round is closed, so its state cannot change."""
+
+
+class SettingsError(SuperviseError, ValueError):
+    """The settings file is unreadable or holds a bad value."""
+
+
+class FileProblem(SuperviseError, ValueError):
+    """One problem in a data file, located as FILE:LINE:COL: field: message."""
+
+    def __init__(self, path: str, line: int, col: int, field: str, message: Msg | str):
+        self.path, self.line, self.col, self.field, self.detail = path, line, col, field, message
+        detail = Msg("error.field", field=field, detail=message) if field else message
+        super().__init__("error.file", path=f"{path}:{line}:{col}", detail=detail)
+
+    @property
+    def message(self) -> str:
+        """What is wrong, in the current language, without the place."""
+        return str(self.detail)
+
+    def __reduce__(self):
+        return type(self), (self.path, self.line, self.col, self.field, self.detail)
+
+
+class FileProblems(SuperviseError, ValueError):
+    """A file with several problems, each a FileProblem: the CLI prints them one a line."""
+
+    def __init__(self, problems: list[FileProblem]):
+        self.problems = problems
+        super().__init__("error.problems", count=len(problems))
+
+    def __str__(self) -> str:
+        return "\n".join(str(p) for p in self.problems)
+
+    def __reduce__(self):
+        return type(self), (self.problems,)
+
+
+def describe(exc: BaseException) -> str:
+    """What went wrong, as the user is told it: ours in their language, a file's or the store's named."""
+    import sqlite3
+
+    from .i18n import t
+
+    if isinstance(exc, SuperviseError):
+        return str(exc)
+    if isinstance(exc, OSError):
+        return t("error.file", path=exc.filename or "", detail=exc.strerror or exc)
+    if isinstance(exc, sqlite3.Error):
+        return t("error.store.sqlite", detail=exc)
+    return str(exc) or type(exc).__name__

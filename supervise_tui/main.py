@@ -1,0 +1,57 @@
+"""The `supervise-tui` command: a subcommand runs on the command line, no subcommand opens the TUI.
+
+This is the one module above both faces: the CLI (supervise_tui.cli) never imports the
+TUI (supervise_tui.ui), and the TUI never imports the CLI.
+"""
+
+from __future__ import annotations
+
+import sys
+
+
+def choose_language(flag: str | None) -> str:
+    """--lang, else $SUPERVISE_TUI_LANG, else the settings file's lang, else Chinese."""
+    import os
+
+    from .errors import SettingsError
+    from .i18n import set_language
+
+    if flag or os.environ.get("SUPERVISE_TUI_LANG"):
+        return set_language(flag)
+    from .domain.settings import load_settings
+
+    try:
+        return set_language(load_settings().lang)
+    except SettingsError:  # a broken file is reported by whatever reads it for real
+        return set_language(None)
+
+
+def main(argv: list[str] | None = None) -> int:
+    import sqlite3
+
+    from .cli.parser import build_parser
+    from .cli.run import EXIT_USAGE, report, say
+    from .errors import SuperviseError, UsageError
+
+    argv = sys.argv[1:] if argv is None else argv
+    choose_language(None)  # usage errors read in the settings' language too
+    try:
+        args = build_parser().parse_args(argv)
+    except UsageError as exc:
+        say(f"supervise-tui: {exc}")
+        return EXIT_USAGE
+    choose_language(args.lang)
+    if args.command is None:
+        from .ui.launch import run_tui
+
+        try:
+            return run_tui(args)
+        except (SuperviseError, OSError, sqlite3.Error) as exc:  # the store could not be opened
+            return report(exc)
+    from .cli.run import run_command
+
+    return run_command(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
