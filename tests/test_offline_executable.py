@@ -14,7 +14,7 @@ import pytest
 from tmux_kit import Pane, requires_tmux
 
 from supervise_tui import __version__
-from supervise_tui.cli import build_parser
+from supervise_tui.cli.parser import build_parser
 
 pytestmark = pytest.mark.slow
 REPO = Path(__file__).resolve().parents[1]

@@ -2,7 +2,7 @@
 
 import sys
 
-from supervise_tui.cli import main
+from supervise_tui.main import main
 
 if __name__ == "__main__":
     sys.exit(main())
