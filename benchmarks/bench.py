@@ -100,10 +100,10 @@ def latency_child(db: str) -> None:
     import asyncio
 
     os.environ["SUPERVISE_TUI_DB"] = db
+    from supervise_tui.domain.queries import Scope
     from supervise_tui.ui.launch import make_app, make_session
     from supervise_tui.ui.screens.browse import ItemsScreen
     from supervise_tui.ui.screens.search import SearchScreen
-    from supervise_tui.domain.queries import Scope
 
     def render(table) -> None:
         for y in range(table.size.height):

@@ -8,9 +8,8 @@ import json
 import re
 
 import pytest
-from wcwidth import wcswidth
-
 from conftest import SMALL_TASKLIST
+from wcwidth import wcswidth
 
 FORMATS = ("table", "json", "csv")
 ZH_LIST_HEADINGS = ["编号", "类型", "重点工作", "内容", "牵头单位", "状态", "进度", "亮灯", "备注"]
@@ -368,7 +367,7 @@ def test_data_errors(loaded, run_cli, argv, needle):
 
 def test_load_bad_file(run_cli, tmp_path):
     bad = tmp_path / "bad.yaml"
-    bad.write_bytes("works: [\n".encode("utf-8"))
+    bad.write_bytes(b"works: [\n")
     assert_data_error(run_cli("load", str(bad)), str(bad))
     assert_data_error(run_cli("load", str(tmp_path / "missing.yaml")), "missing.yaml")
 

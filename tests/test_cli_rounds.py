@@ -187,7 +187,7 @@ def test_export_writes_into_exports_of_the_cwd(two_rounds, tmp_path, monkeypatch
     path = tmp_path / "exports" / f"bulletin-2-第2轮.{fmt}"
     assert (r.code, r.out) == (0, f"已导出 {path}\n")
     data = path.read_bytes()
-    assert "W01-M02".encode() in data and len(data) > 1000
+    assert b"W01-M02" in data and len(data) > 1000
 
 
 def test_export_out_dir_round_and_grouping(two_rounds, tmp_path):

@@ -28,8 +28,9 @@ def every_binding():
     import inspect
     import pkgutil
 
-    import supervise_tui.ui
     from textual.dom import DOMNode
+
+    import supervise_tui.ui
 
     for info in pkgutil.walk_packages(supervise_tui.ui.__path__, "supervise_tui.ui."):
         module = importlib.import_module(info.name)

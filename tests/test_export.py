@@ -10,8 +10,8 @@ import os
 from pathlib import Path
 
 import pytest
-
 from rounds_kit import TRICKY_NOTE, small_store, two_rounds
+
 from supervise_tui.domain import export
 from supervise_tui.domain.bulletin import build_bulletin
 from supervise_tui.i18n import set_language

@@ -210,8 +210,7 @@ async def test_lang_en_shows_english_headings_in_the_footer_topbar_and_tables(st
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_status_words_in_the_tables_and_the_picker_come_from_the_catalogue(lang):
-    from supervise_tui.domain.vocab import STATUSES
-    from supervise_tui.domain.vocab import word
+    from supervise_tui.domain.vocab import STATUSES, word
 
     try:
         set_language(lang)

@@ -75,7 +75,7 @@ def test_a_python_it_does_not_serve_is_refused(built, here, unpack, offline, tmp
     folder = unpack(here.name, tmp_path)
     home = tmp_path / "home"
     line = refused(run_installer(offline, folder, "--yes", "--python", str(PYTHON_310), "--lang", "en", home=home), 3)
-    exe = ", or use the single-file program supervise-tui-%s-linux-x86_64, which needs no Python" % built.version
+    exe = f", or use the single-file program supervise-tui-{built.version}-linux-x86_64, which needs no Python"
     assert line == (f"This bundle needs CPython 3.11/3.12/3.13 and found {PYTHON_310} (cpython 3.10): install one "
                     f"of them, or name it with --python{exe if here.name == 'linux-x86_64' else ''}")
     nothing_written(home)

@@ -8,9 +8,9 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from conftest import PINNED_NOW, TEST_USER
 from sqlite_utils import Database
 
-from conftest import PINNED_NOW, TEST_USER
 from supervise_tui.domain import queries
 from supervise_tui.domain.db import SCHEMA_VERSION, StoreError, connect
 from supervise_tui.domain.edits import Actor, Conflict, EditRefused, apply_changes

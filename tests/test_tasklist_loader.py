@@ -6,11 +6,10 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-
 from conftest import SMALL_TASKLIST
+
 from supervise_tui.domain.tasklist import parse_tasklist
-from supervise_tui.errors import FileProblems
-from supervise_tui.errors import FileProblem
+from supervise_tui.errors import FileProblem, FileProblems
 
 # The refusals' words are checked in English (test_i18n checks both languages).
 pytestmark = pytest.mark.usefixtures("english")

@@ -14,7 +14,16 @@ from supervise_tui.i18n import t
 from supervise_tui.ui.dialogs.diff import DiffFilterPicker, RoundPairPicker
 from supervise_tui.ui.screens.diff import DiffItemScreen, DiffScreen
 from tests.tui_helpers import (
-    ROUND, SIZE, build_app, move_to_key, screen_lines, screen_text, settle, summary_text, table_keys, table_rows,
+    ROUND,
+    SIZE,
+    build_app,
+    move_to_key,
+    screen_lines,
+    screen_text,
+    settle,
+    summary_text,
+    table_keys,
+    table_rows,
 )
 
 INSPECTOR = Actor("督查员")

@@ -12,15 +12,28 @@ from textual.widgets import Input, Label, OptionList, TextArea
 from supervise_tui.domain.edits import Actor, apply_changes
 from supervise_tui.domain.vocab import STATUSES
 from supervise_tui.i18n import t
+from supervise_tui.ui.dialogs.editors import NoteEditor, ProgressInput
 from supervise_tui.ui.screens.browse import ItemsScreen, PillarsScreen, WorksScreen
 from supervise_tui.ui.screens.detail import DetailScreen
-from supervise_tui.ui.dialogs.editors import NoteEditor, ProgressInput
 from supervise_tui.ui.screens.search import SearchScreen
 from supervise_tui.ui.sources import bar
 from tests.tui_helpers import (
+    ROUND,
+    SIZE,
+    audit_rows,
+    build_app,
     choose_status,
-    ROUND, SIZE, audit_rows, build_app, crumbs, last_audit_id, move_to_key, push_items, screen_lines, screen_text,
-    settle, state_row, summary_text, table_keys, table_rows,
+    crumbs,
+    last_audit_id,
+    move_to_key,
+    push_items,
+    screen_lines,
+    screen_text,
+    settle,
+    state_row,
+    summary_text,
+    table_keys,
+    table_rows,
 )
 
 EDITOR = "督查员王"  # the session user; deliberately not the OS login name the conftest pins
@@ -503,7 +516,7 @@ async def test_the_states_kept_for_the_conflict_check_are_only_those_of_cached_r
         first = table.current_key
         while table.cursor_row < total - 1:
             table.action_page_down()
-            table.current_row  # what the cursor row shows is read, as when it is drawn
+            _ = table.current_row  # what the cursor row shows is read, as when it is drawn
         gc.collect()
         alive = [o for o in gc.get_objects() if type(o) is ItemRow]
         assert len(alive) <= 2 * 10 + 10  # two cached pages (and at most one page in flight)

@@ -8,8 +8,8 @@ from textual.binding import Binding
 from textual.widgets import Static
 
 from supervise_tui.i18n import t
-from supervise_tui.ui.screens.browse import ItemsScreen, PillarsScreen
 from supervise_tui.ui.dialogs.help import HelpScreen
+from supervise_tui.ui.screens.browse import ItemsScreen, PillarsScreen
 from supervise_tui.ui.screens.overview import OverviewScreen
 from supervise_tui.ui.widgets.keybar import KeyBar
 from tests.tui_helpers import SIZE, build_app, push_items, screen_lines, settle

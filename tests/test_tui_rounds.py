@@ -13,16 +13,29 @@ from supervise_tui.domain.edits import Actor, apply_changes, close_out, set_ligh
 from supervise_tui.domain.rounds import close_round
 from supervise_tui.domain.vocab import LIGHTS
 from supervise_tui.i18n import t
-from supervise_tui.ui.screens.browse import ItemsScreen
-from supervise_tui.ui.screens.detail import DetailScreen
 from supervise_tui.ui.dialogs.inspector import Confirm, LightPicker
 from supervise_tui.ui.dialogs.rounds import ReasonForm, RoundForm
+from supervise_tui.ui.screens.browse import ItemsScreen
 from supervise_tui.ui.screens.chase import ChaseScreen
+from supervise_tui.ui.screens.detail import DetailScreen
 from supervise_tui.ui.screens.rounds import RoundsScreen
 from tests.tui_helpers import (
+    ROUND,
+    SIZE,
+    USER,
+    audit_rows,
+    build_app,
     choose_status,
-    ROUND, SIZE, USER, audit_rows, build_app, last_audit_id, move_to_key, push_items, screen_lines, screen_text,
-    settle, state_row, summary_text, table_keys, table_rows,
+    last_audit_id,
+    move_to_key,
+    push_items,
+    screen_lines,
+    screen_text,
+    settle,
+    state_row,
+    summary_text,
+    table_keys,
+    table_rows,
 )
 
 OTHER = Actor("另一督查")

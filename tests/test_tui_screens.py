@@ -8,13 +8,22 @@ from textual.command import CommandPalette
 from textual.widgets import Input
 
 from supervise_tui.i18n import t
+from supervise_tui.ui.dialogs.help import HelpScreen
 from supervise_tui.ui.screens.browse import ItemsScreen, PeopleScreen, PillarsScreen, UnitsScreen, WorksScreen
 from supervise_tui.ui.screens.detail import DetailScreen
-from supervise_tui.ui.dialogs.help import HelpScreen
 from supervise_tui.ui.screens.overview import OverviewScreen
 from supervise_tui.ui.screens.search import SearchScreen
 from tests.tui_helpers import (
-    SIZE, build_app, crumbs, move_to_key, push_items, screen_text, settle, summary_text, table_keys, table_rows,
+    SIZE,
+    build_app,
+    crumbs,
+    move_to_key,
+    push_items,
+    screen_text,
+    settle,
+    summary_text,
+    table_keys,
+    table_rows,
 )
 
 # --------------------------------------------------------------------------- store-side truth

@@ -49,14 +49,14 @@ def test_read_yaml_size_limit_and_name(tmp_path):
 
 
 def test_utf8_bom_accepted():
-    doc = parse_yaml(b"\xef\xbb\xbf" + "名称: 市税务局\n".encode("utf-8"))
+    doc = parse_yaml(b"\xef\xbb\xbf" + "名称: 市税务局\n".encode())
     assert doc.value == {"名称": "市税务局"}
     assert doc.mark(("名称",)) == Mark(1, 5)
 
 
 @pytest.mark.parametrize(
     "prefix, line, col",
-    [(b"", 1, 1), (b"title: ok\n", 2, 1), ("标题: 好\n名: ".encode("utf-8"), 2, 4)],
+    [(b"", 1, 1), (b"title: ok\n", 2, 1), ("标题: 好\n名: ".encode(), 2, 4)],
 )
 def test_gbk_detected(prefix, line, col):
     e = fails(prefix + "名称: 市税务局\n".encode("gbk"))

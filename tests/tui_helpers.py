@@ -11,9 +11,9 @@ from pathlib import Path
 from textual.pilot import Pilot
 from textual.widgets import OptionList
 
-from supervise_tui.ui.launch import make_app, make_session
 from supervise_tui.domain.vocab import STATUSES
 from supervise_tui.ui.dialogs.editors import StatusPicker
+from supervise_tui.ui.launch import make_app, make_session
 
 SIZE = (140, 40)
 USER = "tester"  # the same name conftest pins as the OS login name

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import Callable, Iterable
+from collections.abc import Callable, Iterable
 
 from ..domain.diff import CLASSES, EXPORT_KEYS
 from ..domain.export import md_cell

@@ -6,7 +6,7 @@ import csv
 import io
 import json
 import sys
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 from ..domain.formats import neutralise
 from ..domain.vocab import shown_value

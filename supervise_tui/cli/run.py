@@ -7,7 +7,7 @@ import os
 import sqlite3
 import sys
 from argparse import Namespace
-from typing import Callable
+from collections.abc import Callable
 
 from ..errors import FileProblems, SuperviseError, describe
 from ..i18n import t

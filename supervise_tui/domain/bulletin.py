@@ -15,6 +15,7 @@ from .diff import diff_counts, diff_rows
 from .formats import GROUPINGS
 from .rounds import get_round, previous_round
 from .vocab import shown_value
+
 _ITEM_KEYS = ("id", "pillar_id", "work_id", "work_title", "text", "lead_unit", "leader", "liaison",
               "status", "progress", "light", "light_reason", "note")
 _CHANGE_KEYS = ("id", "class", "pillar_id", "lead_unit", "leader", "text", "old_status", "new_status",

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import itertools
 import sqlite3
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Iterator
 
 from .lights import LIGHT_RANK, basis_for_round, light_sql, stage_columns
 

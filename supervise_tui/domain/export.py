@@ -9,17 +9,17 @@ import json
 import os
 import re
 import tempfile
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Callable, Iterator
-
-# Told (rows written, rows in all) as the file is rendered; it may raise to stop the export.
-Progress = Callable[[int, int], None]
 
 from ..errors import BadValue
 from ..textsafe import printable
 from .bulletin import Section, sections, title
 from .formats import EXPORT_FORMATS, neutralise
 from .vocab import shown_value
+
+# Told (rows written, rows in all) as the file is rendered; it may raise to stop the export.
+Progress = Callable[[int, int], None]
 _UNSAFE_NAME = re.compile(r"[^\w\-]+")  # \w keeps letters and digits of every script (第1轮, 2024年)
 
 

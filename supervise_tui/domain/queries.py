@@ -25,7 +25,7 @@ class Scope:
     light: str | None = None  # the effective light: the override, else the computed one
     include_retired: bool = False
 
-    def but(self, **changes) -> "Scope":
+    def but(self, **changes) -> Scope:
         return replace(self, **changes)
 
 

@@ -9,9 +9,9 @@ it finishes; a step that fails is the last one.
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
 
 USER = "selfcheck"
 SEARCH = "税"  # a Chinese substring, so the search runs its CJK path

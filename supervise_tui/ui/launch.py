@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from .session import Session
 
 
-def make_session(db_path: Path, *, user: str, role: str = "inspector", unit: str | None = None) -> "Session":
+def make_session(db_path: Path, *, user: str, role: str = "inspector", unit: str | None = None) -> Session:
     """Open the store and work out who is working on which round; loads the bundled list if empty."""
     from ..domain.db import connect
     from ..domain.edits import Actor
@@ -36,7 +36,7 @@ def make_session(db_path: Path, *, user: str, role: str = "inspector", unit: str
                    home_unit=unit.strip() if unit else None)
 
 
-def make_app(session: "Session", **options) -> "SuperviseApp":
+def make_app(session: Session, **options) -> SuperviseApp:
     """The App for a session (tests build one on a temporary store)."""
     from .app import SuperviseApp
 

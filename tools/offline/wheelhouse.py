@@ -16,7 +16,6 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-
 # The installer sets this: a laptop's own `packaging`, if any, may be too old; pip's copy is known.
 VENDORED = False
 

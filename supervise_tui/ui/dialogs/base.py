@@ -6,11 +6,10 @@ from pathlib import Path
 from typing import TypeVar
 
 from textual.screen import ModalScreen
-
 from textual.worker import Worker
 
-from ..failures import worker_failed
 from ..bindings import bind, localise
+from ..failures import worker_failed
 
 # Loaded when a dialog is first shown, not at start-up.
 DIALOG_CSS = str(Path(__file__).with_name("dialogs.tcss"))

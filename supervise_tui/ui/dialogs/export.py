@@ -43,7 +43,7 @@ class ExportDialog(Dialog[Path | None]):
             super().__init__()
             self.done, self.total = done, total
 
-    def __init__(self, session: "Session"):
+    def __init__(self, session: Session):
         super().__init__()
         self.session = session
         self.running: Worker | None = None

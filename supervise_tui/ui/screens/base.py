@@ -9,7 +9,6 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Static
-
 from textual.worker import Worker
 
 from ...domain.vocab import word
@@ -39,7 +38,7 @@ class Frame(Screen):
     @property
     def session(self) -> Session:
         """The App's session: the store, who is working, the round (handed down by the App)."""
-        return cast(Session, getattr(self.app, "session"))
+        return cast(Session, self.app.session)
 
     def store_changed(self, *, rounds: bool = False) -> None:
         """Tell the App this screen wrote to the store; it refreshes the views."""

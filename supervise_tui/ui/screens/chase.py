@@ -5,8 +5,8 @@ from __future__ import annotations
 from textual.widgets import Static
 
 from ...domain import queries
-from ...i18n import t
 from ...domain.vocab import word
+from ...i18n import t
 from ..sources import ListSource, column
 from ..text import literal
 from .browse import TableScreen

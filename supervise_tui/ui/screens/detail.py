@@ -9,8 +9,8 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from ...domain import queries
-from ...i18n import t
 from ...domain.vocab import word
+from ...i18n import t
 from ..text import line, literal
 from .base import VIEW_CSS, Frame
 from .editing import ItemEditing

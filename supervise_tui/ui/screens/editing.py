@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from ...domain.edits import Change, Conflict
 from ...domain.vocab import field_name, shown_edit

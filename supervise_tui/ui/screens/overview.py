@@ -7,8 +7,8 @@ import json
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
-from textual.message import Message
 from textual.containers import Horizontal
+from textual.message import Message
 from textual.widgets import Static
 
 from ...domain import queries

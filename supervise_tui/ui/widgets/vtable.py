@@ -26,16 +26,16 @@ cannot trigger actions.
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Callable, ClassVar, Protocol, Sequence, runtime_checkable
+from typing import ClassVar, Protocol, runtime_checkable
 
 from rich.cells import cell_len, chop_cells
 from rich.errors import StyleSyntaxError
 from rich.segment import Segment
 from rich.style import Style
-
 from textual import events
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.cache import LRUCache
 from textual.geometry import Size
 from textual.message import Message
