@@ -27,8 +27,6 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
-# The offline bundles and the executable, built once per run for the tests that need them.
-pytest_plugins = ["offline_kit"]
 PINNED_NOW = "2024-03-15T10:00:00+08:00"
 TEST_USER = "tester"
 

@@ -174,7 +174,7 @@ def test_every_key_binding_and_help_row_has_its_texts():
 
 async def test_lang_en_shows_english_headings_in_the_footer_topbar_and_tables(store, isolated_locations):
     from supervise_tui.cli.parser import build_parser
-    from tests.tui_helpers import SIZE, build_app, screen_lines, settle
+    from tests.tui.kit import SIZE, build_app, screen_lines, settle
 
     cjk = re.compile(r"[\u3400-\u9fff\uff00-\uffef\u3000-\u303f]")
     try:

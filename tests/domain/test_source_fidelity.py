@@ -16,7 +16,7 @@ import pytest
 
 from supervise_tui.domain.tasklist import TaskList, Work, load_tasklist
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 SOURCE = REPO / "data" / "source" / "yueqing-private-economy-measures-2023.txt"
 YAML = REPO / "data" / "tasklist.yaml"
 PACKAGE_YAML = REPO / "supervise_tui" / "data" / "tasklist.yaml"

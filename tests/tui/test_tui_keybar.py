@@ -12,7 +12,7 @@ from supervise_tui.ui.dialogs.help import HelpScreen
 from supervise_tui.ui.screens.browse import ItemsScreen, PillarsScreen
 from supervise_tui.ui.screens.overview import OverviewScreen
 from supervise_tui.ui.widgets.keybar import KeyBar
-from tests.tui_helpers import SIZE, build_app, push_items, screen_lines, settle
+from tests.tui.kit import SIZE, build_app, push_items, screen_lines, settle
 
 
 def cells(text: str, start: int, end: int) -> str:

@@ -7,10 +7,10 @@ import io
 import json
 
 import pytest
-from rounds_kit import TRICKY_NOTE, small_store, two_rounds
 
 from supervise_tui.domain.diff import EXPORT_KEYS, DiffFilter, diff_counts, diff_csv_lines, diff_json_lines, diff_rows
 from supervise_tui.domain.queries import resolve_person, resolve_unit
+from tests.rounds_kit import TRICKY_NOTE, small_store, two_rounds
 
 # id, class, old/new status, old/new light, old/new progress, delta, note changed
 EXPECTED = [

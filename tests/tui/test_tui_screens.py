@@ -13,7 +13,7 @@ from supervise_tui.ui.screens.browse import ItemsScreen, PeopleScreen, PillarsSc
 from supervise_tui.ui.screens.detail import DetailScreen
 from supervise_tui.ui.screens.overview import OverviewScreen
 from supervise_tui.ui.screens.search import SearchScreen
-from tests.tui_helpers import (
+from tests.tui.kit import (
     SIZE,
     build_app,
     crumbs,

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-PACKAGE = Path(__file__).resolve().parent.parent / "supervise_tui"
+PACKAGE = Path(__file__).resolve().parents[2] / "supervise_tui"
 
 POSIX_MODULES = {"fcntl", "termios", "tty", "pty", "pwd", "grp", "resource", "posix", "syslog", "crypt", "spwd",
                  "nis", "ossaudiodev", "readline", "curses"}

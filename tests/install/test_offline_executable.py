@@ -11,13 +11,13 @@ import sys
 from pathlib import Path
 
 import pytest
-from tmux_kit import Pane, requires_tmux
 
 from supervise_tui import __version__
 from supervise_tui.cli.parser import build_parser
+from tests.e2e.tmux_kit import Pane, requires_tmux
 
 pytestmark = pytest.mark.slow
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 
 # Each subcommand once, in an order that builds on the last; a new subcommand must be added here.
 SESSION = [

@@ -7,7 +7,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from offline_kit import BASE_BIN, other_python, run_installer
+
+from tests.install.offline_kit import BASE_BIN, other_python, run_installer
 
 pytestmark = pytest.mark.slow
 

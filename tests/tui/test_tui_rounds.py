@@ -19,7 +19,7 @@ from supervise_tui.ui.screens.browse import ItemsScreen
 from supervise_tui.ui.screens.chase import ChaseScreen
 from supervise_tui.ui.screens.detail import DetailScreen
 from supervise_tui.ui.screens.rounds import RoundsScreen
-from tests.tui_helpers import (
+from tests.tui.kit import (
     ROUND,
     SIZE,
     USER,

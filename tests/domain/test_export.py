@@ -1,6 +1,6 @@
 """The round bulletin: golden files for every format, safe file names, and the atomic write.
 
-Regenerate the golden files with ``UPDATE_GOLDEN=1 pytest tests/test_export.py`` and review the diff.
+Regenerate the golden files with ``UPDATE_GOLDEN=1 pytest tests/domain/test_export.py`` and review the diff.
 """
 
 from __future__ import annotations
@@ -10,11 +10,11 @@ import os
 from pathlib import Path
 
 import pytest
-from rounds_kit import TRICKY_NOTE, small_store, two_rounds
 
 from supervise_tui.domain import export
 from supervise_tui.domain.bulletin import build_bulletin
 from supervise_tui.i18n import set_language
+from tests.rounds_kit import TRICKY_NOTE, small_store, two_rounds
 
 GOLDEN = Path(__file__).parent / "golden"
 

@@ -13,7 +13,7 @@ from supervise_tui.domain.rounds import create_round
 from supervise_tui.i18n import t
 from supervise_tui.ui.dialogs.diff import DiffFilterPicker, RoundPairPicker
 from supervise_tui.ui.screens.diff import DiffItemScreen, DiffScreen
-from tests.tui_helpers import (
+from tests.tui.kit import (
     ROUND,
     SIZE,
     build_app,

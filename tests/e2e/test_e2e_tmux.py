@@ -5,7 +5,8 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
-from tmux_kit import Pane, app_command, line_with, requires_tmux
+
+from tests.e2e.tmux_kit import Pane, app_command, line_with, requires_tmux
 
 pytestmark = [pytest.mark.e2e, requires_tmux]
 

@@ -17,7 +17,7 @@ from supervise_tui.ui.screens.browse import ItemsScreen, PillarsScreen, WorksScr
 from supervise_tui.ui.screens.detail import DetailScreen
 from supervise_tui.ui.screens.search import SearchScreen
 from supervise_tui.ui.sources import bar
-from tests.tui_helpers import (
+from tests.tui.kit import (
     ROUND,
     SIZE,
     audit_rows,

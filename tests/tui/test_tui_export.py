@@ -13,7 +13,7 @@ from supervise_tui.domain.edits import Actor, apply_changes, set_light
 from supervise_tui.domain.rounds import create_round
 from supervise_tui.i18n import t
 from supervise_tui.ui.dialogs.export import ExportDialog
-from tests.tui_helpers import ROUND, SIZE, build_app, screen_text, settle
+from tests.tui.kit import ROUND, SIZE, build_app, screen_text, settle
 
 INSPECTOR = Actor("督查员")
 NEW_NAME = "2024年第二季度"
