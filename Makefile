@@ -23,8 +23,10 @@ run: $(STAMP)  ## open the TUI on the bundled task list (loaded on first run)
 	@$(BIN)/python -m compileall -q supervise_tui
 	$(BIN)/supervise-tui
 
-test: $(BUNDLE_STAMP)  ## the whole test suite, the tmux end-to-end runs and the offline bundle builds included
-	$(BIN)/python -m pytest
+test: $(BUNDLE_STAMP)  ## lint, type-check, then the whole suite on both cores (tmux runs and bundle builds included)
+	$(BIN)/ruff check supervise_tui tests tools benchmarks
+	$(BIN)/mypy
+	$(BIN)/python -m pytest -n 2 --dist loadgroup
 
 bench: $(STAMP)  ## start-up, latency, memory and diff figures at 300 and 200,000 items
 	$(BIN)/python benchmarks/bench.py

@@ -25,9 +25,9 @@ def _chunked(lines: Iterable, write: Callable, joiner: str | bytes = "") -> None
     for line in lines:
         chunk.append(line)
         if len(chunk) >= CHUNK:
-            write(joiner.join(chunk))  # type: ignore[arg-type]  # str or bytes, as the lines are
+            write(joiner.join(chunk))
             chunk.clear()
-    write(joiner.join(chunk))  # type: ignore[arg-type]
+    write(joiner.join(chunk))
 
 
 class _Cells:

@@ -15,7 +15,7 @@ ROUND_HELP = "round id or name (default: the current round)"
 class Parser(argparse.ArgumentParser):
     """argparse that reports a usage error as one line and exit status 2."""
 
-    def error(self, message: str):  # type: ignore[override]  # argparse's name; raises instead of exiting
+    def error(self, message: str):  # argparse's name; raises instead of exiting
         raise UsageError("error.usage", detail=message)
 
 

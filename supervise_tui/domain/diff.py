@@ -42,7 +42,8 @@ class DiffFilter:
 
 
 def _filters(flt: DiffFilter) -> tuple[str, dict]:
-    clauses, params = [], {}
+    clauses: list[str] = []
+    params: dict[str, object] = {}
     if flt.pillar:
         clauses.append("wk.pillar_id = :pillar")
         params["pillar"] = flt.pillar

@@ -116,7 +116,7 @@ def apply_changes(conn: sqlite3.Connection, actor: Actor, round_id: int, item_id
             raise EditRefused("error.closed_out_reopen", id=item_id)
         light = checked.get("light", state["light"])
         if light is not None and ("light" in checked or "light_reason" in checked) \
-                and not checked.get("light_reason", state["light_reason"]).strip():
+                and not str(checked.get("light_reason", state["light_reason"])).strip():
             raise EditRefused("error.light_reason", id=item_id)
         done = [Change(round_id, item_id, f, state[f], v) for f, v in checked.items() if state[f] != v]
         if not done:

@@ -68,7 +68,8 @@ def fts_phrase(term: str) -> str:
 
 
 def _where(scope: Scope) -> tuple[str, dict]:
-    clauses, params = [], {}
+    clauses: list[str] = []
+    params: dict[str, object] = {}
     if not scope.include_retired:
         clauses.append("i.retired = 0")
     if scope.pillar:

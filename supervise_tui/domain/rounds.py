@@ -136,6 +136,7 @@ def create_round(conn: sqlite3.Connection, actor: Actor, name: str, *, period: s
         new_id = conn.execute(
             "INSERT INTO rounds(name, period, due, opened_at, created_by) VALUES (?, ?, ?, ?, ?)",
             (name, period, due, stamp, actor.user)).lastrowid
+        assert new_id is not None
         columns = ", ".join(CARRIED)
         if prev is not None:
             conn.execute(

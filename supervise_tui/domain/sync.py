@@ -149,8 +149,11 @@ def _links(conn: sqlite3.Connection, tasklist: TaskList) -> set[str]:
     Returns the ids of the works whose links changed.
     """
     aliases = tasklist.aliases
-    canonical = lambda name: aliases.get(name, name)  # noqa: E731
-    names = {canonical(n) for w in tasklist.works for n in (w.lead, *w.co)} | set(aliases.values())
+
+    def canonical(name: str) -> str:
+        return aliases.get(name, name)
+
+    names: set[str] = {canonical(n) for w in tasklist.works for n in (w.lead, *w.co)} | set(aliases.values())
     conn.executemany("INSERT OR IGNORE INTO units(name) VALUES (?)", [(n,) for n in sorted(names)])
     unit_id = dict(conn.execute("SELECT name, id FROM units"))
     conn.execute("DELETE FROM unit_aliases")

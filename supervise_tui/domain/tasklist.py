@@ -181,7 +181,8 @@ def _document(c: _Checker, value: Any) -> dict[str, str]:
 
 
 def _indicators(c: _Checker, value: Any) -> tuple[Indicator, ...]:
-    out, seen = [], set()
+    out: list = []
+    seen: set[str] = set()
     for i, raw in enumerate(c.seq(value, ("indicators",))):
         path = ("indicators", i)
         m = c.mapping(raw, path, {"id", "year", "text"}, {"id", "text"})
@@ -214,7 +215,8 @@ def _aliases(c: _Checker, value: Any) -> dict[str, str]:
 
 
 def _pillars(c: _Checker, value: Any) -> tuple[Pillar, ...]:
-    out, seen = [], set()
+    out: list = []
+    seen: set[str] = set()
     for i, raw in enumerate(c.seq(value, ("pillars",))):
         path = ("pillars", i)
         m = c.mapping(raw, path, {"id", "numeral", "title"}, {"id", "title"})
@@ -233,7 +235,9 @@ WORK_FIELDS = {"id", "seq", "numeral", "pillar", "title", "stage", "units", "lea
 
 
 def _works(c: _Checker, value: Any, pillar_ids: set[str]) -> tuple[Work, ...]:
-    out, seen_works, seen_items = [], set(), set()
+    out: list[Work] = []
+    seen_works: set[str] = set()
+    seen_items: set[str] = set()
     for i, raw in enumerate(c.seq(value, ("works",))):
         path = ("works", i)
         m = c.mapping(raw, path, WORK_FIELDS, {"id", "seq", "pillar", "title", "stage", "units"})
@@ -248,7 +252,7 @@ def _works(c: _Checker, value: Any, pillar_ids: set[str]) -> tuple[Work, ...]:
             c.fail(path + ("pillar",), Msg("file.no_pillar", id=pillar))
         stage = _stage(c, m.get("stage"), path + ("stage",))
         lead, co, units_text = _units(c, m.get("units"), path + ("units",))
-        items = []
+        items: list[Item] = []
         for kind, letter in (("target", "T"), ("measure", "M")):
             for j, item in enumerate(c.seq(m.get(kind + "s"), path + (kind + "s",))):
                 parsed = _item(c, item, path + (kind + "s", j), ident, kind, letter, len(items))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NoReturn
 
 import yaml
 from yaml.events import (
@@ -155,7 +155,8 @@ class _Frame:
     __slots__ = ("container", "path", "key", "first_seen")
 
     def __init__(self, container: dict | list, path: Path):
-        self.container, self.path, self.key = container, path, None
+        self.container, self.path = container, path
+        self.key: str | None = None
         self.first_seen: dict[str, int] = {}
 
 
@@ -165,7 +166,7 @@ def _build(text: str, name: str) -> Doc:
     stack: list[_Frame] = []
     seen_document = False
 
-    def fail(ev, path: Path, message: Msg):
+    def fail(ev, path: Path, message: Msg) -> NoReturn:
         m = ev.start_mark
         raise FileProblem(name, m.line + 1, m.column + 1, format_path(path), message)
 
@@ -185,16 +186,21 @@ def _build(text: str, name: str) -> Doc:
             path: Path = ()
         elif awaiting_key:
             path = top.path
+        elif isinstance(top.container, list):
+            path = top.path + (len(top.container),)
         else:
-            path = top.path + ((len(top.container),) if isinstance(top.container, list) else (top.key,))
+            assert top.key is not None  # a value in a mapping comes after its key
+            path = top.path + (top.key,)
         if isinstance(ev, AliasEvent):
             fail(ev, path, Msg("file.alias", name=ev.anchor))
         if ev.anchor is not None:
             fail(ev, path, Msg("file.anchor", name=ev.anchor))
         if ev.tag is not None:
             fail(ev, path, Msg("file.tag", tag=ev.tag))
+        assert ev.start_mark is not None  # the parser marks every event
         at = Mark(ev.start_mark.line + 1, ev.start_mark.column + 1)
         if awaiting_key:
+            assert top is not None
             if not isinstance(ev, ScalarEvent):
                 fail(ev, path, Msg("file.key_not_scalar"))
             key = ev.value

@@ -89,7 +89,7 @@ class SuperviseApp(App):
         self.session.interrupt_readers()
         self.exit()
 
-    def action_back(self) -> None:
+    async def action_back(self) -> None:
         """Up one level; the base screen of a mode stays."""
         if len(self.screen_stack) > 1:
             self.pop_screen()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
@@ -12,17 +13,19 @@ from ..i18n import t
 class SuperviseCommands(Provider):
     """Go to a view, search, undo, help, quit."""
 
-    def _commands(self) -> list[tuple[str, object, str]]:
-        app = self.app
-        out = [(t("palette.goto", name=t(f"screen.{mode}")), partial(app.switch_mode, mode), t(f"tip.{mode}"))
-               for mode in ("overview", "pillars", "units", "people", "chase", "rounds")]
+    def _commands(self) -> list[tuple[str, Callable[[], object], str]]:
+        """(name, what it runs, help) of every command; actions are run by name, as the keys run them."""
+        run = self.app.run_action
+        out: list[tuple[str, Callable[[], object], str]] = [
+            (t("palette.goto", name=t(f"screen.{mode}")), partial(run, f"switch_mode('{mode}')"), t(f"tip.{mode}"))
+            for mode in ("overview", "pillars", "units", "people", "chase", "rounds")]
         out += [
-            (t("key.diff"), app.action_diff, t("diff.pick_title")),
-            (t("key.export"), app.action_export, t("tui.export.title")),
-            (t("palette.search"), app.action_search, t("tip.search")),
-            (t("palette.undo"), app.action_undo, t("tip.undo")),
-            (t("palette.help"), app.action_help, ""),
-            (t("palette.quit"), app.exit, ""),
+            (t("key.diff"), partial(run, "diff"), t("diff.pick_title")),
+            (t("key.export"), partial(run, "export"), t("tui.export.title")),
+            (t("palette.search"), partial(run, "search"), t("tip.search")),
+            (t("palette.undo"), partial(run, "undo"), t("tip.undo")),
+            (t("palette.help"), partial(run, "help"), ""),
+            (t("palette.quit"), partial(run, "quit"), ""),
         ]
         return out
 

@@ -112,7 +112,7 @@ class ItemSource:
 class ListSource:
     """A small list (pillars, works, units, people) held in memory."""
 
-    def __init__(self, columns: list[Column], rows: list[Sequence[str]], keys: list[str]):
+    def __init__(self, columns: list[Column], rows: Sequence[Sequence[str]], keys: list[str]):
         self.columns, self._rows, self._keys = columns, rows, keys
         self._key_of = {id(row): key for row, key in zip(rows, keys)}
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from typing import cast
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
@@ -36,7 +37,8 @@ class RoundPairPicker(Dialog[tuple[int, int] | None]):
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "go":
-            self.dismiss((self.query_one("#old-round", Select).value, self.query_one("#new-round", Select).value))
+            old, new = (self.query_one(f"#{side}-round", Select).value for side in ("old", "new"))
+            self.dismiss((cast(int, old), cast(int, new)))  # allow_blank=False: always a round id
         else:
             self.dismiss(None)
 

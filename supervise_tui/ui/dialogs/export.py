@@ -133,5 +133,5 @@ class ExportDialog(Dialog[Path | None]):
             self.query_one(ProgressBar).display = False
             self.query_one("#go", Button).disabled = False
             error = event.worker.error
-            if not isinstance(error, ExportCancelled):
+            if error is not None and not isinstance(error, ExportCancelled):
                 self.query_one("#export-error", Label).update(literal(describe(error)))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import cast
+from typing import Protocol, cast
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -22,6 +22,12 @@ from ..widgets.keybar import KeyBar
 
 CRUMB_SEPARATOR = " › "
 
+
+class _HasSession(Protocol):
+    """What a screen needs of its App, without importing the App (which imports the screens)."""
+
+    session: Session
+
 # app.tcss holds what the first screen needs; this sheet loads when a screen using it is first shown.
 VIEW_CSS = str(Path(__file__).with_name("views.tcss"))
 
@@ -38,7 +44,7 @@ class Frame(Screen):
     @property
     def session(self) -> Session:
         """The App's session: the store, who is working, the round (handed down by the App)."""
-        return cast(Session, self.app.session)
+        return cast(_HasSession, self.app).session
 
     def store_changed(self, *, rounds: bool = False) -> None:
         """Tell the App this screen wrote to the store; it refreshes the views."""

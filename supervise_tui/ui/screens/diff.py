@@ -63,7 +63,7 @@ class DiffScreen(Frame):
 
     def update_summary(self) -> None:
         c = self.source.counts
-        parts = [(f"{self.old.name} → {self.new.name}   ", "bold")]
+        parts: list[tuple[str, str] | str] = [(f"{self.old.name} → {self.new.name}   ", "bold")]
         for cls in diff.CLASSES:
             parts.append((f"{word('diff.class', cls)} {c[cls]}", CLASS_STYLE.get(cls, "")))
             parts.append("  ")

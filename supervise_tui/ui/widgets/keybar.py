@@ -76,7 +76,8 @@ class KeyBar(Widget, can_focus=False):
         app = self.app
         palette_key = app.COMMAND_PALETTE_BINDING if app.ENABLE_COMMAND_PALETTE else None
         seen: set[str] = set()
-        keys, palette = [], []
+        keys: list[tuple[str, str, str, bool]] = []
+        palette: list[tuple[str, str, str, bool]] = []
         for key, (_node, binding, enabled, _tooltip) in self.screen.active_bindings.items():
             if not binding.show or binding.action in seen:
                 continue
@@ -104,7 +105,8 @@ class KeyBar(Widget, can_focus=False):
         # Whole keys only, left to right, leaving room for the palette's key at the right end;
         # when some do not fit, an ellipsis says so (and they stay on the ? help screen).
         room = width - (size(right[0]) + self.GAP if right else 0)
-        left, used = [], 0
+        left: list[tuple[str, str, str, bool]] = []
+        used = 0
         for entry in entries:
             need = size(entry) + (self.GAP if left else 0)
             if used + need > room:

@@ -124,7 +124,10 @@ class Column:
 class RowSource(Protocol):
     """Where the rows come from; typically SQL with LIMIT/OFFSET (or keyset) over SQLite."""
 
-    columns: Sequence[Column]
+    @property
+    def columns(self) -> Sequence[Column]:
+        """The columns, in order (a plain attribute is fine)."""
+        ...
 
     def count(self) -> int:
         """Total number of rows."""
@@ -404,7 +407,7 @@ class VirtualTable(ScrollView, can_focus=True):
         self._scroll_cursor_into_view()
         self._notify_cursor()
 
-    def _on_click(self, event: events.Click) -> None:
+    async def _on_click(self, event: events.Click) -> None:
         # Never let the click reach Widget._on_click: that would broker
         # "@click" style meta into actions.  Our segments carry no such meta,
         # but a click on a data table should only ever move the cursor.
