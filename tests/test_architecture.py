@@ -79,3 +79,100 @@ def test_creating_a_store_does_use_the_migrations(tmp_path):
         f"connect({str(tmp_path / 'new.db')!r})\n"
     )
     assert "sqlite_utils" in top_level(loaded)
+
+
+# --------------------------------------------------------------------------- import contracts, read statically
+
+PACKAGE = REPO / "supervise_tui"
+
+# layer → what it may not import (any depth, at module level or inside a function)
+FORBIDDEN = {
+    "supervise_tui.domain": ("textual", "rich", "supervise_tui.ui", "supervise_tui.cli", "supervise_tui.main"),
+    "supervise_tui.cli": ("textual", "rich", "supervise_tui.ui", "supervise_tui.main"),
+    "supervise_tui.ui": ("supervise_tui.cli", "supervise_tui.main"),
+    # the modules every layer shares sit below all of them
+    "supervise_tui.errors": ("textual", "rich", "supervise_tui.ui", "supervise_tui.cli", "supervise_tui.domain"),
+    "supervise_tui.i18n": ("textual", "rich", "supervise_tui.ui", "supervise_tui.cli", "supervise_tui.domain"),
+    "supervise_tui.textsafe": ("textual", "rich", "supervise_tui.ui", "supervise_tui.cli", "supervise_tui.domain"),
+    "supervise_tui.locations": ("textual", "rich", "supervise_tui.ui", "supervise_tui.cli", "supervise_tui.domain"),
+}
+
+
+def module_name(path: Path) -> str:
+    parts = path.relative_to(REPO).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def imports_of(path: Path) -> set[str]:
+    """Every module ``path`` imports, absolute, wherever the import statement stands (TYPE_CHECKING too)."""
+    import ast
+
+    name = module_name(path)
+    package = name if path.name == "__init__.py" else name.rsplit(".", 1)[0]
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.split(".")[: len(package.split(".")) - node.level + 1]
+                target = ".".join(base + ([node.module] if node.module else []))
+            else:
+                target = node.module or ""
+            found.add(target)
+            found |= {f"{target}.{alias.name}" for alias in node.names}  # `from . import x` imports x
+    return found
+
+
+def graph() -> dict[str, set[str]]:
+    modules = {module_name(p): p for p in PACKAGE.rglob("*.py")}
+    edges = {}
+    for name, path in modules.items():
+        edges[name] = {m for m in imports_of(path) if m in modules and m != name}
+    return edges
+
+
+def test_each_layer_imports_only_what_is_below_it():
+    broken = []
+    for name, path in sorted((module_name(p), p) for p in PACKAGE.rglob("*.py")):
+        for layer, forbidden in FORBIDDEN.items():
+            if name == layer or name.startswith(layer + "."):
+                for target in imports_of(path):
+                    if any(target == f or target.startswith(f + ".") for f in forbidden):
+                        broken.append(f"{name} imports {target}")
+    assert broken == []
+
+
+def test_the_checker_resolves_relative_and_lazy_imports(tmp_path):
+    """The checker itself: relative imports resolve, and an import inside a function counts."""
+    queries = imports_of(PACKAGE / "domain" / "queries.py")
+    assert {"supervise_tui.domain.lights", "supervise_tui.errors"} <= queries
+    launch = imports_of(PACKAGE / "ui" / "launch.py")
+    assert "supervise_tui.domain.sync" in launch  # imported inside make_session
+
+
+def test_there_are_no_import_circles():
+    edges = graph()
+    # a package imports its submodules' names through __init__ only if it says so; count module → module
+    seen: dict[str, int] = {}
+    stack: list[str] = []
+    cycles = []
+
+    def visit(node: str) -> None:
+        seen[node] = 1
+        stack.append(node)
+        for nxt in sorted(edges[node]):
+            if seen.get(nxt) == 1:
+                cycles.append(stack[stack.index(nxt):] + [nxt])
+            elif nxt not in seen:
+                visit(nxt)
+        stack.pop()
+        seen[node] = 2
+
+    for node in sorted(edges):
+        if node not in seen:
+            visit(node)
+    # a package's __init__ and its modules are one room: `from . import x` from inside is not a circle
+    real = [c for c in cycles if not all(m == c[0] or m.startswith(c[0] + ".") or c[0].startswith(m + ".")
+                                        for m in c)]
+    assert real == []
