@@ -57,8 +57,8 @@ class Pane:
         return subprocess.run(["tmux", "-L", self.socket, *args], capture_output=True, text=True, check=check,
                               timeout=15)
 
-    def start(self, command: str) -> None:
-        self.tmux("-f", "/dev/null", "new-session", "-d", "-s", "app", "-x", str(COLUMNS), "-y", str(LINES),
+    def start(self, command: str, size: tuple[int, int] = (COLUMNS, LINES)) -> None:
+        self.tmux("-f", "/dev/null", "new-session", "-d", "-s", "app", "-x", str(size[0]), "-y", str(size[1]),
                   "-c", str(self.cwd), command)
         self.socket_path = self.tmux("display-message", "-p", "-t", "app", "#{socket_path}").stdout.strip()
 
@@ -98,6 +98,17 @@ class Pane:
         self.tmux("kill-server", check=False)
         if self.socket_path:
             Path(self.socket_path).unlink(missing_ok=True)
+
+
+def start_app(pane: Pane, tmp_path: Path, *args: str, size: tuple[int, int] = (COLUMNS, LINES)) -> Path:
+    """Run the installed app on a store in tmp_path in ``pane``; wait for the overview's counts.
+
+    Returns the file the app's exit status is written to when it quits.
+    """
+    rc_file = tmp_path / "rc"
+    pane.start(app_command(tmp_path, rc_file, *args), size=size)
+    pane.wait_for(lambda s: "总览" in s and "提信心增预期" in s and "共 " in s, "the overview")
+    return rc_file
 
 
 def line_with(text: str, *needles: str) -> str:

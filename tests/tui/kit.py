@@ -107,6 +107,21 @@ def crumbs(app) -> list[str]:
     return list(app.screen.crumbs)
 
 
+async def choose_in_select(pilot: Pilot, select, value) -> None:
+    """Focus a Select, open it with enter, move to ``value`` with the arrows, enter."""
+    options = [v for _, v in select._options]
+    select.focus()
+    await pilot.pause()
+    await pilot.press("enter")
+    await settle(pilot)
+    current = select.query_one("SelectOverlay").highlighted or 0
+    target = options.index(value)
+    await pilot.press(*(["down"] * (target - current) if target > current else ["up"] * (current - target)))
+    await pilot.press("enter")
+    await settle(pilot)
+    assert select.value == value
+
+
 async def choose_status(pilot, code: str) -> None:
     """s, then move the highlight to ``code`` with up/down and press enter."""
     await pilot.press("s")

@@ -17,6 +17,7 @@ from tests.tui.kit import (
     ROUND,
     SIZE,
     build_app,
+    choose_in_select,
     move_to_key,
     screen_lines,
     screen_text,
@@ -229,22 +230,6 @@ async def test_brackets_jump_between_changes_and_a_toggles_all_items(store, isol
         await pilot.press("a")  # and back to the changes only
         await settle(pilot)
         assert table_keys(table) == changed
-
-
-async def choose_in_select(pilot, select: Select, value) -> None:
-    """Focus a Select, open it with enter, move to ``value`` with the arrows, enter."""
-    options = [v for _, v in select._options]
-    select.focus()
-    await pilot.pause()
-    await pilot.press("enter")
-    await settle(pilot)
-    overlay = select.query_one("SelectOverlay")
-    current = overlay.highlighted or 0
-    target = options.index(value)
-    await pilot.press(*(["down"] * (target - current) if target > current else ["up"] * (current - target)))
-    await pilot.press("enter")
-    await settle(pilot)
-    assert select.value == value
 
 
 async def test_f_filters_by_pillar_and_enter_compares_one_item_side_by_side(store, isolated_locations):

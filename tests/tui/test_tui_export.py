@@ -13,7 +13,7 @@ from supervise_tui.domain.edits import Actor, apply_changes, set_light
 from supervise_tui.domain.rounds import create_round
 from supervise_tui.i18n import t
 from supervise_tui.ui.dialogs.export import ExportDialog
-from tests.tui.kit import ROUND, SIZE, build_app, screen_text, settle
+from tests.tui.kit import ROUND, SIZE, build_app, choose_in_select, screen_text, settle
 
 INSPECTOR = Actor("督查员")
 NEW_NAME = "2024年第二季度"
@@ -44,21 +44,6 @@ async def open_dialog(pilot) -> ExportDialog:
     dialog = pilot.app.screen
     assert isinstance(dialog, ExportDialog)
     return dialog
-
-
-async def choose(pilot, select: Select, value) -> None:
-    """Focus a Select, open it with enter, walk to ``value`` with the arrows, enter."""
-    options = [v for _, v in select._options]
-    select.focus()
-    await pilot.pause()
-    await pilot.press("enter")
-    await settle(pilot)
-    current = select.query_one("SelectOverlay").highlighted or 0
-    target = options.index(value)
-    await pilot.press(*(["down"] * (target - current) if target > current else ["up"] * (current - target)))
-    await pilot.press("enter")
-    await settle(pilot)
-    assert select.value == value
 
 
 async def set_folder(pilot, dialog: ExportDialog, folder: str) -> Input:
@@ -104,8 +89,8 @@ async def test_each_format_and_grouping_writes_the_bulletin_the_domain_renders(s
                 for part in (t("tui.export.title"), NEW_NAME, "MD", t("tui.export.by_pillar"),
                              str(in_tmp / "exports"), t("key.export"), t("key.cancel")):
                     assert part in text, part
-            await choose(pilot, dialog.query_one("#export-format", Select), fmt)
-            await choose(pilot, dialog.query_one("#export-by", Select), by)
+            await choose_in_select(pilot, dialog.query_one("#export-format", Select), fmt)
+            await choose_in_select(pilot, dialog.query_one("#export-by", Select), by)
             await set_folder(pilot, dialog, "通报 out")
             app.recorded.clear()
             await pilot.press("enter")  # enter in the folder field exports
@@ -137,8 +122,8 @@ async def test_another_round_and_the_default_folder_via_the_button(store, isolat
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         dialog = await open_dialog(pilot)
-        await choose(pilot, dialog.query_one("#export-round", Select), ROUND)
-        await choose(pilot, dialog.query_one("#export-format", Select), "json")
+        await choose_in_select(pilot, dialog.query_one("#export-round", Select), ROUND)
+        await choose_in_select(pilot, dialog.query_one("#export-format", Select), "json")
         await pilot.click("#go")
         await settle(pilot)
         assert not isinstance(app.screen, ExportDialog)
@@ -160,7 +145,7 @@ async def test_a_folder_that_cannot_be_written_shows_the_error_and_keeps_the_dia
         dialog = await open_dialog(pilot)
         error = dialog.query_one("#export-error", Label)
         assert str(error.render()) == ""
-        await choose(pilot, dialog.query_one("#export-format", Select), "csv")
+        await choose_in_select(pilot, dialog.query_one("#export-format", Select), "csv")
         await set_folder(pilot, dialog, "a-file/exports")
         app.recorded.clear()
         before = files_in(in_tmp)
@@ -193,7 +178,7 @@ async def test_escape_and_cancel_write_nothing(store, isolated_locations, in_tmp
         base = app.screen
         before = files_in(in_tmp)
         dialog = await open_dialog(pilot)
-        await choose(pilot, dialog.query_one("#export-format", Select), "html")
+        await choose_in_select(pilot, dialog.query_one("#export-format", Select), "html")
         await set_folder(pilot, dialog, "out")
         await pilot.press("escape")
         await settle(pilot)
