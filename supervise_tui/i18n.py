@@ -144,6 +144,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "tip.note": ("编辑本轮备注(多行)", "Edit this round's note (multi-line)"),
     "tip.undo": ("撤销本次会话的上一处修改", "Undo this session's last change"),
     "tip.back": ("返回上一级", "Up one level"),
+    "tip.help": ("列出本屏可用的全部按键", "List every key that works on this screen"),
+    "tip.quit": ("退出程序(后台统计立即中断)", "Quit (background counts stop at once)"),
     "tip.open": ("下钻或打开详情", "Drill in or open the item"),
     # screens
     "app.title": ("民营经济“1+N”任务清单督查", "Private-economy “1+N” task list supervision"),
