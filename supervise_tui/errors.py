@@ -104,6 +104,7 @@ class FileProblems(SuperviseError, ValueError):
 
 def describe(exc: BaseException) -> str:
     """What went wrong, as the user is told it: ours in their language, a file's or the store's named."""
+    import errno
     import sqlite3
 
     from .i18n import t
@@ -111,7 +112,45 @@ def describe(exc: BaseException) -> str:
     if isinstance(exc, SuperviseError):
         return str(exc)
     if isinstance(exc, OSError):
+        if exc.errno == errno.ENOSPC:
+            return t("error.disk_full", path=exc.filename or "")
         return t("error.file", path=exc.filename or "", detail=exc.strerror or exc)
     if isinstance(exc, sqlite3.Error):
-        return t("error.store.sqlite", detail=exc)
+        return str(store_error(exc, "")) if getattr(exc, "sqlite_errorname", None) else \
+            t("error.store.sqlite", detail=exc)
     return str(exc) or type(exc).__name__
+
+
+def store_error(exc: BaseException, path: object) -> StoreError:
+    """A StoreError for an sqlite3 error on the store at ``path``: what happened, and what to do.
+
+    Told apart by SQLite's own error name, so the words do not depend on its English messages.
+    """
+    from .i18n import Msg
+
+    name = getattr(exc, "sqlite_errorname", "") or ""
+    where = str(path)
+    if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
+        return StoreError("error.store.busy", path=where)
+    if name == "SQLITE_FULL" or (name.startswith("SQLITE_IOERR") and where and disk_full(where)):
+        return StoreError("error.store.full", path=where)
+    if name.startswith(("SQLITE_READONLY", "SQLITE_PERM")):
+        return StoreError("error.store.read_only", path=where, reason=Msg("store.ro.file"))
+    if name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")):
+        return StoreError("error.store.corrupt", path=where, detail=str(exc))
+    if name.startswith("SQLITE_CANTOPEN"):
+        return StoreError("error.store.cannot_open", path=where, detail=str(exc))
+    return StoreError("error.store.failed", path=where, detail=str(exc))
+
+
+def disk_full(path: object) -> bool:
+    """Whether the disk holding ``path`` (a file, or a folder to write into) has no room left."""
+    import shutil
+    from pathlib import Path
+
+    where = Path(str(path))
+    folder = where if where.is_dir() else where.parent
+    try:
+        return shutil.disk_usage(folder).free < 64 * 1024  # not even room for a WAL's index
+    except OSError:
+        return False

@@ -293,6 +293,28 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                     "备注有改 {note_changed}",
                     "improved {improved} · regressed {regressed} · unchanged {unchanged} · new {new} · "
                     "retired {retired} · note changed {note_changed}"),
+    # the store itself: check and backup
+    "check.ok": ("{path}: 完好 — SQLite 完整性检查与本程序的规则均通过",
+                 "{path}: sound — SQLite's integrity check and the app's own rules all pass"),
+    "check.failed": ("{path}: 发现 {count} 处问题(见上);请用备份恢复", "{path}: {count} problems found (above); "
+                     "restore the store from a backup"),
+    "check.stopped": ("有一项检查因损坏无法完成: {detail}", "a check could not finish for the damage: {detail}"),
+    "check.sqlite": ("SQLite 完整性检查: {detail}", "SQLite integrity check: {detail}"),
+    "check.foreign_key": ("{table} 第 {rowid} 行指向 {parent} 中不存在的行",
+                          "{table} row {rowid} points at a row missing from {parent}"),
+    "check.state_without_item": ("轮次 {round} 有事项 {item} 的状态,但没有这个事项",
+                                 "round {round} holds a state for item {item}, which does not exist"),
+    "check.state_without_round": ("有轮次 {round} 的状态,但没有这个轮次",
+                                  "states exist for round {round}, which does not exist"),
+    "check.open_round_missing_item": ("进行中的轮次 {round} 缺少事项 {item} 的状态",
+                                      "open round {round} has no state for item {item}"),
+    "check.audit_mismatch": ("轮次 {round} 事项 {item} 的{field}: 修改记录最后是 {audit!r},现在是 {state!r}",
+                             "round {round} item {item} {field}: the audit trail last says {audit!r}, "
+                             "the state holds {state!r}"),
+    "check.edited_without_audit": ("轮次 {round} 事项 {item} 有修改,但没有修改记录",
+                                   "round {round} item {item} was changed, but the audit trail has no record of it"),
+    "check.more": ("……同类问题还有 {count} 处", "… and {count} more of the same kind"),
+    "backup.done": ("已备份到 {path}(已打开副本核对无误)", "backed up to {path} (the copy was opened and checked)"),
     # export
     "export.written": ("已导出 {path}", "exported {path}"),
     # the bulletin
@@ -366,6 +388,38 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "error.store.empty": ("{path}: 数据库是空的;请先运行 `supervise-tui load`",
                           "{path}: the store is empty; run `supervise-tui load` first"),
     "error.store.sqlite": ("数据库错误: {detail}", "database error: {detail}"),
+    "error.store.missing": ("{path}: 没有这个数据库文件;请检查 --db,或用 `supervise-tui load` 新建",
+                            "{path}: no such store; check --db, or create one with `supervise-tui load`"),
+    "error.store.needs_upgrade": (
+        "{path}: 数据库须升级到本程序的结构才能打开,但{reason};请复制到可写的文件夹再打开副本",
+        "{path}: the store must be upgraded for this version of the app, but {reason}; "
+        "copy it to a writable folder and open the copy"),
+    "error.store.wal_pending": (
+        "{path}: 数据库上次没有正常关闭,部分修改还在 -wal 文件中,这里无法写入;请把两个文件一起复制到可写的文件夹再打开",
+        "{path}: the store was not closed cleanly and some changes are still in its -wal file, which cannot be "
+        "applied here; copy both files to a writable folder and open the copy"),
+    "error.store.busy": ("{path}: 另一个程序正在写入数据库,等待超时;未保存,请稍后重试",
+                         "{path}: another program is writing to the store and did not finish in time; "
+                         "nothing was saved, try again"),
+    "error.store.full": ("{path}: 磁盘已满,无法写入数据库;未保存,请腾出空间后重试",
+                         "{path}: the disk is full, so the store cannot be written; nothing was saved, "
+                         "free some space and try again"),
+    "error.store.read_only": ("{path}: 数据库只读({reason}),不能修改",
+                              "{path}: the store is read-only ({reason}); nothing can be changed"),
+    "error.store.corrupt": ("{path}: 数据库已损坏({detail});请用备份恢复,`supervise-tui check` 可列出损坏之处",
+                            "{path}: the store is damaged ({detail}); restore it from a backup "
+                            "(`supervise-tui check` lists the damage)"),
+    "error.store.failed": ("{path}: 数据库出错: {detail}", "{path}: store error: {detail}"),
+    "error.backup.exists": ("{path}: 文件已存在;备份不会覆盖任何文件,请换一个名字",
+                            "{path}: the file exists; a backup never overwrites a file, choose another name"),
+    "error.backup.bad_copy": ("{path}: 副本核对未通过,未保留: {detail}",
+                              "{path}: the copy failed its check and was not kept: {detail}"),
+    "error.disk_full": ("{path}: 磁盘已满,无法写入", "{path}: no space left on the disk"),
+    # why a store was opened read-only (error.store.read_only, the TUI's banner)
+    "store.ro.media": ("所在文件夹或介质不可写", "its folder or medium cannot be written"),
+    "store.ro.file": ("文件不可写", "the file cannot be written"),
+    "store.ro.full": ("磁盘已满", "the disk is full"),
+    "store.ro.asked": ("以只读方式打开", "it was opened read-only"),
     "error.file": ("{path}: {detail}", "{path}: {detail}"),
     "error.field": ("{field}: {detail}", "{field}: {detail}"),
     "error.problems": ("文件有 {count} 处问题", "the file has {count} problems"),

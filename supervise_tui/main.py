@@ -46,7 +46,11 @@ def main(argv: list[str] | None = None) -> int:
 
         try:
             return run_tui(args)
-        except (SuperviseError, OSError, sqlite3.Error) as exc:  # the store could not be opened
+        except sqlite3.Error as exc:  # the store could not be read at start (a damaged page, say)
+            from .cli.run import on_store
+
+            return report(on_store(exc, args))
+        except (SuperviseError, OSError, KeyboardInterrupt) as exc:  # the store could not be opened
             return report(exc)
     from .cli.run import run_command
 

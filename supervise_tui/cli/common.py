@@ -9,13 +9,17 @@ from ..domain.edits import Actor
 from ..errors import StoreError, SuperviseError
 
 
-def open_store(args: Namespace, *, need_data: bool = True) -> sqlite3.Connection:
-    """The store named by --db (or the environment, or the data directory)."""
+def open_store(args: Namespace, *, need_data: bool = True, create: bool = False) -> sqlite3.Connection:
+    """The store named by --db (or the environment, or the data directory).
+
+    Only a command that fills a store (``load``, ``synth``) creates a missing one: anywhere
+    else a missing file is a mistyped path, said as such, not a new empty store.
+    """
     from ..domain.db import connect
     from ..locations import db_path
 
     path = db_path(args.db)
-    conn = connect(path)
+    conn = connect(path, create=create)
     if need_data and conn.execute("SELECT count(*) FROM items").fetchone()[0] == 0:
         raise StoreError("error.store.empty", path=str(path))
     return conn

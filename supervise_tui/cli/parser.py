@@ -38,6 +38,7 @@ def build_parser() -> Parser:
     _rounds(sub)
     _edits(sub)
     _reports(sub)
+    _store(sub)
     s = sub.add_parser("synth", help="fill a NEW database with synthetic items and rounds (benchmarks)")
     s.add_argument("--items", type=int, required=True, help="how many targets and measures")
     s.add_argument("--rounds", type=int, default=3, help="how many reporting rounds of state (default 3)")
@@ -136,6 +137,13 @@ def _reports(sub) -> None:
     s.add_argument("--format", choices=tuple(EXPORT_FORMATS), default=DEFAULT_EXPORT_FORMAT)
     s.add_argument("--by", choices=tuple(GROUPINGS), default=DEFAULT_GROUPING)
     s.add_argument("--out", metavar="DIR", help="folder to write into (default: ./exports)")
+
+
+def _store(sub) -> None:
+    sub.add_parser("check", help="check the store: SQLite's integrity check and the app's own rules, "
+                   "one line per problem (exit 1 if any)")
+    s = sub.add_parser("backup", help="copy the store to FILE safely, even while it is in use, and check the copy")
+    s.add_argument("file", help="the new file (never overwritten)")
 
 
 def _share_globals(sub) -> None:

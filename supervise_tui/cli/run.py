@@ -9,7 +9,7 @@ import sys
 from argparse import Namespace
 from collections.abc import Callable
 
-from ..errors import FileProblems, SuperviseError, describe
+from ..errors import FileProblems, SuperviseError, describe, store_error
 from ..i18n import t
 from ..textsafe import one_line
 
@@ -31,6 +31,8 @@ HANDLERS = {
     "diff": "reports:cmd_diff",
     "export": "reports:cmd_export",
     "synth": "tasklist:cmd_synth",
+    "check": "store:cmd_check",
+    "backup": "store:cmd_backup",
 }
 
 
@@ -52,9 +54,18 @@ def run_command(args: Namespace) -> int:
         # The reader (head, less) went away: not an error, and nothing more to say.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
-    except (SuperviseError, KeyboardInterrupt, OSError, sqlite3.Error) as exc:
+    except sqlite3.Error as exc:  # a read the store refused: said with the store's path and what to do
+        return report(on_store(exc, args))
+    except (SuperviseError, KeyboardInterrupt, OSError) as exc:
         return report(exc)
     return EXIT_OK
+
+
+def on_store(exc: sqlite3.Error, args: Namespace) -> SuperviseError:
+    """An sqlite3 error from the store ``args`` names, as the StoreError a person can act on."""
+    from ..locations import db_path
+
+    return store_error(exc, db_path(getattr(args, "db", None)))
 
 
 def report(exc: SuperviseError | KeyboardInterrupt | OSError | sqlite3.Error) -> int:

@@ -17,7 +17,7 @@ def cmd_load(args: Namespace) -> None:
 
     path = args.file or str(bundled_tasklist())
     tasklist = load_tasklist(path)  # the whole file is valid before anything is written
-    conn = open_store(args, need_data=False)
+    conn = open_store(args, need_data=False, create=True)
     report = load(conn, tasklist, user=user(args), source=str(path))
     if args.format == "json":
         print(to_json(report.as_dict()))
@@ -45,7 +45,7 @@ def cmd_synth(args: Namespace) -> None:
 
     if args.items < 1 or args.rounds < 1:
         raise SuperviseError("error.synth.counts")
-    conn = open_store(args, need_data=False)
+    conn = open_store(args, need_data=False, create=True)
     result = synthesize(conn, str(bundled_tasklist()), items=args.items, rounds=args.rounds, seed=args.seed,
                         user=user(args))
     print(t("cli.synthesized", **result))

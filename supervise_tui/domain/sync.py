@@ -179,7 +179,7 @@ def _links(conn: sqlite3.Connection, tasklist: TaskList) -> set[str]:
         conn.executemany("INSERT INTO work_units VALUES (?, ?, ?, ?)", links)
     if current_people != set(roles):
         conn.execute("DELETE FROM work_people")
-        conn.executemany("INSERT INTO work_people VALUES (?, ?, ?)", roles)
+        conn.executemany("INSERT INTO work_people(work_id, person_id, role) VALUES (?, ?, ?)", roles)
     # A name that became an alias must not live on as a unit of its own: looking it up
     # would find that empty row instead of the unit it now stands for.
     conn.executemany(

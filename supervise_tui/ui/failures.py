@@ -7,10 +7,12 @@ quitting is not an error worth a word.
 
 from __future__ import annotations
 
+import sqlite3
+
 from textual.dom import DOMNode
 from textual.worker import Worker, WorkerState
 
-from ..errors import describe
+from ..errors import describe, store_error
 from ..i18n import t
 
 
@@ -21,5 +23,7 @@ def worker_failed(node: DOMNode, event: Worker.StateChanged) -> None:
     if session is not None and session.quitting:
         return
     error = event.worker.error
+    if isinstance(error, sqlite3.Error) and session is not None:  # named with the store's path and what to do
+        error = store_error(error, session.db_path)
     node.app.notify(t("error.worker", detail=describe(error) if error else ""), severity="error",
                     timeout=10, markup=False)

@@ -13,16 +13,20 @@ if TYPE_CHECKING:
     from .session import Session
 
 
-def make_session(db_path: Path, *, user: str, role: str = "inspector", unit: str | None = None) -> Session:
-    """Open the store and work out who is working on which round; loads the bundled list if empty."""
+def make_session(db_path: Path, *, user: str, role: str = "inspector", unit: str | None = None,
+                 create: bool = True) -> Session:
+    """Open the store and work out who is working on which round; loads the bundled list if empty.
+
+    ``create``: a missing store is made (the first run); with False a missing file is an error.
+    """
     from ..domain.db import connect
     from ..domain.edits import Actor
     from ..domain.queries import resolve_unit
     from ..domain.rounds import current_round
     from .session import Session
 
-    conn = connect(db_path)
-    if conn.execute("SELECT count(*) FROM items").fetchone()[0] == 0:
+    conn = connect(db_path, create=create)
+    if conn.read_only is None and conn.execute("SELECT count(*) FROM items").fetchone()[0] == 0:
         from ..domain.sync import load
         from ..domain.tasklist import load_tasklist
         from ..locations import bundled_tasklist
@@ -48,7 +52,9 @@ def run_tui(args: Namespace) -> int:
     from ..domain.settings import audit_name
     from ..locations import db_path
 
-    session = make_session(db_path(args.db), user=audit_name(args.user), role=args.role, unit=args.unit)
+    # The first run creates the store where it belongs; a --db naming no file is a mistyped path.
+    session = make_session(db_path(args.db), user=audit_name(args.user), role=args.role, unit=args.unit,
+                           create=not args.db)
     app = make_app(session, exit_after_first_screen=getattr(args, "exit_after_first_screen", False))
     app.run(headless=getattr(args, "headless", False))
     return app.return_code or 0

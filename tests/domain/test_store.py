@@ -149,8 +149,9 @@ def test_document_indicators_and_first_audit_row(store, tasklist):
 # --- schema -------------------------------------------------------------------------
 
 def test_schema_version_migrations_and_wal(store):
-    assert store.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 1
-    assert rows(store, "SELECT migration_set, name FROM _sqlite_migrations") == [("supervise_tui", "m001_initial")]
+    assert store.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 2
+    assert rows(store, "SELECT migration_set, name FROM _sqlite_migrations") == [
+        ("supervise_tui", "m001_initial"), ("supervise_tui", "m002_work_people_keys_first")]
     assert store.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert store.execute("PRAGMA foreign_keys").fetchone()[0] == 1
     assert TABLES <= set(Database(store).table_names())
@@ -160,19 +161,19 @@ def test_migrates_an_empty_database_file(tmp_path):
     path = tmp_path / "empty.db"
     path.write_bytes(b"")
     conn = connect(path)
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     assert TABLES <= set(Database(conn).table_names())
     assert rows(conn, "SELECT count(*) FROM items") == [(0,)]
     conn.close()
     # opening it again applies nothing twice
     conn = connect(path)
-    assert rows(conn, "SELECT count(*) FROM _sqlite_migrations") == [(1,)]
+    assert rows(conn, "SELECT count(*) FROM _sqlite_migrations") == [(SCHEMA_VERSION,)]
     conn.close()
 
 
 def test_creates_missing_directories(tmp_path):
     conn = connect(tmp_path / "a" / "b" / "new.db")
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     conn.close()
 
 
