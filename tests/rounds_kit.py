@@ -68,7 +68,7 @@ def two_rounds(conn, full, monkeypatch) -> tuple[int, int]:
     edit(conn, r2, "W04-M01", status="in_progress", progress=30)
     edit(conn, r2, "W08-T01", progress=20)
     set_light(conn, INSPECTOR, r2, "W08-T03", "red", "抽查发现进度不实")
-    close_out(conn, INSPECTOR, r2, "W13-T01")
+    close_out(conn, INSPECTOR, r2, "W13-T01", "现场核查已办结")
     edit(conn, r2, "W13-T02", note=TRICKY_NOTE)
     edit(conn, r2, "W13-T03", status="in_progress", progress=50)
     monkeypatch.setenv("SUPERVISE_TUI_NOW", "2024-06-20T10:00:00+08:00")

@@ -111,8 +111,11 @@ def _edits(sub) -> None:
     s.add_argument("--reason", default="", help="why (required unless auto)")
     s.add_argument("--round", help=ROUND_HELP)
 
-    s = sub.add_parser("close-out", help="close out (销号) a verified item (inspector)")
+    s = sub.add_parser("close-out", help="close out (销号) a verified item, or reopen it with --reopen (inspector)")
     s.add_argument("id")
+    s.add_argument("--reason", default="", help="why: required to close out an item that is not done, "
+                   "and to reopen a close-out (kept in the audit log)")
+    s.add_argument("--reopen", action="store_true", help="reopen the item's close-out instead (needs --reason)")
     s.add_argument("--round", help=ROUND_HELP)
 
     s = sub.add_parser("chase", help="催办: items not reported in the round, or red, by lead unit")

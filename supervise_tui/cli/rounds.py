@@ -93,12 +93,16 @@ def cmd_light(args: Namespace) -> None:
 
 
 def cmd_close_out(args: Namespace) -> None:
-    from ..domain.edits import close_out
+    from ..domain.edits import close_out, reopen_close_out
 
     conn = open_store(args)
     rnd = round_of(conn, args.round)
     item = item_id(args.id)
-    close_out(conn, actor(args, conn), rnd.id, item)
+    if args.reopen:
+        reopen_close_out(conn, actor(args, conn), rnd.id, item, args.reason)
+        print(t("edit.close_out_reopened", id=item, round=rnd.name))
+        return
+    close_out(conn, actor(args, conn), rnd.id, item, args.reason)
     print(t("edit.closed_out", id=item, round=rnd.name))
 
 

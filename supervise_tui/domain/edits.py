@@ -1,15 +1,37 @@
-"""Changing an item's state in a round: checked, audited, one transaction per action."""
+"""Changing an item's state in a round: checked, audited, one transaction per action.
+
+Every write of an item's state goes through ``apply_changes`` — the TUI, the CLI and imports
+alike — so the rules below hold for all of them.
+
+Status and progress agree (``follow_status_progress``):
+
+- 已完成 (done) ⇔ 100 %: a done item is at 100 %, and an item at 100 % is done;
+- 未启动 (not started) ⇒ 0 %: an item with any progress has started (推进中, 滞后 and 受阻 may
+  still be at 0 %: started, late or blocked before anything was achieved).
+
+An edit that gives one of the two fields moves the other to agree: status 已完成 sets 100 %,
+未启动 sets 0 %; progress 100 % sets 已完成; progress below 100 % on a done item, or above 0 % on a
+not-started one, sets 推进中 (0 % on a done item sets 未启动). Only a status that cannot keep the
+progress it has — 推进中, 滞后 or 受阻 on an item at 100 % — is refused, asking for the progress too.
+An edit that gives both must give an agreeing pair, or it is refused naming the rule.
+
+Close-out (销号) is an inspector's verdict that an item is finished: only on a done item, or
+with an explicit reason kept in the audit log. It makes the item done at 100 %, clears any light
+override (a closed-out item is green by rule, and never chased), and locks the item; only an
+inspector reopens it, again with a reason.
+"""
 
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..errors import EditRefused, FrozenRound, NotFound
 from ..i18n import Msg
 from .clock import now
 from .db import transaction
-from .vocab import LIGHTS, STATUSES, field_name, shown_edit
+from .vocab import LIGHTS, STATUSES, field_name, shown_edit, shown_value
 
 LIAISON_FIELDS = ("status", "progress", "note", "evidence", "value")
 INSPECTOR_FIELDS = LIAISON_FIELDS + ("light", "light_reason", "comment", "closed_out")
@@ -75,12 +97,52 @@ def may_edit(conn: sqlite3.Connection, actor: Actor, item_id: str) -> bool:
         "WHERE i.id = ? AND wu.unit_id = ?", (item_id, actor.unit_id)).fetchone() is not None
 
 
+def follow_status_progress(status: str, progress: int, changes: dict, item_id: str) -> dict:
+    """The field that follows when ``changes`` give status or progress (see the module docstring).
+
+    ``status``/``progress`` are the stored values; returns what to add to ``changes`` ({} if
+    nothing), or raises EditRefused when the edit cannot agree with the rule.
+    """
+    if "status" in changes and "progress" in changes:
+        new_status, new_progress = changes["status"], changes["progress"]
+        if new_status == "done" and new_progress != 100:
+            raise EditRefused("error.status_progress.done", id=item_id, progress=new_progress)
+        if new_progress == 100 and new_status != "done":
+            raise EditRefused("error.status_progress.full", id=item_id, status=Msg(f"status.{new_status}"))
+        if new_status == "not_started" and new_progress != 0:
+            raise EditRefused("error.status_progress.not_started", id=item_id, progress=new_progress)
+        return {}
+    if "status" in changes:
+        new_status = changes["status"]
+        if new_status == "done":
+            return {"progress": 100} if progress != 100 else {}
+        if new_status == "not_started":
+            return {"progress": 0} if progress != 0 else {}
+        if progress == 100 and new_status != status:
+            raise EditRefused("error.status_progress.below_100", id=item_id, status=Msg(f"status.{new_status}"))
+        return {}
+    if "progress" in changes:
+        new_progress = changes["progress"]
+        if new_progress == 100:
+            return {"status": "done"} if status != "done" else {}
+        if status == "done":
+            return {"status": "in_progress" if new_progress > 0 else "not_started"}
+        if status == "not_started" and new_progress > 0:
+            return {"status": "in_progress"}
+    return {}
+
+
 def apply_changes(conn: sqlite3.Connection, actor: Actor, round_id: int, item_id: str, changes: dict,
-                  *, shown: dict | None = None, action: str = "edit") -> list[Change]:
+                  *, shown: dict | None = None, action: str = "edit", reason: str | None = None,
+                  guard: Callable[[sqlite3.Row], None] | None = None) -> list[Change]:
     """Write ``changes`` to one item in one round, in one transaction, with an audit row per field.
 
     ``shown`` holds the values the user saw; if any differs from the stored one the
     edit is refused with Conflict, so a concurrent change is never silently lost.
+    Status and progress follow each other (the module docstring), except in an undo,
+    which puts back exactly what was there. ``reason`` is kept in the audit log as a row of
+    its own (field ``reason``); ``guard`` sees the stored state inside the transaction and
+    may refuse the action.
     """
     allowed = INSPECTOR_FIELDS if actor.role == "inspector" else LIAISON_FIELDS
     for field in changes:
@@ -110,10 +172,14 @@ def apply_changes(conn: sqlite3.Connection, actor: Actor, round_id: int, item_id
         for field, value in (shown or {}).items():
             if state[field] != value:
                 raise Conflict(item_id, field, value, state[field])
+        if guard is not None:
+            guard(state)
         if state["closed_out"] and actor.role != "inspector":
             raise EditRefused("error.closed_out_locked", id=item_id)
         if state["closed_out"] and checked.get("closed_out", 1) and set(checked) - {"comment", "closed_out"}:
             raise EditRefused("error.closed_out_reopen", id=item_id)
+        if action != "undo":
+            checked.update(follow_status_progress(state["status"], state["progress"], checked, item_id))
         light = checked.get("light", state["light"])
         if light is not None and ("light" in checked or "light_reason" in checked) \
                 and not str(checked.get("light_reason", state["light_reason"])).strip():
@@ -131,24 +197,56 @@ def apply_changes(conn: sqlite3.Connection, actor: Actor, round_id: int, item_id
             "WHERE round_id = :round AND item_id = :item",
             {**values, "user": actor.user, "at": stamp, "round": round_id, "item": item_id},
         )
+        rows = [(stamp, actor.user, round_id, item_id, action, c.field, _text(c.old), _text(c.new)) for c in done]
+        if reason:
+            rows.append((stamp, actor.user, round_id, item_id, action, "reason", None, reason))
         conn.executemany(
             "INSERT INTO audit(at, user, round_id, item_id, action, field, old, new) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            [(stamp, actor.user, round_id, item_id, action, c.field, _text(c.old), _text(c.new)) for c in done],
-        )
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
     return done
 
 
-def close_out(conn: sqlite3.Connection, actor: Actor, round_id: int, item_id: str) -> list[Change]:
-    """销号: an inspector verifies a finished item; it becomes done, 100 %, and locked in later rounds."""
+def close_out(conn: sqlite3.Connection, actor: Actor, round_id: int, item_id: str, reason: str = "",
+              *, shown: dict | None = None) -> list[Change]:
+    """销号: an inspector verifies a finished item; it becomes done, 100 %, green, and locked in later rounds.
+
+    An item that is not done (at 100 %) is closed out only with a ``reason``, kept in the
+    audit log. Any light override goes: a closed-out item's light is green by rule.
+    """
     if actor.role != "inspector":
         raise EditRefused("error.inspector_only", what=Msg("what.close_out"))
-    row = conn.execute("SELECT closed_out FROM item_state WHERE round_id = ? AND item_id = ?",
-                       (round_id, item_id)).fetchone()
-    if row is not None and row["closed_out"]:
-        raise EditRefused("error.already_closed_out", id=item_id)
+    reason = (reason or "").strip()
+
+    def guard(state: sqlite3.Row) -> None:
+        if state["closed_out"]:
+            raise EditRefused("error.already_closed_out", id=item_id)
+        if (state["status"], state["progress"]) != ("done", 100) and not reason:
+            raise EditRefused("error.close_out.not_done", id=item_id, status=Msg(f"status.{state['status']}"),
+                              progress=shown_value("progress", state["progress"]))
+
     return apply_changes(conn, actor, round_id, item_id,
-                         {"status": "done", "progress": 100, "closed_out": 1}, action="close_out")
+                         {"status": "done", "progress": 100, "closed_out": 1, "light": None, "light_reason": ""},
+                         shown=shown, action="close_out", reason=reason or None, guard=guard)
+
+
+def reopen_close_out(conn: sqlite3.Connection, actor: Actor, round_id: int, item_id: str, reason: str,
+                     *, shown: dict | None = None) -> list[Change]:
+    """Undo a close-out (销号) in one round: an inspector only, with a reason kept in the audit log.
+
+    The item keeps its status and progress; it is simply open to edits and the rules again.
+    """
+    if actor.role != "inspector":
+        raise EditRefused("error.inspector_only", what=Msg("what.reopen_close_out"))
+    reason = (reason or "").strip()
+    if not reason:
+        raise EditRefused("error.close_out.reason_needed", id=item_id)
+
+    def guard(state: sqlite3.Row) -> None:
+        if not state["closed_out"]:
+            raise EditRefused("error.close_out.not_closed", id=item_id)
+
+    return apply_changes(conn, actor, round_id, item_id, {"closed_out": 0}, shown=shown,
+                         action="reopen_close_out", reason=reason, guard=guard)
 
 
 def set_light(conn: sqlite3.Connection, actor: Actor, round_id: int, item_id: str, light: str | None,

@@ -2,15 +2,16 @@
 
 Rules, first match wins:
 
-1. an inspector's override (``item_state.light``) is the light;
-2. done or closed out (销号): green;
-3. blocked (受阻): red;
-4. overdue — the stage has ended and the item is not done: red;
-5. progress trails the time elapsed in the stage by more than ``red_behind`` points: red;
-6. it trails by ``yellow_behind`` points or more: yellow;
-7. the unit itself reports it behind (滞后), or the round's due date is within
+1. closed out (销号): green — an inspector verified it, and no override outlives a close-out;
+2. an inspector's override (``item_state.light``) is the light;
+3. done: green;
+4. blocked (受阻): red;
+5. overdue — the stage has ended and the item is not done: red;
+6. progress trails the time elapsed in the stage by more than ``red_behind`` points: red;
+7. it trails by ``yellow_behind`` points or more: yellow;
+8. the unit itself reports it behind (滞后), or the round's due date is within
    ``due_soon_days`` (or past): yellow;
-8. otherwise green.
+9. otherwise green.
 
 A stage such as 2023-2025年 runs from 1 January of its first year to 31 December of its last.
 长期实施 (ongoing) has no years: its elapsed time is the fraction of the current calendar year
@@ -81,10 +82,12 @@ def compute_light(status: str | None, progress: int | None, stage_start: int | N
                   stage_end: int | None, basis: LightBasis, *, override: str | None = None,
                   closed_out: bool = False) -> str:
     """The light of one item in a round (see the module docstring for the rules)."""
+    if closed_out:
+        return "green"
     if override is not None:
         return override
     status = status or "not_started"
-    if closed_out or status == "done":
+    if status == "done":
         return "green"
     if status == "blocked":
         return "red"
@@ -172,8 +175,9 @@ def light_sql(state: str = "s", stage: str | None = "ls", prefix: str = "light",
     status = f"COALESCE({state}.status, 'not_started')"
     done = f"COALESCE({state}.progress, 0) * {total}"
     return f"""(CASE
+  WHEN {state}.closed_out THEN {out['green']}
   WHEN {state}.light IS NOT NULL THEN {override}
-  WHEN {status} = 'done' OR {state}.closed_out THEN {out['green']}
+  WHEN {status} = 'done' THEN {out['green']}
   WHEN {status} = 'blocked' OR {done} < {red} THEN {out['red']}
   WHEN {done} <= {yellow} OR {status} = 'behind' THEN {out['yellow']}
   ELSE {out['green']} END)"""

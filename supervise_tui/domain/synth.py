@@ -67,6 +67,8 @@ def synthesize(conn: sqlite3.Connection, template_path: str, *, items: int, roun
             for item_id in ids:
                 progress = min(100, rng.randrange(0, 40) + 25 * n)
                 status = "done" if progress == 100 else rng.choice(STATUSES[:2] + STATUSES[3:] + ("in_progress",))
+                if status == "not_started":  # as the edit rule keeps them: 未启动 is at 0 %
+                    progress = 0
                 states.append((round_id, item_id, status, progress, f"第{n + 1}轮进展", user, stamp))
             conn.executemany(
                 "INSERT INTO item_state(round_id, item_id, status, progress, note, updated_by, updated_at) "

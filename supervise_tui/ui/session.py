@@ -72,9 +72,14 @@ class Session:
         return self._record(edits.set_light(self.conn, self.actor, self.round.id, item_id, light, reason,
                                             shown=shown))
 
-    def close_out(self, item_id: str) -> list[Change]:
-        """销号: the item is verified done and locked in later rounds."""
-        return self._record(edits.close_out(self.conn, self.actor, self.round.id, item_id))
+    def close_out(self, item_id: str, reason: str = "", shown: dict | None = None) -> list[Change]:
+        """销号: the item is verified done and locked in later rounds (a reason if it is not done)."""
+        return self._record(edits.close_out(self.conn, self.actor, self.round.id, item_id, reason, shown=shown))
+
+    def reopen_close_out(self, item_id: str, reason: str, shown: dict | None = None) -> list[Change]:
+        """Undo a close-out in this round, with the reason for the audit log."""
+        return self._record(edits.reopen_close_out(self.conn, self.actor, self.round.id, item_id, reason,
+                                                   shown=shown))
 
     def _record(self, done: list[Change]) -> list[Change]:
         if done:

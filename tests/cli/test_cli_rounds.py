@@ -49,7 +49,7 @@ def test_round_use_close_reopen(cli):
     assert refused.code == 1 and "closed" in refused.err and refused.out == ""
     assert cli("set", "W01-M01", "--progress", "10", "--round", "第2轮").code == 0
     assert cli("round", "reopen", "第1轮", "--reason", "补报").code == 0
-    assert cli("set", "W01-M01", "--progress", "10").out == "W01-M01 进度: 0 → 10\n"
+    assert cli("set", "W01-M01", "--progress", "10").out == "W01-M01 进度: 0 → 10\nW01-M01 状态: 未启动 → 推进中\n"
 
 
 def test_reopen_needs_a_reason(cli):
@@ -60,7 +60,7 @@ def test_reopen_needs_a_reason(cli):
 
 
 def test_set_takes_status_words_in_any_language(cli):
-    for word, code in [("已完成", "done"), ("in progress", "in_progress"), ("blocked", "blocked")]:
+    for word, code in [("in progress", "in_progress"), ("blocked", "blocked"), ("已完成", "done")]:
         assert cli("set", "w01-m02", "--status", word).code == 0
         assert _json(cli("list", "--search", "W01-M02", "--format", "json"))[0]["status"] == code
     out = cli("set", "W01-M02", "--note", "第一行\n\x1b[31m红").out
@@ -103,11 +103,33 @@ def test_light_override_and_back_to_the_rules(cli):
 
 
 def test_close_out(cli):
-    assert cli("close-out", "W01-M04").out == "W01-M04 已销号（轮次 第1轮）\n"
+    not_done = cli("close-out", "W01-M04")
+    assert (not_done.code, not_done.out) == (1, "")
+    assert not_done.err == "supervise-tui: W01-M04 尚未完成(未启动 0%);对未完成的事项销号须写明理由\n"
+    assert cli("close-out", "W01-M04", "--reason", "现场核查已办结").out == "W01-M04 已销号（轮次 第1轮）\n"
     item = _json(cli("list", "--search", "W01-M04", "--format", "json"))[0]
     assert (item["status"], item["progress"], item["closed_out"]) == ("done", 100, 1)
     again = cli("close-out", "W01-M04", "--lang", "en")
     assert again.code == 1 and "already closed out" in again.err
+    assert cli("set", "W01-M05", "--status", "已完成").code == 0  # a done item needs no reason
+    assert cli("close-out", "W01-M05").out == "W01-M05 已销号（轮次 第1轮）\n"
+
+
+def test_close_out_is_reopened_with_a_reason(cli):
+    assert cli("set", "W01-M04", "--status", "已完成").code == 0
+    assert cli("close-out", "W01-M04").code == 0
+    blank = cli("close-out", "W01-M04", "--reopen", "--lang", "en")
+    assert (blank.code, blank.err) == (1, "supervise-tui: W01-M04: give the reason for reopening the close-out\n")
+    liaison = cli("--role", "liaison", "--unit", "市税务局", "close-out", "W01-M04", "--reopen", "--reason", "x")
+    assert liaison.code == 1 and "督查" in liaison.err
+    r = cli("close-out", "W01-M04", "--reopen", "--reason", "复核发现未办结")
+    assert (r.code, r.out) == (0, "W01-M04 已撤销销号（轮次 第1轮，理由已记录）\n")
+    item = _json(cli("show", "W01-M04", "--format", "json"))
+    assert (item["status"], item["progress"], item["closed_out"]) == ("done", 100, 0)
+    assert [(a["action"], a["field"], a["old"], a["new"]) for a in item["audit"][-2:]] == [
+        ("reopen_close_out", "closed_out", "1", "0"), ("reopen_close_out", "reason", None, "复核发现未办结")]
+    again = cli("close-out", "W01-M04", "--reopen", "--reason", "x", "--lang", "en")
+    assert (again.code, again.err) == (1, "supervise-tui: W01-M04 is not closed out (销号)\n")
 
 
 def test_chase_formats(cli):

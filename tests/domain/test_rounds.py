@@ -35,7 +35,7 @@ def reported(store):
                                                    "evidence": "文件 1 号", "value": "35亿", "comment": "继续"})
     apply_changes(store, INSPECTOR, 1, "W02-M01", {"status": "blocked", "progress": 5})
     set_light(store, INSPECTOR, 1, "W03-M01", "yellow", "资金缺口")
-    close_out(store, INSPECTOR, 1, "W04-T01")
+    close_out(store, INSPECTOR, 1, "W04-T01", "已核实办结")
     return store
 
 
@@ -157,12 +157,13 @@ def test_a_liaison_cannot_open_or_close_rounds(store):
 
 
 def test_close_out_marks_done_locks_and_can_be_undone(store):
-    changes = close_out(store, INSPECTOR, 1, "W01-M03")
+    changes = close_out(store, INSPECTOR, 1, "W01-M03", "现场核查已办结")
     row = store.execute("SELECT status, progress, closed_out, closed_at, closed_by FROM item_state "
                         "WHERE round_id = 1 AND item_id = 'W01-M03'").fetchone()
     assert tuple(row) == ("done", 100, 1, "2024-03-15T10:00:00+08:00", "督查员")
     assert [(r[2], r[3], r[4]) for r in _audit(store, "close_out")] == [
-        ("status", "not_started", "done"), ("progress", "0", "100"), ("closed_out", "0", "1")]
+        ("status", "not_started", "done"), ("progress", "0", "100"), ("closed_out", "0", "1"),
+        ("reason", None, "现场核查已办结")]
     with pytest.raises(EditRefused, match="already closed out"):
         close_out(store, INSPECTOR, 1, "W01-M03")
     undo(store, INSPECTOR, changes)

@@ -57,13 +57,15 @@ def test_installed_app_in_tmux_drill_into_a_unit_set_done_and_quit(tmp_path, pan
     conn.row_factory = sqlite3.Row
     try:
         state = dict(conn.execute("SELECT * FROM item_state WHERE round_id = 1 AND item_id = 'W01-T01'").fetchone())
-        assert state["status"] == "done"
+        assert (state["status"], state["progress"]) == ("done", 100)  # the progress follows
         assert state["updated_by"] == USER and state["version"] == 1
         edits = [dict(r) for r in conn.execute(
             "SELECT user, round_id, item_id, action, field, old, new FROM audit WHERE action <> 'load' "
             "AND item_id IS NOT NULL ORDER BY id")]
         assert edits == [{"user": USER, "round_id": 1, "item_id": "W01-T01", "action": "edit", "field": "status",
-                          "old": "not_started", "new": "done"}]
+                          "old": "not_started", "new": "done"},
+                         {"user": USER, "round_id": 1, "item_id": "W01-T01", "action": "edit", "field": "progress",
+                          "old": "0", "new": "100"}]
         assert conn.execute("SELECT count(*) FROM item_state WHERE version > 0").fetchone()[0] == 1
     finally:
         conn.close()

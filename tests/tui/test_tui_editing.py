@@ -107,8 +107,10 @@ async def test_status_picker_offers_all_five_statuses_and_each_is_saved(store, i
         items = await push_items(pilot, "W03")
         item = items.table.current_key
         before, mark = state_row(store, item), last_audit_id(store)
-        expected, old, state = [], "not_started", before
-        for code in (*STATUSES[1:], STATUSES[0]):
+        expected, old, state, progress = [], "not_started", before, 0
+        # 已完成 brings 100 % and 未启动 0 %: the progress follows, and says so
+        for code, follows in (("in_progress", None), ("behind", None), ("blocked", None), ("done", 100),
+                              ("not_started", 0)):
             await pilot.press("s")
             await settle(pilot)
             options = app.screen.query_one(OptionList)
@@ -116,15 +118,42 @@ async def test_status_picker_offers_all_five_statuses_and_each_is_saved(store, i
                 == [t(f"status.{c}") for c in STATUSES] == ["未启动", "推进中", "已完成", "滞后", "受阻"]
             assert options.highlighted == STATUSES.index(old)  # it opens on the current status
             steps = STATUSES.index(code) - STATUSES.index(old)
+            app.recorded.clear()
             await pilot.press(*(["down"] * steps if steps > 0 else ["up"] * -steps), "enter")
             await settle(pilot)
             assert app.screen is items
-            state = edited(state, status=code)
+            state = edited(state, status=code, **({} if follows is None else {"progress": follows}))
             assert state_row(store, item) == state
             assert row_of(items.table, item)[column(items.table, "col.status")] == t(f"status.{code}")
             expected.append(audit(item, "status", old, code))
+            said = [t("edit.change", field=t("field.status"), old=t(f"status.{old}"), new=t(f"status.{code}"))]
+            if follows is not None:
+                expected.append(audit(item, "progress", str(progress), str(follows)))
+                said.append(t("edit.change", field=t("field.progress"), old=f"{progress}%", new=f"{follows}%"))
+                progress = follows
+            assert [m for m, _, _ in app.recorded] == [t("edit.saved", id=item, changes="; ".join(said))]
             old = code
         assert without_id(audit_rows(store, after=mark)) == expected
+
+
+async def test_a_done_item_needs_its_progress_before_another_status(store, isolated_locations):
+    app = build_app(isolated_locations, user=EDITOR)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        items = await push_items(pilot, "W03")
+        item = items.table.current_key
+        await choose_status(pilot, "done")
+        before, mark = state_row(store, item), last_audit_id(store)
+        assert (before["status"], before["progress"]) == ("done", 100)
+        app.recorded.clear()
+        await choose_status(pilot, "behind")  # refused: it is at 100 %
+        assert state_row(store, item) == before and audit_rows(store, after=mark) == []
+        assert [(m, s) for m, s, _ in app.recorded] == [(t("edit.refused", reason=t(
+            "error.status_progress.below_100", id=item, status=t("status.behind"))), "error")]
+        await type_progress(pilot, "70")  # the progress first: the status follows to 推进中
+        assert (state_row(store, item)["status"], state_row(store, item)["progress"]) == ("in_progress", 70)
+        await choose_status(pilot, "behind")
+        assert (state_row(store, item)["status"], state_row(store, item)["progress"]) == ("behind", 70)
 
 
 async def test_progress_rejects_101_and_letters_and_writes_nothing_then_saves_40(store, isolated_locations):
@@ -154,8 +183,9 @@ async def test_progress_rejects_101_and_letters_and_writes_nothing_then_saves_40
 
         await type_progress(pilot, "40")
         assert app.screen is items
-        assert state_row(store, item) == edited(before, progress=40)
-        assert without_id(audit_rows(store, after=mark)) == [audit(item, "progress", "0", "40")]
+        assert state_row(store, item) == edited(before, progress=40, status="in_progress")  # 未启动 follows
+        assert without_id(audit_rows(store, after=mark)) == [audit(item, "progress", "0", "40"),
+                                                             audit(item, "status", "not_started", "in_progress")]
         assert row_of(items.table, item)[column(items.table, "col.progress")] == "40%"
 
 
@@ -263,8 +293,9 @@ async def test_status_on_the_items_screen_writes_exact_rows_and_shows_in_every_r
         reported = store.execute("SELECT count(*) FROM item_state WHERE version > 0").fetchone()[0]
         await choose_status(pilot, "done")
         assert app.screen is items
-        assert state_row(store, item) == edited(before, status="done")
-        assert without_id(audit_rows(store, after=mark)) == [audit(item, "status", "not_started", "done")]
+        assert state_row(store, item) == edited(before, status="done", progress=100)
+        assert without_id(audit_rows(store, after=mark)) == [audit(item, "status", "not_started", "done"),
+                                                             audit(item, "progress", "0", "100")]
         assert store.execute("SELECT count(*) FROM item_state WHERE version > 0").fetchone()[0] == reported + 1
         assert row_of(items.table, item)[column(items.table, "col.status")] == t("status.done")
         assert t("status.done") in next(ln for ln in screen_lines(app) if item in ln)
@@ -356,7 +387,7 @@ async def test_ctrl_z_undoes_the_last_change_and_the_undo_is_audited(store, isol
 
         # an undo of a change someone else has changed since is refused, nothing written
         await choose_status(pilot, "done")
-        apply_changes(store, Actor("另一人"), ROUND, item, {"status": "blocked"})
+        apply_changes(store, Actor("另一人"), ROUND, item, {"status": "blocked", "progress": 90})
         before, mark = state_row(store, item), last_audit_id(store)
         app.recorded.clear()
         await pilot.press("ctrl+z")
@@ -466,7 +497,8 @@ async def test_a_change_made_elsewhere_since_it_was_shown_refuses_the_edit(store
         assert row_of(items.table, item)[column(items.table, "col.status")] == t("status.blocked")
         await choose_status(pilot, "done")
         assert state_row(store, item)["status"] == "done"
-        assert without_id(audit_rows(store, after=mark)) == [audit(item, "status", "blocked", "done")]
+        assert without_id(audit_rows(store, after=mark)) == [audit(item, "status", "blocked", "done"),
+                                                             audit(item, "progress", "0", "100")]
 
         # on the detail screen, a raw write by a second connection (no version bump) to the note
         item = "W01-T04"

@@ -101,7 +101,7 @@ async def test_r_lists_rounds_n_creates_one_carried_forward_and_enter_switches(s
                                                    "evidence": "文件1", "value": "12%"})
     apply_changes(store, OTHER, ROUND, "W02-M01", {"status": "behind", "progress": 5, "comment": "督促"})
     set_light(store, OTHER, ROUND, "W03-M01", "green", "已核实")
-    close_out(store, OTHER, ROUND, "W04-M01")
+    close_out(store, OTHER, ROUND, "W04-M01", "已核实办结")
     round1 = states(store, ROUND)
 
     app = build_app(isolated_locations)
@@ -205,10 +205,10 @@ async def test_x_closes_a_round_edits_are_refused_and_o_reopens_with_a_reason(st
         [message] = refusals(app)
         assert "第1轮" in message
         assert row_of(items.table, item)[col(items.table, "col.status")] == t("status.not_started")
-        await pilot.press("c")  # a close-out too
+        await pilot.press("c")  # a close-out too (not done: it asks for the reason)
         await settle(pilot)
-        assert isinstance(app.screen, Confirm)
-        await pilot.press("y")
+        assert isinstance(app.screen, ReasonForm)
+        await pilot.press("x", "enter")
         await settle(pilot)
         assert state_row(store, item) == before and audit_rows(store, after=mark) == []
         assert len(refusals(app)) == 2
@@ -354,8 +354,9 @@ async def test_l_overrides_the_light_with_a_reason_and_back_to_the_rules(store, 
 # --------------------------------------------------------------------------- close-out
 
 
-async def test_c_closes_out_locks_the_item_and_ctrl_z_undoes_it(store, isolated_locations):
+async def test_c_closes_out_a_not_done_item_only_with_a_reason_and_ctrl_z_undoes_it(store, isolated_locations):
     item = "W01-M01"
+    set_light(store, OTHER, ROUND, item, "red", "抽查发现进度不实")
     apply_changes(store, OTHER, ROUND, item, {"status": "in_progress", "progress": 80})
     app = build_app(isolated_locations)
     async with app.run_test(size=SIZE) as pilot:
@@ -364,10 +365,14 @@ async def test_c_closes_out_locks_the_item_and_ctrl_z_undoes_it(store, isolated_
         move_to_key(items.table, item)
         before, mark = state_row(store, item), last_audit_id(store)
 
-        await pilot.press("c")  # asked first; escape says no
+        await pilot.press("c")  # not done: the reason is asked; escape says no
         await settle(pilot)
-        assert isinstance(app.screen, Confirm)
-        assert t("edit.close_out_confirm", id=item) in screen_text(app)
+        assert isinstance(app.screen, ReasonForm)
+        assert t("edit.close_out_reason_title", id=item, status=t("status.in_progress"), progress="80%") \
+            in screen_text(app)
+        await pilot.press("enter")  # a blank reason does nothing
+        await settle(pilot)
+        assert isinstance(app.screen, ReasonForm)
         await pilot.press("escape")
         await settle(pilot)
         assert app.screen is items
@@ -375,21 +380,25 @@ async def test_c_closes_out_locks_the_item_and_ctrl_z_undoes_it(store, isolated_
 
         await pilot.press("c")
         await settle(pilot)
-        await pilot.press("enter")  # the confirm button has the focus
+        await pilot.press(*"现场核查已办结", "enter")
         await settle(pilot)
         assert app.screen is items
-        closed = {**before, "status": "done", "progress": 100, "closed_out": 1, "closed_at": now(),
-                  "closed_by": USER, "updated_by": USER, "updated_at": now(), "version": before["version"] + 1}
+        closed = {**before, "status": "done", "progress": 100, "light": None, "light_reason": "", "closed_out": 1,
+                  "closed_at": now(), "closed_by": USER, "updated_by": USER, "updated_at": now(),
+                  "version": before["version"] + 1}
         assert state_row(store, item) == closed
         assert without_id(audit_rows(store, after=mark)) == [
             audit("close_out", "status", "in_progress", "done", item_id=item),
             audit("close_out", "progress", "80", "100", item_id=item),
             audit("close_out", "closed_out", "0", "1", item_id=item),
+            audit("close_out", "light", "red", None, item_id=item),
+            audit("close_out", "light_reason", "抽查发现进度不实", "", item_id=item),
+            audit("close_out", "reason", None, "现场核查已办结", item_id=item),
         ]
         row = row_of(items.table, item)
         assert row[col(items.table, "col.status")] == t("status.done")
         assert row[col(items.table, "col.progress")] == "100%"
-        assert row[col(items.table, "col.light")] == t("light.green")
+        assert row[col(items.table, "col.light")] == t("light.green")  # the override went with the close-out
 
         # a later status edit of a closed-out item is refused, nothing written
         mark = last_audit_id(store)
@@ -399,19 +408,73 @@ async def test_c_closes_out_locks_the_item_and_ctrl_z_undoes_it(store, isolated_
         [message] = refusals(app)
         assert item in message and "销号" in message
 
-        # ctrl+z undoes the close-out (itself audited)
+        # ctrl+z undoes the close-out (itself audited), the override and all
         await pilot.press("ctrl+z")
         await settle(pilot)
         assert state_row(store, item) == {**before, "updated_by": USER, "updated_at": now(),
                                           "version": before["version"] + 2}
-        assert without_id(audit_rows(store, after=mark)) == [
-            audit("undo", "status", "done", "in_progress", item_id=item),
-            audit("undo", "progress", "100", "80", item_id=item),
-            audit("undo", "closed_out", "1", "0", item_id=item),
-        ]
+        assert [(a["action"], a["field"]) for a in audit_rows(store, after=mark)] == [
+            ("undo", "status"), ("undo", "progress"), ("undo", "closed_out"), ("undo", "light"),
+            ("undo", "light_reason")]
         assert row_of(items.table, item)[col(items.table, "col.status")] == t("status.in_progress")
         await choose_status(pilot, "behind")  # open again for edits
         assert state_row(store, item)["status"] == "behind"
+
+
+async def test_c_on_a_done_item_asks_with_no_as_the_default_and_c_again_reopens(store, isolated_locations):
+    item = "W01-M02"
+    apply_changes(store, OTHER, ROUND, item, {"status": "done"})
+    app = build_app(isolated_locations)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        items = await push_items(pilot, "W01")
+        move_to_key(items.table, item)
+        before, mark = state_row(store, item), last_audit_id(store)
+
+        await pilot.press("c")
+        await settle(pilot)
+        assert isinstance(app.screen, Confirm)
+        assert t("edit.close_out_confirm", id=item) in screen_text(app)
+        assert app.focused is app.screen.query_one("#no")
+        await pilot.press("enter")  # enter by habit: the safe answer, nothing written
+        await settle(pilot)
+        assert app.screen is items
+        assert state_row(store, item) == before and audit_rows(store, after=mark) == []
+
+        await pilot.press("c")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        assert state_row(store, item)["closed_out"] == 1
+        assert without_id(audit_rows(store, after=mark)) == [
+            audit("close_out", "closed_out", "0", "1", item_id=item)]
+
+        # c on a closed-out item reopens it, with a reason
+        mark = last_audit_id(store)
+        await pilot.press("c")
+        await settle(pilot)
+        assert isinstance(app.screen, ReasonForm)
+        assert t("edit.reopen_close_out_title", id=item) in screen_text(app)
+        await pilot.press(*"复核发现未办结", "enter")
+        await settle(pilot)
+        assert app.screen is items
+        assert state_row(store, item)["closed_out"] == 0
+        assert without_id(audit_rows(store, after=mark)) == [
+            audit("reopen_close_out", "closed_out", "1", "0", item_id=item),
+            audit("reopen_close_out", "reason", None, "复核发现未办结", item_id=item)]
+
+
+async def test_a_liaison_has_no_light_or_close_out_key(store, isolated_locations):
+    app = build_app(isolated_locations, role="liaison", unit="市税务局")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, ItemsScreen)
+        shown = {b.binding.action for b in app.screen.active_bindings.values()}
+        assert {"edit_status", "edit_progress", "edit_note"} <= shown
+        assert not {"edit_light", "close_out"} & shown
+        await pilot.press("c")
+        await settle(pilot)
+        assert isinstance(app.screen, ItemsScreen)  # nothing opens
 
 
 # --------------------------------------------------------------------------- chase list

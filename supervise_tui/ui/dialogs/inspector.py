@@ -60,24 +60,29 @@ class LightPicker(Dialog[tuple[str | None, str] | None]):
 
 
 class Confirm(Dialog[bool]):
-    """A yes/no question; y or enter says yes, n or escape says no."""
+    """A yes/no question; y says yes, n or escape says no, and enter takes the focused button.
+
+    The focus starts on the safe answer, no: an enter pressed by habit changes nothing.
+    ``yes`` and ``no`` name the buttons (catalogue text) when 确认 / 取消 would be vague.
+    """
 
     BINDINGS = [bind("escape", "no", "cancel"), bind("n", "no", "cancel", show=False),
                 bind("y", "yes", "confirm")]
 
-    def __init__(self, question: str):
+    def __init__(self, question: str, *, yes: str | None = None, no: str | None = None):
         super().__init__()
         self.question = question
+        self.yes_label, self.no_label = yes or t("key.confirm"), no or t("key.cancel")
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="editor"):
             yield Label(literal(self.question), classes="editor-title")
             with Horizontal(classes="buttons"):
-                yield Button(t("key.confirm"), id="yes", variant="primary")
-                yield Button(t("key.cancel"), id="no")
+                yield Button(literal(f"{self.yes_label} (y)"), id="yes", variant="warning")
+                yield Button(literal(f"{self.no_label} (n)"), id="no", variant="primary")
 
     def on_mount(self) -> None:
-        self.query_one("#yes", Button).focus()
+        self.query_one("#no", Button).focus()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         self.dismiss(event.button.id == "yes")

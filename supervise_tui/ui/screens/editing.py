@@ -5,11 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ...domain.edits import Change, Conflict
-from ...domain.vocab import field_name, shown_edit
+from ...domain.vocab import field_name, shown_edit, shown_value, word
 from ...errors import SuperviseError
 from ...i18n import t
 from ..bindings import bind
 from .base import Frame
+
+# The fields a saved edit is reported by (a close-out's cleared override goes unsaid).
+SAID = ("status", "progress", "note", "light", "closed_out")
 
 
 class ItemEditing(Frame):
@@ -23,9 +26,15 @@ class ItemEditing(Frame):
         bind("s", "edit_status", "status"),
         bind("p", "edit_progress", "progress"),
         bind("n", "edit_note", "note"),
-        bind("l", "edit_light", "light", show=False),
-        bind("c", "close_out", "close_out", show=False),
+        bind("l", "edit_light", "light"),
+        bind("c", "close_out", "close_out"),
     ]
+
+    def check_action(self, action: str, parameters) -> bool | None:
+        # A liaison's keys are the ones that work for a liaison: no light, no close-out.
+        if action in ("edit_light", "close_out") and self.session.actor.role != "inspector":
+            return False
+        return True
 
     def current_item(self) -> str | None:
         raise NotImplementedError
@@ -81,17 +90,37 @@ class ItemEditing(Frame):
         self.app.push_screen(LightPicker(item_id, state["light_override"], state["light_reason"]), done)
 
     def action_close_out(self) -> None:
+        """销号 a done item (asked first, no by default); a not-done one or a reopening needs a reason."""
         target = self._target()
         if not target:
             return
-        item_id, _ = target
+        item_id, state = target
+        shown = {"closed_out": state["closed_out"], "version": state["version"]}
         from ..dialogs.inspector import Confirm
+        from ..dialogs.rounds import ReasonForm
 
-        def done(confirmed: bool | None) -> None:
-            if confirmed:
-                self._write(item_id, "closed_out", lambda: self.session.close_out(item_id))
+        def reopen(reason: str | None) -> None:
+            if reason:
+                self._write(item_id, "closed_out",
+                            lambda: self.session.reopen_close_out(item_id, reason, shown))
 
-        self.app.push_screen(Confirm(t("edit.close_out_confirm", id=item_id)), done)
+        def close(reason: str | None) -> None:
+            if reason:
+                self._write(item_id, "closed_out", lambda: self.session.close_out(item_id, reason, shown))
+
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                self._write(item_id, "closed_out", lambda: self.session.close_out(item_id, "", shown))
+
+        if state["closed_out"]:
+            self.app.push_screen(ReasonForm(t("edit.reopen_close_out_title", id=item_id)), reopen)
+        elif (state["status"], state["progress"]) == ("done", 100):
+            self.app.push_screen(Confirm(t("edit.close_out_confirm", id=item_id), yes=t("key.close_out")),
+                                 confirmed)
+        else:
+            self.app.push_screen(ReasonForm(t("edit.close_out_reason_title", id=item_id,
+                                              status=word("status", state["status"]),
+                                              progress=shown_value("progress", state["progress"] or 0))), close)
 
     def save(self, item_id: str, state: dict, field: str, value) -> None:
         """Write one field (one transaction, audited), refusing if it changed since it was shown."""
@@ -114,8 +143,9 @@ class ItemEditing(Frame):
             self.notify(t("edit.refused", reason=exc), severity="error", timeout=8, markup=False)
             return
         if done:
-            change = next((c for c in done if c.field == field), done[0])
-            self.notify(t("edit.saved", id=item_id, field=field_name(change.field),
-                          old=shown_edit(change.field, change.old)[:40],
-                          new=shown_edit(change.field, change.new)[:40]), markup=False)
+            # The field the user changed first, then any that followed it (status ⇔ progress).
+            done = sorted(done, key=lambda c: c.field != field)
+            said = "; ".join(t("edit.change", field=field_name(c.field), old=shown_edit(c.field, c.old)[:40],
+                               new=shown_edit(c.field, c.new)[:40]) for c in done if c.field in SAID)
+            self.notify(t("edit.saved", id=item_id, changes=said), markup=False)
             self.store_changed()

@@ -120,6 +120,7 @@ class SearchScreen(ItemsScreen):
 
     def check_action(self, action: str, parameters) -> bool | None:
         # While typing, letters are text, not edit commands.
-        if action in ("edit_status", "edit_progress", "edit_note") and isinstance(self.focused, Input):
+        if action in ("edit_status", "edit_progress", "edit_note", "edit_light", "close_out") \
+                and isinstance(self.focused, Input):
             return False
-        return True
+        return super().check_action(action, parameters)
