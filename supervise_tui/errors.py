@@ -67,6 +67,13 @@ class FrozenRound(EditRefused):
     """The round is closed, so its state cannot change."""
 
 
+class ExchangeRefused(SuperviseError):
+    """A package or return file refused whole (changed, another unit's, malformed, a rotated key…).
+
+    An import of many files goes on with the next file; other errors stop it.
+    """
+
+
 class SettingsError(SuperviseError, ValueError):
     """The settings file is unreadable or holds a bad value."""
 

@@ -54,7 +54,8 @@ def test_chinese_is_the_default_and_english_is_chosen_by_name(monkeypatch):
 # Functions whose first argument is a catalogue key: t() itself, sources.column() (a heading), a Msg,
 # and every error of the family (errors.SuperviseError and its subclasses).
 KEY_TAKERS = {"t", "column", "Msg", "SuperviseError", "UsageError", "StoreError", "NotFound", "EditRefused",
-              "FrozenRound", "BadValue", "SettingsError", "Refused"}
+              "FrozenRound", "BadValue", "SettingsError", "Refused",
+              "ExchangeRefused"}
 # Functions whose first argument is a family of keys: vocab.word("status", code) reads status.<code>.
 FAMILY_TAKERS = {"word"}
 

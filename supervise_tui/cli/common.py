@@ -6,13 +6,13 @@ import sqlite3
 from argparse import Namespace
 
 from ..domain.edits import Actor
-from ..errors import StoreError, SuperviseError
+from ..errors import StoreError
 
 
 def open_store(args: Namespace, *, need_data: bool = True, create: bool = False) -> sqlite3.Connection:
     """The store named by --db (or the environment, or the data directory).
 
-    Only a command that fills a store (``load``, ``synth``) creates a missing one: anywhere
+    Only a command that fills a store (``load``, ``synth``, ``exchange open``) creates a missing one: anywhere
     else a missing file is a mistyped path, said as such, not a new empty store.
     """
     from ..domain.db import connect
@@ -32,15 +32,10 @@ def user(args: Namespace) -> str:
 
 
 def actor(args: Namespace, conn: sqlite3.Connection) -> Actor:
-    """Who acts, from --user/--role/--unit; a liaison's unit by name or alias."""
-    from ..domain.queries import resolve_unit
+    """Who acts: in a liaison store its unit's liaison; otherwise from --user/--role/--unit."""
+    from ..domain.exchange.storekind import actor_for
 
-    unit_id = None
-    if args.role == "liaison":
-        if not args.unit:
-            raise SuperviseError("error.liaison_needs_unit")
-        unit_id = resolve_unit(conn, args.unit)
-    return Actor(user=user(args), role=args.role, unit_id=unit_id)
+    return actor_for(conn, user(args), args.role, args.unit)
 
 
 def round_of(conn: sqlite3.Connection, ref: str | None):

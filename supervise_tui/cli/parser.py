@@ -26,8 +26,9 @@ def build_parser() -> Parser:
     p.add_argument("--db", help="database file (default: $SUPERVISE_TUI_DB or the user data directory)")
     p.add_argument("--user", help="your name for the audit log (default: settings, then the OS user)")
     p.add_argument("--lang", choices=("zh", "en"), help="interface language (default: settings, then zh)")
-    p.add_argument("--role", choices=("inspector", "liaison"), default="inspector",
-                   help="inspector (督查, default) may edit everything; liaison (联络员) only their unit")
+    p.add_argument("--role", choices=("inspector", "liaison"),
+                   help="inspector (督查, default) may edit everything; liaison (联络员) only their unit "
+                        "(a liaison store made from a round package is always its unit's liaison's)")
     p.add_argument("--unit", help="the liaison's unit (with --role liaison); the TUI opens on its items")
     # For benchmarks: start the TUI without a terminal and quit once the first screen is drawn.
     p.add_argument("--headless", action="store_true", help=argparse.SUPPRESS)
@@ -39,6 +40,7 @@ def build_parser() -> Parser:
     _edits(sub)
     _reports(sub)
     _store(sub)
+    _exchange(sub)
     s = sub.add_parser("synth", help="fill a NEW database with synthetic items and rounds (benchmarks)")
     s.add_argument("--items", type=int, required=True, help="how many targets and measures")
     s.add_argument("--rounds", type=int, default=3, help="how many reporting rounds of state (default 3)")
@@ -147,6 +149,22 @@ def _store(sub) -> None:
                    "one line per problem (exit 1 if any)")
     s = sub.add_parser("backup", help="copy the store to FILE safely, even while it is in use, and check the copy")
     s.add_argument("file", help="the new file (never overwritten)")
+def _exchange(sub) -> None:
+    x = sub.add_parser("exchange", help="the air-gapped exchange: keys, round packages out, return files back")
+    xs = x.add_subparsers(dest="exchange_action", metavar="ACTION", required=True, parser_class=Parser)
+    s = xs.add_parser("enrol", help="give a unit its secret key (inspector, once per unit)")
+    s.add_argument("unit", help="unit name or alias")
+    s.add_argument("--rotate", action="store_true",
+                   help="replace the unit's key; files signed with the old one are refused from then on")
+    s = xs.add_parser("issue", help="write the round package (下发包) of a unit, or of every enrolled unit")
+    s.add_argument("unit", nargs="?", help="unit name or alias")
+    s.add_argument("--all", action="store_true", help="one package per enrolled unit")
+    s.add_argument("--round", help=ROUND_HELP)
+    s.add_argument("--out", metavar="DIR", required=True, help="folder to write into (a USB stick, say)")
+    s = xs.add_parser("open", help="make or update this liaison store from a round package (liaison)")
+    s.add_argument("file", help="the package file")
+    s = xs.add_parser("return", help="write this liaison store's return file (报送包) for the current round")
+    s.add_argument("--out", metavar="DIR", required=True, help="folder to write into (a USB stick, say)")
 
 
 def _share_globals(sub) -> None:

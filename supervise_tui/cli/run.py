@@ -33,6 +33,7 @@ HANDLERS = {
     "synth": "tasklist:cmd_synth",
     "check": "store:cmd_check",
     "backup": "store:cmd_backup",
+    "exchange": "exchange:cmd_exchange",
 }
 
 

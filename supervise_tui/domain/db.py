@@ -19,7 +19,7 @@ __all__ = ["SCHEMA_VERSION", "FrozenRound", "Store", "StoreError", "connect", "g
            "transaction"]
 
 # How many steps migrations.py holds; a store stamped with a higher number is refused.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 # The oldest schema the queries can read as it is: a store on read-only media cannot be
 # moved forward, so it is read as it stands if it is at least this version. A step that
 # adds or renames something the queries read must raise this to its own number.
@@ -170,7 +170,13 @@ def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
 
     A store error (locked past the busy timeout, disk full, read-only, damaged) is raised as
     a StoreError that names the file and says what to do; the store is left as it was.
+    Inside another transaction (an import applies many edits as one) it is a savepoint: a
+    refusal undoes this part only, and the whole is committed or rolled back by the outer one.
     """
+    if conn.in_transaction:
+        with savepoint(conn):
+            yield conn
+        return
     path = getattr(conn, "path", "")
     reason = getattr(conn, "read_only", None)
     if reason is not None:
@@ -194,6 +200,21 @@ def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
         if isinstance(exc, sqlite3.Error):
             raise store_error(exc, path) from exc
         raise
+
+
+@contextmanager
+def savepoint(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """A part of the transaction in progress that is undone alone if it fails."""
+    conn.execute("SAVEPOINT part")
+    try:
+        yield conn
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK TO part")
+            conn.execute("RELEASE part")
+        raise
+    else:
+        conn.execute("RELEASE part")
 
 
 def get_meta(conn: sqlite3.Connection, key: str, default: str | None = None) -> str | None:

@@ -113,6 +113,53 @@ def m002_work_people_keys_first(db: Database) -> None:
         db.execute(statement)
 
 
+@step
+def m003_exchange(db: Database) -> None:
+    """The air-gapped exchange: unit keys, packages issued or opened, return files and their changes.
+
+    Both kinds of store hold these tables: an inspector's store records what it issued and
+    imported, a liaison store what it opened and wrote. Units are named, not numbered, so a
+    reload that renames a unit (its old name becoming an alias) keeps its keys and files.
+    Accepted changes name in the audit log the return file they came from and who accepted them.
+    """
+    for statement in (
+        "ALTER TABLE audit ADD COLUMN source TEXT",
+        "ALTER TABLE audit ADD COLUMN accepted_by TEXT",
+        """CREATE TABLE exchange_keys (
+            unit TEXT NOT NULL, generation INTEGER NOT NULL, secret BLOB NOT NULL,
+            created_at TEXT NOT NULL, created_by TEXT NOT NULL, retired_at TEXT,
+            PRIMARY KEY (unit, generation))""",
+        """CREATE TABLE exchange_packages (
+            id TEXT PRIMARY KEY, unit TEXT NOT NULL, serial INTEGER NOT NULL, generation INTEGER NOT NULL,
+            round_id INTEGER NOT NULL, items INTEGER NOT NULL, with_key INTEGER NOT NULL,
+            file_name TEXT NOT NULL, issued_at TEXT NOT NULL, issued_by TEXT NOT NULL,
+            opened_at TEXT, opened_by TEXT)""",
+        "CREATE INDEX exchange_packages_unit ON exchange_packages(unit, serial)",
+        """CREATE TABLE exchange_returns (
+            id TEXT PRIMARY KEY, unit TEXT NOT NULL, seq INTEGER NOT NULL, generation INTEGER NOT NULL,
+            round_id INTEGER NOT NULL, package_id TEXT NOT NULL, items INTEGER NOT NULL,
+            written_at TEXT NOT NULL, written_by TEXT NOT NULL, file_name TEXT NOT NULL,
+            imported_at TEXT, imported_by TEXT, audit_mark INTEGER,
+            UNIQUE (unit, seq))""",
+        "CREATE INDEX exchange_returns_round ON exchange_returns(round_id, unit, seq)",
+        # base and theirs are untyped: a progress stays a number, a note text.
+        """CREATE TABLE exchange_changes (
+            return_id TEXT NOT NULL REFERENCES exchange_returns(id), item_id TEXT NOT NULL,
+            field TEXT NOT NULL, base_version INTEGER NOT NULL, base, theirs, author TEXT NOT NULL,
+            outcome TEXT NOT NULL CHECK (outcome IN
+                ('sent', 'open', 'accepted', 'kept', 'edited', 'superseded', 'repeat', 'same', 'refused')),
+            reason TEXT, decided_at TEXT, decided_by TEXT, history TEXT,
+            PRIMARY KEY (return_id, item_id, field))""",
+        "CREATE INDEX exchange_changes_item ON exchange_changes(item_id, field)",
+        "CREATE INDEX exchange_changes_open ON exchange_changes(return_id) WHERE outcome = 'open'",
+        """CREATE TABLE exchange_base (
+            round_id INTEGER NOT NULL, item_id TEXT NOT NULL, package_id TEXT NOT NULL,
+            version INTEGER NOT NULL, status TEXT, progress INTEGER, note TEXT, evidence TEXT, value TEXT,
+            PRIMARY KEY (round_id, item_id))""",
+    ):
+        db.execute(statement)
+
+
 def migrate(conn: sqlite3.Connection, version: int) -> None:
     """Apply pending migrations in one IMMEDIATE transaction and stamp user_version ``version``.
 

@@ -59,8 +59,16 @@ def _rows(tasklist: TaskList) -> dict[str, list[tuple]]:
     }
 
 
-def load(conn: sqlite3.Connection, tasklist: TaskList, *, user: str, source: str = "") -> LoadReport:
-    """Upsert the whole task list in one transaction; rows gone from the file are retired."""
+def load(conn: sqlite3.Connection, tasklist: TaskList, *, user: str, source: str = "",
+         package: bool = False) -> LoadReport:
+    """Upsert the whole task list in one transaction; rows gone from the file are retired.
+
+    A liaison store takes its list from round packages only (``package``), never a whole list.
+    """
+    from .exchange.storekind import require_inspector
+
+    if not package:
+        require_inspector(conn, "what.load")
     report = LoadReport()
     stamp = now()
     with transaction(conn):

@@ -6,38 +6,35 @@ from argparse import Namespace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..errors import SuperviseError
-
 if TYPE_CHECKING:
     from .app import SuperviseApp
     from .session import Session
 
 
-def make_session(db_path: Path, *, user: str, role: str = "inspector", unit: str | None = None,
+def make_session(db_path: Path, *, user: str, role: str | None = None, unit: str | None = None,
                  create: bool = True) -> Session:
     """Open the store and work out who is working on which round; loads the bundled list if empty.
 
     ``create``: a missing store is made (the first run); with False a missing file is an error.
+    A liaison store (made from a round package) is worked in by its unit's liaison, whatever
+    ``role`` and ``unit`` say; it is never filled with the bundled list.
     """
     from ..domain.db import connect
-    from ..domain.edits import Actor
-    from ..domain.queries import resolve_unit
+    from ..domain.exchange.storekind import actor_for, liaison_unit
     from ..domain.rounds import current_round
     from .session import Session
 
     conn = connect(db_path, create=create)
-    if conn.read_only is None and conn.execute("SELECT count(*) FROM items").fetchone()[0] == 0:
+    fixed = liaison_unit(conn)
+    if fixed is None and conn.read_only is None and conn.execute("SELECT count(*) FROM items").fetchone()[0] == 0:
         from ..domain.sync import load
         from ..domain.tasklist import load_tasklist
         from ..locations import bundled_tasklist
 
         load(conn, load_tasklist(bundled_tasklist()), user=user, source=str(bundled_tasklist()))
-    unit_id = resolve_unit(conn, unit) if unit else None
-    if role == "liaison" and unit_id is None:
-        raise SuperviseError("error.liaison_needs_unit")
-    actor = Actor(user=user, role=role, unit_id=unit_id)
-    return Session(db_path=Path(db_path), conn=conn, actor=actor, round=current_round(conn),
-                   home_unit=unit.strip() if unit else None)
+    actor = actor_for(conn, user, role, unit)
+    home = fixed or (unit.strip() if unit else None)
+    return Session(db_path=Path(db_path), conn=conn, actor=actor, round=current_round(conn), home_unit=home)
 
 
 def make_app(session: Session, **options) -> SuperviseApp:

@@ -149,9 +149,12 @@ def test_document_indicators_and_first_audit_row(store, tasklist):
 # --- schema -------------------------------------------------------------------------
 
 def test_schema_version_migrations_and_wal(store):
-    assert store.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 2
-    assert rows(store, "SELECT migration_set, name FROM _sqlite_migrations") == [
-        ("supervise_tui", "m001_initial"), ("supervise_tui", "m002_work_people_keys_first")]
+    from supervise_tui.domain.migrations import STEPS
+
+    assert store.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == len(STEPS)
+    assert rows(store, "SELECT migration_set, name FROM _sqlite_migrations ORDER BY id") == [
+        ("supervise_tui", step.__name__) for step in STEPS]
+    assert [step.__name__ for step in STEPS][:2] == ["m001_initial", "m002_work_people_keys_first"]
     assert store.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert store.execute("PRAGMA foreign_keys").fetchone()[0] == 1
     assert TABLES <= set(Database(store).table_names())
