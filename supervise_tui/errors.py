@@ -8,6 +8,9 @@ CLI and the TUI each catch ``SuperviseError`` once; anything else is a bug.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from .i18n import Msg
 
 
@@ -107,6 +110,17 @@ class FileProblems(SuperviseError, ValueError):
 
     def __reduce__(self):
         return type(self), (self.problems,)
+
+
+@contextmanager
+def naming(path: object) -> Iterator[None]:
+    """An OSError raised inside that names no file (a write on a full disk) is made to name ``path``."""
+    try:
+        yield
+    except OSError as exc:
+        if not exc.filename:
+            exc.filename = str(path)
+        raise
 
 
 def describe(exc: BaseException) -> str:

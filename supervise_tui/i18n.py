@@ -240,6 +240,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "key.new_round": ("新建轮次", "New round"),
     "key.close_round": ("关闭轮次", "Close round"),
     "key.reopen_round": ("重开轮次", "Reopen round"),
+    "tui.read_only": ("只读({reason}):可以浏览、搜索、对比和导出,不能修改 · {path}",
+                      "Read-only ({reason}): browse, search, compare and export; no edits · {path}"),
     "tui.rounds.updated": ("已报送", "reported"),
     "tui.rounds.done": ("当前轮次: {name}", "Current round: {name}"),
     "tui.rounds.new_title": ("新建报送轮次(从上一轮的状态开始)",

@@ -37,6 +37,55 @@ def printable(text: str) -> str:
     return text.replace("\r\n", "\n").translate(_MULTI_LINE)
 
 
+# In an editor each character keeps its place: a stored control character is shown as its
+# picture, one for one, so what the user did not touch can be put back exactly (``restore``).
+# Tabs and line breaks are the editor's own business and stay.
+_EDITOR_MULTI = {code: repl for code, repl in _ONE_LINE.items() if code not in (0x09, 0x0A)}
+
+
+def editable(text: str, *, multiline: bool = False) -> str:
+    """Text for an editor (Input, TextArea): each control or bidi character replaced by a visible
+    one in its place, so the editor never writes it to the terminal; ``len`` is unchanged."""
+    if text.isascii() and text.isprintable():
+        return text
+    return text.translate(_EDITOR_MULTI if multiline else _ONE_LINE)
+
+
+def typed(text: str, *, multiline: bool = False) -> str:
+    """Text typed or pasted into an editor, made visible as ``editable`` does (a pasted CRLF is a line break)."""
+    if multiline:
+        text = text.replace("\r\n", "\n")
+    return editable(text, multiline=multiline)
+
+
+def restore(original: str, edited: str, *, multiline: bool = False) -> str:
+    """What to store after an edit: the user's text, with the original's control characters back
+    wherever the user left that part as it was shown (``editable(original)``).
+
+    Edited stretches are taken as typed, so a control character goes only if the user edited it away.
+    """
+    shown = editable(original, multiline=multiline)
+    if shown == original or edited == shown:
+        return original if edited == shown else edited
+    # The common prefix and suffix are found directly; only the stretch between is compared.
+    start = 0
+    limit = min(len(shown), len(edited))
+    while start < limit and shown[start] == edited[start]:
+        start += 1
+    end = 0
+    while end < limit - start and shown[-1 - end] == edited[-1 - end]:
+        end += 1
+    from difflib import SequenceMatcher
+
+    middle_shown, middle_edited = shown[start:len(shown) - end], edited[start:len(edited) - end]
+    parts = [original[:start]]
+    matcher = SequenceMatcher(None, middle_shown, middle_edited, autojunk=False)
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        parts.append(original[start + i1:start + i2] if op == "equal" else middle_edited[j1:j2])
+    parts.append(original[len(original) - end:])
+    return "".join(parts)
+
+
 def cell_width(text: str) -> int:
     """How many terminal cells ``text`` takes (CJK characters take two), by wcwidth."""
     from wcwidth import wcswidth, wcwidth

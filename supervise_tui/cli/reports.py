@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from argparse import Namespace
 
+from ..errors import naming
 from ..i18n import t
 from .common import open_store, round_of
 
@@ -35,10 +36,13 @@ def cmd_diff(args: Namespace) -> None:
 
 def cmd_export(args: Namespace) -> None:
     from ..domain.bulletin import build_bulletin
-    from ..domain.export import export_bulletin
+    from ..domain.export import confined, export_bulletin, export_name
     from ..locations import exports_dir
 
     conn = open_store(args)
-    bulletin = build_bulletin(conn, round_of(conn, args.round).id, by=args.by)
-    path = export_bulletin(bulletin, args.format, exports_dir(args.out))
+    rnd = round_of(conn, args.round)
+    bulletin = build_bulletin(conn, rnd.id, by=args.by)
+    folder = exports_dir(args.out)
+    with naming(confined(folder, export_name(rnd.id, rnd.name, args.format, args.by))):  # say which file
+        path = export_bulletin(bulletin, args.format, folder)
     print(t("export.written", path=path))

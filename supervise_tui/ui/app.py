@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from textual.app import App
+from textual.notifications import SeverityLevel
 
 from ..domain.queries import Scope
 from ..errors import SuperviseError
 from ..i18n import t
+from ..textsafe import printable
 from .bindings import bind, localise
 from .messages import StoreChanged
 from .screens.browse import ItemsScreen, PeopleScreen, PillarsScreen, UnitsScreen
@@ -130,7 +132,21 @@ class SuperviseApp(App):
 
         self.push_screen(HelpScreen(self.screen))
 
+    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
+               timeout: float | None = None, markup: bool = False) -> None:
+        """Every notice (a toast): never read as markup, control and bidi characters made visible.
+
+        Notices quote names, notes and paths from the store and from files; Textual would read a
+        message as markup by default, and draws control characters as they are.
+        """
+        super().notify(printable(str(message)), title=printable(title), severity=severity, timeout=timeout,
+                       markup=False)
+
     def action_undo(self) -> None:
+        from .screens.base import Frame
+
+        if isinstance(self.screen, Frame) and self.screen.refused_read_only():
+            return
         try:
             reverted = self.session.undo()
         except SuperviseError as exc:

@@ -12,6 +12,8 @@ from pathlib import Path
 from ..domain import edits
 from ..domain.edits import Actor, Change
 from ..domain.rounds import Round, current_round
+from ..errors import StoreError
+from ..i18n import Msg
 
 
 @dataclass
@@ -46,6 +48,16 @@ class Session:
             with self._readers_lock:
                 self._readers.discard(conn)
             conn.close()
+
+    @property
+    def read_only(self) -> str | None:
+        """Why the store cannot be written (a catalogue key), or None when it can."""
+        return getattr(self.conn, "read_only", None)
+
+    def read_only_error(self) -> StoreError:
+        """The refusal an edit meets on a read-only store."""
+        key = "error.store.full" if self.read_only == "store.ro.full" else "error.store.read_only"
+        return StoreError(key, path=str(self.db_path), reason=Msg(self.read_only or "store.ro.asked"))
 
     @property
     def quitting(self) -> bool:

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import sqlite3
-
 import pytest
 
 from supervise_tui.domain.edits import Actor, apply_changes
+from tests.mounts import damage_page
 
 pytestmark = pytest.mark.usefixtures("english")
 
@@ -91,14 +90,7 @@ def test_the_tui_with_a_mistyped_db_says_so(tmp_path, run_cli_subprocess):
 def test_a_damaged_store_at_start_is_one_line_saying_what_to_do(store, isolated_locations, run_cli_subprocess,
                                                                 table, argv):
     store.close()
-    conn = sqlite3.connect(isolated_locations)
-    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    page_size = conn.execute("PRAGMA page_size").fetchone()[0]
-    root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = ?", (table,)).fetchone()[0]
-    conn.close()
-    with open(isolated_locations, "r+b") as f:
-        f.seek((root - 1) * page_size)
-        f.write(b"\xa5" * page_size)
+    damage_page(isolated_locations, table)
     result = run_cli_subprocess(*argv)
     err = result.err.decode()
     assert result.code == 1, err

@@ -6,7 +6,6 @@ import shutil
 import sqlite3
 import subprocess
 import threading
-from pathlib import Path
 
 import pytest
 from conftest import TEST_USER
@@ -16,6 +15,7 @@ from supervise_tui.domain.edits import Actor, apply_changes
 from supervise_tui.domain.migrations import INITIAL
 from supervise_tui.domain.storecheck import backup_store, check_store
 from supervise_tui.domain.sync import load
+from tests.mounts import damage_page
 
 
 def keys(findings) -> list[tuple[str, dict]]:
@@ -85,7 +85,7 @@ def test_check_lists_many_findings_of_a_kind_then_says_how_many_more(store):
 
 def test_check_reports_a_damaged_page(store, isolated_locations):
     store.close()
-    damage_page_of(isolated_locations, "audit")
+    damage_page(isolated_locations, "audit")
     conn = connect(isolated_locations, read_only=True)
     try:
         found = check_store(conn)
@@ -95,18 +95,6 @@ def test_check_reports_a_damaged_page(store, isolated_locations):
         conn.close()
     assert found and {f.key for f in found} <= {"check.sqlite", "check.stopped"}
     assert "malformed" in str(found[0])
-
-
-def damage_page_of(path: Path, table: str) -> None:
-    """Overwrite the root page of ``table`` (after a checkpoint) with garbage, as a failing disk might."""
-    conn = sqlite3.connect(path)
-    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    page_size = conn.execute("PRAGMA page_size").fetchone()[0]
-    root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = ?", (table,)).fetchone()[0]
-    conn.close()
-    with open(path, "r+b") as f:
-        f.seek((root - 1) * page_size)
-        f.write(b"\xa5" * page_size)
 
 
 # --- backup ---------------------------------------------------------------------------

@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.widgets import Input, Label, OptionList, TextArea
+from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from ...domain.vocab import STATUSES, parse_progress, word
@@ -13,22 +13,27 @@ from ...errors import BadValue
 from ...i18n import t
 from ..bindings import bind
 from ..text import literal
-from .base import Dialog
+from ..widgets.safe_input import SafeTextArea
+from .base import Dialog, Submit
 
 
 class _Editor(Dialog):
-    """An editor docked at the bottom, so the row being edited stays in view."""
+    """An editor docked at the bottom, so the row being edited stays in view.
 
-    def __init__(self, title: str):
-        super().__init__()
+    Handed ``submit`` (the save), it closes only once the value is saved; otherwise it says why
+    and keeps what was typed.
+    """
+
+    def __init__(self, title: str, *, submit: Submit | None = None):
+        super().__init__(submit=submit)
         self.title_text = title
 
 
 class StatusPicker(_Editor):
     """Choose one of 未启动 / 推进中 / 已完成 / 滞后 / 受阻."""
 
-    def __init__(self, item_id: str, current: str | None):
-        super().__init__(t("edit.status_title", id=item_id))
+    def __init__(self, item_id: str, current: str | None, *, submit: Submit | None = None):
+        super().__init__(t("edit.status_title", id=item_id), submit=submit)
         self.current = current
 
     def compose(self) -> ComposeResult:
@@ -36,6 +41,7 @@ class StatusPicker(_Editor):
             yield Label(literal(self.title_text), classes="editor-title")
             yield OptionList(*[Option(Text(word("status", code)), id=code) for code in STATUSES],
                              id="status-options")
+            yield Label("", id="status-error", classes="editor-error")
 
     def on_mount(self) -> None:
         options = self.query_one(OptionList)
@@ -45,14 +51,14 @@ class StatusPicker(_Editor):
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        self.dismiss(event.option.id)
+        self.answer(event.option.id)
 
 
 class ProgressInput(_Editor):
     """Type a progress percentage from 0 to 100."""
 
-    def __init__(self, item_id: str, current: int | None):
-        super().__init__(t("edit.progress_title", id=item_id))
+    def __init__(self, item_id: str, current: int | None, *, submit: Submit | None = None):
+        super().__init__(t("edit.progress_title", id=item_id), submit=submit)
         self.current = current
 
     def compose(self) -> ComposeResult:
@@ -67,9 +73,11 @@ class ProgressInput(_Editor):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         try:
-            self.dismiss(parse_progress(event.value))
+            value = parse_progress(event.value)
         except BadValue:
             self.query_one("#progress-error", Label).update(Text(t("edit.bad_progress")))
+            return
+        self.answer(value)
 
 
 class NoteEditor(_Editor):
@@ -77,19 +85,21 @@ class NoteEditor(_Editor):
 
     BINDINGS = [bind("ctrl+s", "save", "save", priority=True)]
 
-    def __init__(self, item_id: str, current: str | None):
-        super().__init__(t("edit.note_title", id=item_id))
+    def __init__(self, item_id: str, current: str | None, *, submit: Submit | None = None):
+        super().__init__(t("edit.note_title", id=item_id), submit=submit)
         self.current = current or ""
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="editor editor-tall"):
             yield Label(literal(self.title_text), classes="editor-title")
-            yield TextArea(self.current, id="note-input", soft_wrap=True, show_line_numbers=False)
+            # Control characters in the note are shown as pictures, and kept unless edited away.
+            yield SafeTextArea(self.current, id="note-input", soft_wrap=True, show_line_numbers=False)
+            yield Label("", id="note-error", classes="editor-error")
 
     def on_mount(self) -> None:
-        area = self.query_one(TextArea)
+        area = self.query_one(SafeTextArea)
         area.focus()
         area.move_cursor(area.document.end)
 
     def action_save(self) -> None:
-        self.dismiss(self.query_one(TextArea).text)
+        self.answer(self.query_one(SafeTextArea).stored)

@@ -19,7 +19,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from ...domain.formats import DEFAULT_EXPORT_FORMAT, DEFAULT_GROUPING, EXPORT_FORMATS, GROUPINGS
 from ...domain.rounds import list_rounds
-from ...errors import describe
+from ...errors import describe, naming
 from ...i18n import t
 from ...locations import exports_dir
 from ..text import literal
@@ -101,7 +101,8 @@ class ExportDialog(Dialog[Path | None]):
     def write(self, round_id: int, fmt: str, by: str, folder: Path) -> Path:
         """Build the bulletin and write it (in a thread, on a connection of its own)."""
         from ...domain.bulletin import build_bulletin
-        from ...domain.export import export_bulletin
+        from ...domain.export import confined, export_bulletin, export_name
+        from ...domain.rounds import get_round
 
         worker = get_current_worker()
 
@@ -112,9 +113,11 @@ class ExportDialog(Dialog[Path | None]):
 
         with self.session.reader() as conn:
             bulletin = build_bulletin(conn, round_id, by=by)
+            rnd = get_round(conn, round_id)
         if worker.is_cancelled:
             raise ExportCancelled()
-        return export_bulletin(bulletin, fmt, folder, progress=progress)
+        with naming(confined(folder, export_name(rnd.id, rnd.name, fmt, by))):  # an error says which file
+            return export_bulletin(bulletin, fmt, folder, progress=progress)
 
     def on_export_dialog_progress(self, event: Progress) -> None:
         bar = self.query_one(ProgressBar)

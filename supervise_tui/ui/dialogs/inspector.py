@@ -12,7 +12,8 @@ from ...domain.vocab import LIGHTS, word
 from ...i18n import t
 from ..bindings import bind
 from ..text import literal
-from .base import Dialog
+from ..widgets.safe_input import SafeInput
+from .base import Dialog, Submit
 
 RULES = "rules"  # the option that removes an override
 
@@ -20,8 +21,8 @@ RULES = "rules"  # the option that removes an override
 class LightPicker(Dialog[tuple[str | None, str] | None]):
     """Choose 绿 / 黄 / 红 or 按规则, and give the reason an override needs."""
 
-    def __init__(self, item_id: str, current: str | None, reason: str | None):
-        super().__init__()
+    def __init__(self, item_id: str, current: str | None, reason: str | None, *, submit: Submit | None = None):
+        super().__init__(submit=submit)
         self.item_id, self.current, self.reason = item_id, current, reason or ""
 
     def compose(self) -> ComposeResult:
@@ -31,7 +32,8 @@ class LightPicker(Dialog[tuple[str | None, str] | None]):
         with Vertical(classes="editor editor-tall"):
             yield Label(literal(t("edit.light_title", id=self.item_id)), classes="editor-title")
             yield OptionList(*options, id="light-options")
-            yield Input(value=self.reason, placeholder=t("edit.light_reason"), id="light-reason")
+            # The stored reason's control characters are shown as pictures, and kept unless edited away.
+            yield SafeInput(value=self.reason, placeholder=t("edit.light_reason"), id="light-reason")
             yield Label("", id="light-error", classes="editor-error")
 
     def on_mount(self) -> None:
@@ -42,21 +44,21 @@ class LightPicker(Dialog[tuple[str | None, str] | None]):
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         if event.option.id == RULES:
-            self.dismiss((None, ""))
+            self.answer((None, ""))
         else:
-            self.query_one(Input).focus()
+            self.query_one(SafeInput).focus()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         options = self.query_one(OptionList)
         choice = options.get_option_at_index(options.highlighted or 0).id
-        reason = event.value.strip()
+        reason = self.query_one(SafeInput).stored.strip()
         if choice == RULES:
-            self.dismiss((None, ""))
+            self.answer((None, ""))
         elif not reason:
             self.query_one("#light-error", Label).update(Text(t("edit.light_reason_needed")))
         else:
-            self.dismiss((choice, reason))
+            self.answer((choice, reason))
 
 
 class Confirm(Dialog[bool]):
@@ -69,8 +71,9 @@ class Confirm(Dialog[bool]):
     BINDINGS = [bind("escape", "no", "cancel"), bind("n", "no", "cancel", show=False),
                 bind("y", "yes", "confirm")]
 
-    def __init__(self, question: str, *, yes: str | None = None, no: str | None = None):
-        super().__init__()
+    def __init__(self, question: str, *, yes: str | None = None, no: str | None = None,
+                 submit: Submit | None = None):
+        super().__init__(submit=submit)
         self.question = question
         self.yes_label, self.no_label = yes or t("key.confirm"), no or t("key.cancel")
 
@@ -85,10 +88,13 @@ class Confirm(Dialog[bool]):
         self.query_one("#no", Button).focus()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
-        self.dismiss(event.button.id == "yes")
+        if event.button.id == "yes":
+            self.answer(True)
+        else:
+            self.dismiss(False)
 
     def action_yes(self) -> None:
-        self.dismiss(True)
+        self.answer(True)
 
     def action_no(self) -> None:
         self.dismiss(False)

@@ -10,7 +10,8 @@ from ...domain import rounds
 from ...errors import EditRefused
 from ...i18n import t
 from ..text import literal
-from .base import Dialog
+from ..widgets.safe_input import SafeInput
+from .base import Dialog, Submit
 
 
 class RoundForm(Dialog[tuple[str, str, str] | None]):
@@ -20,9 +21,9 @@ class RoundForm(Dialog[tuple[str, str, str] | None]):
         # editor-tall: three inputs and the error line do not fit the plain editor's 12 lines
         with Vertical(classes="editor editor-tall"):
             yield Label(literal(t("tui.rounds.new_title")), classes="editor-title")
-            yield Input(placeholder=t("tui.rounds.name_hint"), id="round-name")
-            yield Input(placeholder=t("tui.rounds.period_hint"), id="round-period")
-            yield Input(placeholder=t("tui.rounds.due_hint"), id="round-due")
+            yield SafeInput(placeholder=t("tui.rounds.name_hint"), id="round-name")
+            yield SafeInput(placeholder=t("tui.rounds.period_hint"), id="round-period")
+            yield SafeInput(placeholder=t("tui.rounds.due_hint"), id="round-due")
             yield Label("", id="round-error", classes="editor-error")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
@@ -43,22 +44,23 @@ class RoundForm(Dialog[tuple[str, str, str] | None]):
                 error.update(literal(t("edit.refused", reason=exc)))
                 self.query_one(field, Input).focus()
                 return
-        self.dismiss((name, self.query_one("#round-period", Input).value.strip(), due))
+        self.answer((name, self.query_one("#round-period", Input).value.strip(), due))
 
 
 class ReasonForm(Dialog[str | None]):
     """One line of text that must not be blank (a reason for the audit log)."""
 
-    def __init__(self, title: str):
-        super().__init__()
+    def __init__(self, title: str, *, submit: Submit | None = None):
+        super().__init__(submit=submit)
         self.title_text = title
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="editor"):
             yield Label(literal(self.title_text), classes="editor-title")
-            yield Input(id="reason")
+            yield SafeInput(id="reason")
+            yield Label("", id="reason-error", classes="editor-error")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         if event.value.strip():
-            self.dismiss(event.value.strip())
+            self.answer(event.value.strip())

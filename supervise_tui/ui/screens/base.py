@@ -12,12 +12,12 @@ from textual.widgets import Static
 from textual.worker import Worker
 
 from ...domain.vocab import word
-from ...i18n import t
+from ...i18n import Msg, t
 from ..bindings import localise
 from ..failures import worker_failed
 from ..messages import StoreChanged
 from ..session import Session
-from ..text import line
+from ..text import line, literal
 from ..widgets.keybar import KeyBar
 
 CRUMB_SEPARATOR = " › "
@@ -55,6 +55,9 @@ class Frame(Screen):
 
     def compose(self) -> ComposeResult:
         yield Static(id="topbar")
+        if self.session.read_only:  # a store on read-only media, a read-only file, a full disk
+            yield Static(literal(t("tui.read_only", path=str(self.session.db_path),
+                                   reason=Msg(self.session.read_only))), id="read-only")
         yield from self.compose_body()
         yield KeyBar()
 
@@ -84,6 +87,14 @@ class Frame(Screen):
             line((c, "bold")) if i == len(self.crumbs) - 1 else line(c) for i, c in enumerate(self.crumbs))
         bar = Text.assemble(crumbs, "   ", line((rnd, "cyan")), "   ", line((who, "dim")))
         self.query_one("#topbar", Static).update(bar)
+
+    def refused_read_only(self) -> bool:
+        """On a read-only store, say so (before anything is typed) and return True."""
+        if not self.session.read_only:
+            return False
+        self.notify(t("edit.refused", reason=self.session.read_only_error()), severity="error", timeout=8,
+                    markup=False)
+        return True
 
     def child_crumbs(self, label: str) -> list[str]:
         return [*self.crumbs, label]

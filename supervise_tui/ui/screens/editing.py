@@ -6,8 +6,9 @@ from collections.abc import Callable
 
 from ...domain.edits import Change, Conflict
 from ...domain.vocab import field_name, shown_edit, shown_value, word
-from ...errors import SuperviseError
+from ...errors import StoreError, SuperviseError
 from ...i18n import t
+from ...textsafe import one_line
 from ..bindings import bind
 from .base import Frame
 
@@ -44,6 +45,8 @@ class ItemEditing(Frame):
         raise NotImplementedError
 
     def _target(self) -> tuple[str, dict] | None:
+        if self.refused_read_only():  # said before anything is typed, not after
+            return None
         item_id = self.current_item()
         state = self.shown_state(item_id) if item_id else None
         if item_id is None or state is None:
@@ -55,8 +58,8 @@ class ItemEditing(Frame):
         target = self._target()
         if target:
             item_id, state = target
-            self.app.push_screen(dialog_class(item_id, state[field]),
-                                 lambda value: self.save(item_id, state, field, value))
+            self.app.push_screen(dialog_class(item_id, state[field],
+                                              submit=lambda value: self.save(item_id, state, field, value)))
 
     # The editors are imported when first used: they are not on the start-up path.
     def action_edit_status(self) -> None:
@@ -82,12 +85,11 @@ class ItemEditing(Frame):
         shown = {"light": state["light_override"], "version": state["version"]}
         from ..dialogs.inspector import LightPicker
 
-        def done(choice: tuple[str | None, str] | None) -> None:
-            if choice is not None:
-                light, reason = choice
-                self._write(item_id, "light", lambda: self.session.set_light(item_id, light, reason, shown))
+        def submit(choice: tuple[str | None, str]) -> None:
+            light, reason = choice
+            self._write(item_id, "light", lambda: self.session.set_light(item_id, light, reason, shown))
 
-        self.app.push_screen(LightPicker(item_id, state["light_override"], state["light_reason"]), done)
+        self.app.push_screen(LightPicker(item_id, state["light_override"], state["light_reason"], submit=submit))
 
     def action_close_out(self) -> None:
         """销号 a done item (asked first, no by default); a not-done one or a reopening needs a reason."""
@@ -99,28 +101,23 @@ class ItemEditing(Frame):
         from ..dialogs.inspector import Confirm
         from ..dialogs.rounds import ReasonForm
 
-        def reopen(reason: str | None) -> None:
-            if reason:
-                self._write(item_id, "closed_out",
-                            lambda: self.session.reopen_close_out(item_id, reason, shown))
+        # Each dialog saves before it closes: a store error is said in it, with the reason still typed.
+        def reopen(reason: str) -> None:
+            self._write(item_id, "closed_out", lambda: self.session.reopen_close_out(item_id, reason, shown))
 
-        def close(reason: str | None) -> None:
-            if reason:
-                self._write(item_id, "closed_out", lambda: self.session.close_out(item_id, reason, shown))
-
-        def confirmed(yes: bool | None) -> None:
-            if yes:
-                self._write(item_id, "closed_out", lambda: self.session.close_out(item_id, "", shown))
+        def close(reason: str) -> None:
+            self._write(item_id, "closed_out", lambda: self.session.close_out(item_id, reason, shown))
 
         if state["closed_out"]:
-            self.app.push_screen(ReasonForm(t("edit.reopen_close_out_title", id=item_id)), reopen)
+            self.app.push_screen(ReasonForm(t("edit.reopen_close_out_title", id=item_id), submit=reopen))
         elif (state["status"], state["progress"]) == ("done", 100):
-            self.app.push_screen(Confirm(t("edit.close_out_confirm", id=item_id), yes=t("key.close_out")),
-                                 confirmed)
+            self.app.push_screen(Confirm(t("edit.close_out_confirm", id=item_id), yes=t("key.close_out"),
+                                         submit=lambda _: close("")))
         else:
             self.app.push_screen(ReasonForm(t("edit.close_out_reason_title", id=item_id,
                                               status=word("status", state["status"]),
-                                              progress=shown_value("progress", state["progress"] or 0))), close)
+                                              progress=shown_value("progress", state["progress"] or 0)),
+                                            submit=close))
 
     def save(self, item_id: str, state: dict, field: str, value) -> None:
         """Write one field (one transaction, audited), refusing if it changed since it was shown."""
@@ -130,7 +127,11 @@ class ItemEditing(Frame):
         self._write(item_id, field, lambda: self.session.edit(item_id, {field: value}, shown))
 
     def _write(self, item_id: str, field: str, action: Callable[[], list[Change]]) -> None:
-        """Run one user action and say what happened either way."""
+        """Run one user action and say what happened.
+
+        A store error (locked, disk full, read-only, damaged) is raised to the dialog, which says
+        it and keeps what the user typed; a refusal by the rules is the answer, said in a notice.
+        """
         try:
             done = action()
         except Conflict as exc:  # what was shown is stale: say so, and show what is there now
@@ -139,13 +140,15 @@ class ItemEditing(Frame):
                         severity="error", timeout=10, markup=False)
             self.store_changed()
             return
+        except StoreError:
+            raise
         except SuperviseError as exc:
             self.notify(t("edit.refused", reason=exc), severity="error", timeout=8, markup=False)
             return
         if done:
             # The field the user changed first, then any that followed it (status ⇔ progress).
             done = sorted(done, key=lambda c: c.field != field)
-            said = "; ".join(t("edit.change", field=field_name(c.field), old=shown_edit(c.field, c.old)[:40],
-                               new=shown_edit(c.field, c.new)[:40]) for c in done if c.field in SAID)
+            said = "; ".join(t("edit.change", field=field_name(c.field), old=one_line(shown_edit(c.field, c.old))[:40],
+                               new=one_line(shown_edit(c.field, c.new))[:40]) for c in done if c.field in SAID)
             self.notify(t("edit.saved", id=item_id, changes=said), markup=False)
             self.store_changed()

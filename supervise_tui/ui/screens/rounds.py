@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ...domain import rounds
-from ...errors import SuperviseError
+from ...errors import StoreError, SuperviseError
 from ...i18n import t
 from ..bindings import bind
 from ..sources import ListSource, column
@@ -34,10 +34,12 @@ class RoundsScreen(TableScreen):
                  for r in rows]
         return ListSource(columns, cells, [str(r["id"]) for r in rows])
 
-    def _act(self, action, *args) -> None:
+    def _act(self, action, *args, in_dialog: bool = False) -> None:
         try:
             rnd = action(self.session.conn, self.session.actor, *args)
         except SuperviseError as exc:
+            if in_dialog and isinstance(exc, StoreError):  # the form says it, and keeps what was typed
+                raise
             self.notify(t("edit.refused", reason=exc), severity="error", timeout=8, markup=False)
             return
         self.notify(t("tui.rounds.done", name=rnd.name), markup=False)
@@ -49,12 +51,15 @@ class RoundsScreen(TableScreen):
     def action_new_round(self) -> None:
         from ..dialogs.rounds import RoundForm
 
-        def done(values: tuple[str, str, str] | None) -> None:
-            if values:
-                name, period, due = values
-                self._act(lambda c, a: rounds.create_round(c, a, name, period=period or None, due=due or None))
+        if self.refused_read_only():
+            return
 
-        self.app.push_screen(RoundForm(), done)
+        def submit(values: tuple[str, str, str]) -> None:
+            name, period, due = values
+            self._act(lambda c, a: rounds.create_round(c, a, name, period=period or None, due=due or None),
+                      in_dialog=True)
+
+        self.app.push_screen(RoundForm(submit=submit))
 
     def action_close_round(self) -> None:
         if self.table.current_key:
@@ -62,11 +67,9 @@ class RoundsScreen(TableScreen):
 
     def action_reopen_round(self) -> None:
         key = self.table.current_key
-        if key:
+        if key and not self.refused_read_only():
             from ..dialogs.rounds import ReasonForm
 
-            def done(reason: str | None) -> None:
-                if reason:
-                    self._act(rounds.reopen_round, key, reason)
-
-            self.app.push_screen(ReasonForm(t("tui.rounds.reopen_title")), done)
+            self.app.push_screen(ReasonForm(t("tui.rounds.reopen_title"),
+                                            submit=lambda reason: self._act(rounds.reopen_round, key, reason,
+                                                                            in_dialog=True)))
