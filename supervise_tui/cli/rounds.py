@@ -23,11 +23,15 @@ def cmd_round(args: Namespace) -> None:
         return
     who = actor(args, conn)
     if action == "new":
-        existing = rounds.list_rounds(conn)
-        rnd = rounds.create_round(conn, who, args.name, period=args.period, due=args.due)
+        prev = rounds.newest_round(conn)
+        rnd = rounds.create_round(conn, who, args.name, period=args.period, due=args.due,
+                                  close_previous=args.close_previous)
         items = conn.execute("SELECT count(*) FROM item_state WHERE round_id = ?", (rnd.id,)).fetchone()[0]
-        print(t("rounds.created", name=rnd.name, prev=existing[-1].name, items=items) if existing
+        print(t("rounds.created", name=rnd.name, prev=prev.name, items=items) if prev
               else t("rounds.created_fresh", name=rnd.name, items=items))
+        if prev is not None and not prev.closed:
+            print(t("rounds.closed", name=prev.name) if args.close_previous
+                  else t("rounds.previous_open", name=prev.name))
     elif action == "use":
         print(t("rounds.now_current", name=rounds.use_round(conn, who, args.round).name))
     elif action == "close":

@@ -2,6 +2,8 @@
 
 Each action is one IMMEDIATE transaction with one audit row: ``round_new``, ``round_use``,
 ``round_close`` or ``reopen`` (the reason in ``new``, the closing time undone in ``old``).
+Only an inspector changes the store's current round (the round everyone's edits go to by
+default): opening one, switching to one, closing, reopening.
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ from .edits import Actor
 
 NAME_LIMIT = 100
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# A period is a year (2024), a quarter (2024-Q1) or a month (2024-03).
+_PERIOD = re.compile(r"(?P<year>\d{4})(?:-(?:[Qq](?P<quarter>[1-4])|(?P<month>0[1-9]|1[0-2])))?")
 
 # The state a new round starts from: the previous round's, field for field, but
 # not yet updated by anyone in this round (updated_by/updated_at NULL, version 0).
@@ -107,6 +111,17 @@ def check_name(name: str) -> str:
     return name
 
 
+def check_period(period: str | None) -> str | None:
+    """A round's period as written 2024, 2024-Q1 or 2024-03 (the quarter's Q upper-cased); None if blank."""
+    text = (period or "").strip()
+    if not text:
+        return None
+    match = _PERIOD.fullmatch(text)
+    if match is None:
+        raise EditRefused("error.round.bad_period", period=text)
+    return text.upper()
+
+
 def check_due(due: str | None) -> str | None:
     if due is None or not due.strip():
         return None
@@ -123,16 +138,21 @@ def _audit(conn: sqlite3.Connection, at: str, user: str, round_id: int, action: 
 
 
 def create_round(conn: sqlite3.Connection, actor: Actor, name: str, *, period: str | None = None,
-                 due: str | None = None) -> Round:
-    """Open a round that starts from every item's state in the previous one, and make it current."""
+                 due: str | None = None, close_previous: bool = False) -> Round:
+    """Open a round that starts from every item's state in the previous one, and make it current.
+
+    With ``close_previous`` the previous round, if open, is closed in the same transaction.
+    """
     _inspector(actor, "what.open_round")
-    name, due = check_name(name), check_due(due)
-    period = (period or "").strip() or None
+    name, period, due = check_name(name), check_period(period), check_due(due)
     stamp = now()
     with transaction(conn):
         if conn.execute("SELECT 1 FROM rounds WHERE name = ?", (name,)).fetchone():
             raise EditRefused("error.round.name_taken", name=name)
-        prev = conn.execute("SELECT id, name FROM rounds ORDER BY id DESC LIMIT 1").fetchone()
+        prev = conn.execute("SELECT id, name, closed_at FROM rounds ORDER BY id DESC LIMIT 1").fetchone()
+        if close_previous and prev is not None and prev["closed_at"] is None:
+            conn.execute("UPDATE rounds SET closed_at = ? WHERE id = ?", (stamp, prev["id"]))
+            _audit(conn, stamp, actor.user, prev["id"], "round_close", field="closed_at", new=stamp)
         new_id = conn.execute(
             "INSERT INTO rounds(name, period, due, opened_at, created_by) VALUES (?, ?, ?, ?, ?)",
             (name, period, due, stamp, actor.user)).lastrowid
@@ -154,8 +174,15 @@ def create_round(conn: sqlite3.Connection, actor: Actor, name: str, *, period: s
     return get_round(conn, new_id)
 
 
+def newest_round(conn: sqlite3.Connection) -> Round | None:
+    """The round opened last, if any (the one a new round follows)."""
+    row = conn.execute("SELECT * FROM rounds ORDER BY id DESC LIMIT 1").fetchone()
+    return _round(row) if row else None
+
+
 def use_round(conn: sqlite3.Connection, actor: Actor, ref: str | int) -> Round:
-    """Make a round the current one (where edits and views go by default)."""
+    """Make a round the current one (where everyone's edits and views go by default): an inspector only."""
+    _inspector(actor, "what.use_round")
     stamp = now()
     with transaction(conn):
         rnd = get_round(conn, ref)

@@ -23,7 +23,8 @@ def _json(result):
 def test_round_new_carries_forward_and_becomes_current(cli):
     assert cli("set", "W01-M01", "--status", "推进中", "--progress", "40").code == 0
     r = cli("round", "new", "2024年第二季度", "--period", "2024-Q2", "--due", "2024-06-30")
-    assert (r.code, r.out) == (0, "已创建报送轮次 2024年第二季度（承接 第1轮 的状态，317 项）\n")
+    assert (r.code, r.out) == (0, "已创建报送轮次 2024年第二季度（承接 第1轮 的状态，317 项）\n"
+                                  "上一轮 第1轮 仍开放,可继续补报;关闭它: supervise-tui round close 第1轮\n")
     rows = _json(cli("round", "list", "--format", "json"))
     assert [(x["name"], x["period"], x["due"], x["current"], x["updated"]) for x in rows] == [
         ("第1轮", None, None, False, 1), ("2024年第二季度", "2024-Q2", "2024-06-30", True, 0)]
@@ -50,6 +51,30 @@ def test_round_use_close_reopen(cli):
     assert cli("set", "W01-M01", "--progress", "10", "--round", "第2轮").code == 0
     assert cli("round", "reopen", "第1轮", "--reason", "补报").code == 0
     assert cli("set", "W01-M01", "--progress", "10").out == "W01-M01 进度: 0 → 10\nW01-M01 状态: 未启动 → 推进中\n"
+
+
+def test_round_new_says_the_previous_round_is_open_or_closes_it(cli):
+    r = cli("round", "new", "第2轮")
+    assert r.out == ("已创建报送轮次 第2轮（承接 第1轮 的状态，317 项）\n"
+                     "上一轮 第1轮 仍开放,可继续补报;关闭它: supervise-tui round close 第1轮\n")
+    r = cli("round", "new", "第3轮", "--close-previous")
+    assert r.out == "已创建报送轮次 第3轮（承接 第2轮 的状态，317 项）\n已关闭轮次 第2轮，状态已冻结\n"
+    rows = _json(cli("round", "list", "--format", "json"))
+    assert [(x["name"], x["closed_at"] is not None, x["current"]) for x in rows] == [
+        ("第1轮", False, False), ("第2轮", True, False), ("第3轮", False, True)]
+
+
+def test_a_liaison_cannot_move_the_current_round(cli):
+    cli("round", "new", "第2轮")
+    r = cli("--role", "liaison", "--unit", "市税务局", "round", "use", "第1轮")
+    assert (r.code, r.out, r.err) == (1, "", "supervise-tui: 只有督查人员可以切换当前轮次\n")
+    assert [x["current"] for x in _json(cli("round", "list", "--format", "json"))] == [False, True]
+
+
+def test_a_period_that_is_not_one_is_refused(cli):
+    r = cli("round", "new", "第2轮", "--period", "2024年一季度")
+    assert (r.code, r.out) == (1, "")
+    assert r.err == ("supervise-tui: 期间 '2024年一季度' 须写作 2024(年度)、2024-Q1(季度)或 2024-03(月份)\n")
 
 
 def test_reopen_needs_a_reason(cli):

@@ -118,6 +118,45 @@ def test_use_switches_the_current_round(store):
     assert _audit(store, "round_use")[-1] == ("督查员", 1, None, "2", "1")
 
 
+def test_only_an_inspector_changes_the_current_round(store):
+    rounds.create_round(store, INSPECTOR, "第2轮")
+    mark = store.execute("SELECT max(id) FROM audit").fetchone()[0]
+    liaison = Actor("联络员", role="liaison", unit_id=1)
+    with pytest.raises(EditRefused) as refused:
+        rounds.use_round(store, liaison, "第1轮")
+    assert refused.value.key == "error.inspector_only" and str(refused.value) == (
+        "only an inspector may change the current round")
+    assert rounds.current_round(store).name == "第2轮" and get_meta(store, "current_round") == "2"
+    assert store.execute("SELECT count(*) FROM audit WHERE id > ?", (mark,)).fetchone()[0] == 0
+
+
+@pytest.mark.parametrize("typed, stored", [
+    ("2024", "2024"), ("2024-Q1", "2024-Q1"), ("2024-q4", "2024-Q4"), ("2024-03", "2024-03"),
+    ("2024-12", "2024-12"), (" 2024-Q2 ", "2024-Q2"), ("", None), (None, None)])
+def test_a_period_is_a_year_a_quarter_or_a_month(typed, stored):
+    assert rounds.check_period(typed) == stored
+
+
+@pytest.mark.parametrize("typed", ["2024-Q5", "2024-Q0", "2024-13", "2024-00", "2024-3", "24-Q1", "2024Q1",
+                                   "2024年第一季度", "Q1", "2024-03-31", "2024-H1"])
+def test_any_other_period_is_refused_naming_the_forms(store, typed):
+    with pytest.raises(EditRefused) as refused:
+        rounds.create_round(store, INSPECTOR, "第2轮", period=typed)
+    assert refused.value.key == "error.round.bad_period"
+    assert "2024 (a year), 2024-Q1 (a quarter) or 2024-03 (a month)" in str(refused.value)
+    assert len(rounds.list_rounds(store)) == 1
+
+
+def test_a_new_round_closes_the_previous_one_only_when_asked(store):
+    r2 = rounds.create_round(store, INSPECTOR, "第2轮")
+    assert not rounds.get_round(store, 1).closed
+    r3 = rounds.create_round(store, INSPECTOR, "第3轮", close_previous=True)
+    assert rounds.get_round(store, r2.id).closed_at == "2024-03-15T10:00:00+08:00"
+    assert not rounds.get_round(store, 1).closed and not r3.closed
+    assert [(a[1], a[2]) for a in _audit(store, "round_close")] == [(r2.id, "closed_at")]
+    assert rounds.current_round(store).id == r3.id
+
+
 def test_a_closed_round_refuses_every_edit(reported):
     rnd = rounds.close_round(reported, INSPECTOR)
     assert rnd.closed and rnd.closed_at == "2024-03-15T10:00:00+08:00"

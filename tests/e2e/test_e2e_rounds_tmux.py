@@ -30,6 +30,8 @@ def test_new_round_edit_diff_and_bulletin_in_a_real_terminal(tmp_path, pane):
     pane.wait_for(lambda s: "新建报送轮次" in s, "the new round form")
     pane.type(ROUND_NAME)
     pane.wait_for(lambda s: ROUND_NAME in s, "the name typed")
+    # 第1轮 is still open: the form asks whether to close it too, unticked (the safe default)
+    pane.wait_for(lambda s: "同时关闭上一轮 第1轮" in s, "the question about the previous round")
     pane.keys("Enter")
     screen = pane.wait_for(lambda s: ROUND_NAME in line_with(s, "▶") and "新建报送轮次" not in s
                            and f"当前轮次: {ROUND_NAME}" in s.splitlines()[0], "the new round, current")

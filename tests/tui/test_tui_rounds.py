@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 
-from textual.widgets import Input, Label, OptionList
+from textual.widgets import Checkbox, Input, Label, OptionList
 
 from supervise_tui.domain import queries
 from supervise_tui.domain.db import get_meta
@@ -141,6 +141,9 @@ async def test_r_lists_rounds_n_creates_one_carried_forward_and_enter_switches(s
         assert app.focused is form.query_one("#round-due", Input)
         assert form.query_one("#round-name", Input).value == NEW_NAME  # nothing typed is lost
         assert rounds_rows(store) == before and audit_rows(store, after=mark) == []
+        # round 1 is still open: the form asks whether to close it too, unticked
+        assert t("tui.rounds.close_previous", prev="第1轮") in screen_text(app)
+        assert form.query_one("#close-previous", Checkbox).value is False
         await pilot.press("backspace", "0", "enter")
         await settle(pilot)
         assert app.screen is screen
@@ -162,7 +165,8 @@ async def test_r_lists_rounds_n_creates_one_carried_forward_and_enter_switches(s
         assert [r[0] for r in table_rows(screen.table)] == ["", "▶"]
         assert row_of(screen.table, "2")[1:4] == [NEW_NAME, "2024-Q2", "2024-06-30"]
         assert t("bar.round", name=NEW_NAME) in topbar(app)
-        assert (t("tui.rounds.done", name=NEW_NAME), "information", False) in app.recorded
+        assert (t("tui.rounds.created", name=NEW_NAME), "information", False) in app.recorded
+        assert rounds_rows(store)[0]["closed_at"] is None
 
         # enter on round 1 makes it current again
         mark = last_audit_id(store)
@@ -174,6 +178,7 @@ async def test_r_lists_rounds_n_creates_one_carried_forward_and_enter_switches(s
         assert [r[0] for r in table_rows(screen.table)] == ["▶", ""]
         assert t("bar.round", name="第1轮") in topbar(app)
         assert without_id(audit_rows(store, after=mark)) == [audit("round_use", old="2", new="1")]
+        assert (t("rounds.now_current", name="第1轮"), "information", False) in app.recorded
         # other screens follow: an item's row shows round 1's state
         items = await push_items(pilot, "W01")
         assert row_of(items.table, "W01-T01")[col(items.table, "col.status")] == t("status.in_progress")
@@ -185,7 +190,15 @@ async def test_x_closes_a_round_edits_are_refused_and_o_reopens_with_a_reason(st
         await settle(pilot)
         screen = await open_rounds(pilot)
         mark = last_audit_id(store)
-        await pilot.press("x")
+        await pilot.press("x")  # asked first, no by default
+        await settle(pilot)
+        assert isinstance(app.screen, Confirm)
+        assert t("tui.rounds.close_confirm", name="第1轮") in screen_text(app)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is screen and rounds_rows(store)[0]["closed_at"] is None
+        assert audit_rows(store, after=mark) == []
+        await pilot.press("x", "y")
         await settle(pilot)
         [r1] = rounds_rows(store)
         assert r1["closed_at"] == now()
@@ -193,6 +206,7 @@ async def test_x_closes_a_round_edits_are_refused_and_o_reopens_with_a_reason(st
         assert app.session.round.closed
         assert row_of(screen.table, "1")[5] == now()
         assert t("bar.round", name="第1轮") + t("bar.round_closed") in topbar(app)
+        assert (t("rounds.closed", name="第1轮"), "information", False) in app.recorded
 
         # an edit in the closed round: refused, said so, nothing written
         items = await push_items(pilot, "W01")
@@ -221,7 +235,7 @@ async def test_x_closes_a_round_edits_are_refused_and_o_reopens_with_a_reason(st
         await settle(pilot)
         form = app.screen
         assert isinstance(form, ReasonForm)
-        assert t("tui.rounds.reopen_title") in screen_text(app)
+        assert t("tui.rounds.reopen_title_named", name="第1轮") in screen_text(app)
         await pilot.press("space", "space", "enter")
         await settle(pilot)
         assert app.screen is form
@@ -239,6 +253,7 @@ async def test_x_closes_a_round_edits_are_refused_and_o_reopens_with_a_reason(st
         assert app.screen is screen
         assert rounds_rows(store)[0]["closed_at"] is None
         assert without_id(audit_rows(store, after=mark)) == [audit("reopen", "reason", now(), "补录遗漏数据")]
+        assert (t("rounds.reopened", name="第1轮"), "information", False) in app.recorded
         assert not app.session.round.closed
         assert t("bar.round_closed") not in topbar(app)
         assert row_of(screen.table, "1")[5] == ""
@@ -259,28 +274,68 @@ async def test_a_liaison_is_refused_every_round_action(store, isolated_locations
         screen = await open_rounds(pilot)
         app.recorded.clear()
 
-        await pilot.press("n")
-        await settle(pilot)
-        assert isinstance(app.screen, RoundForm)
-        await type_into(pilot, "2024-Q2")
+        # n, x and o are an inspector's: not offered, and pressing them opens nothing
+        shown = {b.binding.action for b in screen.active_bindings.values()}
+        assert not {"new_round", "close_round", "reopen_round"} & shown
+        for key in ("n", "x", "o"):
+            await pilot.press(key)
+            await settle(pilot)
+            assert app.screen is screen
+        # enter would change everyone's current round: refused
         await pilot.press("enter")
         await settle(pilot)
-        assert app.screen is screen
-        await pilot.press("x")
-        await settle(pilot)
-        await pilot.press("o")
-        await settle(pilot)
-        assert isinstance(app.screen, ReasonForm)
-        await type_into(pilot, "reason")
-        await pilot.press("enter")
-        await settle(pilot)
-        assert app.screen is screen
-
-        messages = refusals(app)
-        assert len(messages) == 3 and len(app.recorded) == 3
-        assert all(t("role.inspector") in m for m in messages)
+        [message] = refusals(app)
+        assert len(app.recorded) == 1 and t("role.inspector") in message
+        assert t("what.use_round") in message
         assert rounds_rows(store) == before and audit_rows(store, after=mark) == []
         assert table_keys(screen.table) == ["1"]
+
+
+async def test_n_closes_the_previous_round_when_asked_to(store, isolated_locations):
+    app = build_app(isolated_locations)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = await open_rounds(pilot)
+        mark = last_audit_id(store)
+        await pilot.press("n")
+        await settle(pilot)
+        await type_into(pilot, NEW_NAME)
+        await pilot.press("tab")
+        await type_into(pilot, "2024年二季度")  # not a period: the expected forms are named
+        await pilot.press("enter")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, RoundForm)
+        message = str(form.query_one("#round-error", Label).render())
+        assert message == t("edit.refused", reason=t("error.round.bad_period", period="2024年二季度"))
+        assert "2024-Q1" in message and "2024-03" in message
+        assert app.focused is form.query_one("#round-period", Input)
+        await pilot.press(*["backspace"] * 8, *"2024-q2", "tab", "tab", "space")  # tick: close 第1轮
+        assert form.query_one("#close-previous", Checkbox).value is True
+        await pilot.press("shift+tab", "enter")
+        await settle(pilot)
+        assert app.screen is screen
+        r1, r2 = rounds_rows(store)
+        assert (r1["closed_at"], r2["name"], r2["period"], r2["closed_at"]) == (now(), NEW_NAME, "2024-Q2", None)
+        assert [(a["action"], a["round_id"]) for a in audit_rows(store, after=mark)] == [
+            ("round_close", 1), ("round_new", 2)]
+        assert (t("tui.rounds.created_closed", name=NEW_NAME), "information", False) in app.recorded
+        assert app.session.round.id == 2
+        # the next form asks about the round just opened
+        await pilot.press("n")
+        await settle(pilot)
+        assert t("tui.rounds.close_previous", prev=NEW_NAME) in screen_text(app)
+
+
+async def test_n_after_a_closed_round_does_not_ask(store, isolated_locations):
+    close_round(store, OTHER, ROUND)
+    app = build_app(isolated_locations)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await open_rounds(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        assert isinstance(app.screen, RoundForm) and not app.screen.query("#close-previous")
 
 
 # --------------------------------------------------------------------------- light override

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.widgets import Input, Label
+from textual.widgets import Checkbox, Input, Label
 
 from ...domain import rounds
 from ...errors import EditRefused
@@ -14,8 +14,16 @@ from ..widgets.safe_input import SafeInput
 from .base import Dialog, Submit
 
 
-class RoundForm(Dialog[tuple[str, str, str] | None]):
-    """Name, period (e.g. 2024-Q1) and due date (YYYY-MM-DD) of a new round."""
+class RoundForm(Dialog[tuple[str, str, str, bool] | None]):
+    """Name, period (2024, 2024-Q1 or 2024-03) and due date (YYYY-MM-DD) of a new round.
+
+    When the round before it is still open (``previous``), the form asks whether to close it
+    too, unticked: closing it refuses the late reports it may still receive.
+    """
+
+    def __init__(self, previous: str | None = None, *, submit: Submit | None = None):
+        super().__init__(submit=submit)
+        self.previous = previous
 
     def compose(self) -> ComposeResult:
         # editor-tall: three inputs and the error line do not fit the plain editor's 12 lines
@@ -24,6 +32,9 @@ class RoundForm(Dialog[tuple[str, str, str] | None]):
             yield SafeInput(placeholder=t("tui.rounds.name_hint"), id="round-name")
             yield SafeInput(placeholder=t("tui.rounds.period_hint"), id="round-period")
             yield SafeInput(placeholder=t("tui.rounds.due_hint"), id="round-due")
+            if self.previous is not None:
+                yield Checkbox(literal(t("tui.rounds.close_previous", prev=self.previous)), False,
+                               id="close-previous")
             yield Label("", id="round-error", classes="editor-error")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
@@ -37,14 +48,18 @@ class RoundForm(Dialog[tuple[str, str, str] | None]):
             return
         # What the store would refuse in what was typed is said here, and the form stays
         # open, instead of closing it and losing everything on a mistyped date.
-        for field, check, value in (("#round-name", rounds.check_name, name), ("#round-due", rounds.check_due, due)):
+        period = self.query_one("#round-period", Input).value.strip()
+        for field, check, value in (("#round-name", rounds.check_name, name),
+                                    ("#round-period", rounds.check_period, period),
+                                    ("#round-due", rounds.check_due, due)):
             try:
                 check(value)
             except EditRefused as exc:
                 error.update(literal(t("edit.refused", reason=exc)))
                 self.query_one(field, Input).focus()
                 return
-        self.answer((name, self.query_one("#round-period", Input).value.strip(), due))
+        close = self.previous is not None and self.query_one("#close-previous", Checkbox).value
+        self.answer((name, period, due, close))
 
 
 class ReasonForm(Dialog[str | None]):
