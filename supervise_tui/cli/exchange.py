@@ -10,8 +10,9 @@ from ..i18n import t
 from .common import actor, open_store, user
 
 
-def cmd_exchange(args: Namespace) -> None:
-    {"enrol": _enrol, "issue": _issue, "open": _open, "return": _return}[args.exchange_action](args)
+def cmd_exchange(args: Namespace) -> int | None:
+    return {"enrol": _enrol, "issue": _issue, "open": _open, "return": _return, "import": _import,
+     "status": _status}[args.exchange_action](args)
 
 
 def _enrol(args: Namespace) -> None:
@@ -63,3 +64,66 @@ def _return(args: Namespace) -> None:
     written = write_return(conn, Path(args.out), user=user(args))
     print(t("exchange.returned", path=str(written.path), seq=written.seq, round=written.round.name,
             items=written.items))
+
+
+def _import(args: Namespace) -> int:
+    from ..domain.exchange.importing import Received, import_files
+    from ..errors import ExchangeRefused
+    from .run import say
+
+    conn = open_store(args)
+    refused = imported = already = 0
+    for result in import_files(conn, actor(args, conn), [Path(p) for p in args.paths], accept=args.accept):
+        if isinstance(result, ExchangeRefused):
+            refused += 1
+            say(f"supervise-tui: {result}")
+            continue
+        assert isinstance(result, Received)
+        if result.already:
+            already += 1
+            print(t("exchange.import.already", file=result.path.name, at=result.already))
+            continue
+        imported += 1
+        print(received_line(result))
+        for item, reason in result.refused.items():
+            print(t("exchange.import.item_refused", id=item, reason=reason))
+    if refused + imported + already == 0:
+        raise UsageError("error.usage", detail=t("exchange.import.no_files"))
+    if refused + imported + already > 1:
+        print(t("exchange.import.summary", imported=imported, refused=refused, already=already))
+    return 1 if refused else 0
+
+
+def received_line(result) -> str:
+    """One line per imported file: who, which round, and how its fields went."""
+    head = t("exchange.import.head", file=result.path.name, unit=result.unit, seq=result.seq, round=result.round)
+    if result.superseded_by is not None:
+        return head + t("exchange.import.superseded", newer=result.superseded_by,
+                        count=result.counts.get("superseded", 0))
+    parts = [t(f"exchange.outcome.{k}", count=result.counts[k]) for k in
+             ("accepted", "open", "same", "repeat", "refused") if result.counts.get(k)]
+    return head + t("exchange.sep").join(parts or [t("exchange.import.empty")])
+
+
+def _status(args: Namespace) -> None:
+    from ..domain.exchange.status import unit_status
+    from .common import round_of
+    from .output import emit
+
+    conn = open_store(args)
+    rnd = round_of(conn, args.round)
+    rows = unit_status(conn, rnd.id)
+    if args.format != "json":
+        for r in rows:
+            r["returned"] = "" if r["returned"] is None else t("exchange.yes" if r["returned"] else "exchange.no")
+            r["enrolled"] = (r["enrolled"] or "")[:10]
+    columns = [("unit", t("col.unit")), ("enrolled", t("exchange.col.enrolled")), ("key", t("exchange.col.key")),
+               ("package_at", t("exchange.col.package_at")), ("returns", t("exchange.col.returns")),
+               ("last_seq", t("exchange.col.last_seq")), ("last_at", t("exchange.col.last_at")),
+               ("items", t("exchange.col.items")), ("open", t("exchange.col.open")),
+               ("conflicts", t("exchange.col.conflicts")), ("returned", t("exchange.col.returned"))]
+    emit(rows, columns, args.format)
+    if args.format == "table":
+        missing = [r["unit"] for r in rows if r["returned"] == t("exchange.no")]
+        print(t("exchange.status.missing", round=rnd.name, count=len(missing), units="、".join(missing))
+              if missing else t("exchange.status.all_in", round=rnd.name))

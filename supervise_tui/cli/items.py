@@ -72,11 +72,20 @@ def cmd_show(args: Namespace) -> None:
                           ("updated_at", t("col.updated_at"))], widths={"note": 30})
           if history else t("detail.none"))
     print(f"\n{t('detail.audit')}:")
-    print(table(item["audit"], [("at", t("col.at")), ("user", t("col.user")),
-                                ("round_name", t("col.round")), ("action", t("col.action")),
-                                ("field", t("col.field")), ("old", t("col.old")),
-                                ("new", t("col.new"))], widths={"old": 24, "new": 24})
-          if item["audit"] else t("detail.none"))
+    columns = [("at", t("col.at")), ("user", t("col.user")), ("round_name", t("col.round")),
+               ("action", t("col.action")), ("field", t("col.field")), ("old", t("col.old")), ("new", t("col.new"))]
+    audit = item["audit"]
+    if any(a["source"] for a in audit):  # changes imported from a return file: which file, accepted by whom
+        columns.append(("via", t("col.via")))
+        audit = [a | {"via": via(a)} for a in audit]
+    print(table(audit, columns, widths={"old": 24, "new": 24}) if audit else t("detail.none"))
+
+
+def via(row: dict) -> str:
+    """Where an audited change came from: the return file, and the inspector who accepted it."""
+    if not row.get("source"):
+        return ""
+    return t("detail.via", source=row["source"], by=row["accepted_by"]) if row.get("accepted_by") else row["source"]
 
 
 def cmd_units(args: Namespace) -> None:

@@ -166,6 +166,13 @@ def _exchange(sub) -> None:
     s.add_argument("file", help="the package file")
     s = xs.add_parser("return", help="write this liaison store's return file (报送包) for the current round")
     s.add_argument("--out", metavar="DIR", required=True, help="folder to write into (a USB stick, say)")
+    s = xs.add_parser("import", help="import return files (inspector): each checked whole, then received")
+    s.add_argument("paths", nargs="+", metavar="FILE|DIR", help="return files, or folders of them (*.json)")
+    s.add_argument("--accept", choices=("non-conflicting", "none"), default="non-conflicting",
+                   help="apply every change not in conflict at once (default), or none: leave all for review")
+    s = xs.add_parser("status", help="per unit: enrolled, package issued, returns received, conflicts open")
+    s.add_argument("--round", help=ROUND_HELP)
+    s.add_argument("--format", choices=LISTING, default="table")
 
 
 def _share_globals(sub) -> None:

@@ -111,15 +111,18 @@ def cmd_close_out(args: Namespace) -> None:
 
 
 def cmd_chase(args: Namespace) -> None:
+    from ..domain.exchange.status import chase_returns
     from ..domain.queries import chase_list
 
     conn = open_store(args)
-    groups = chase_list(conn, round_of(conn, args.round).id)
+    rnd = round_of(conn, args.round)
+    groups = chase_list(conn, rnd.id)
+    missing = chase_returns(conn, rnd.id, groups)  # units in the exchange whose return has not come back
     if args.format == "json":
         print(json.dumps(groups, ensure_ascii=False, indent=2))
         return
     rows = [worded(item) | {"reason": "、".join(t("bulletin.reason." + k) for k in ("not_reported", "red")
-                                                if item[k])}
+                                                if item[k]), "returned": returned_word(g["returned"])}
             for g in groups for item in g["items"]]
     if not rows and args.format == "table":
         print(t("chase.none"))
@@ -127,4 +130,13 @@ def cmd_chase(args: Namespace) -> None:
     columns = [("lead_unit", t("col.lead_unit")), ("leader", t("col.leader")), ("liaison", t("col.liaison")),
                ("id", t("col.id")), ("text", t("col.text")), ("status", t("col.status")),
                ("progress", t("col.progress")), ("light", t("col.light")), ("reason", t("bulletin.col.reason"))]
+    if missing is not None:
+        columns.append(("returned", t("exchange.col.return")))
     emit(rows, columns, args.format, widths={"text": 40, "lead_unit": 14})
+    if missing is not None and args.format == "table":
+        print(t("exchange.chase.missing", count=missing))
+
+
+def returned_word(returned: bool | None) -> str:
+    """Whether a unit's return came back this round, as a word; "" for a unit not in the exchange."""
+    return "" if returned is None else t("exchange.yes" if returned else "exchange.no")

@@ -37,7 +37,7 @@ HANDLERS = {
 }
 
 
-def handler(command: str) -> Callable[[Namespace], None]:
+def handler(command: str) -> Callable[[Namespace], int | None]:
     module, function = HANDLERS[command].split(":")
     return getattr(importlib.import_module(f"{__package__}.{module}"), function)
 
@@ -50,7 +50,7 @@ def say(message: object) -> None:
 def run_command(args: Namespace) -> int:
     """Run the subcommand; a refusal or problem is said in the user's language, never as a traceback."""
     try:
-        handler(args.command)(args)
+        code = handler(args.command)(args)  # a handler that went on after a refusal says so by its status
     except BrokenPipeError:
         # The reader (head, less) went away: not an error, and nothing more to say.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
@@ -59,7 +59,7 @@ def run_command(args: Namespace) -> int:
         return report(on_store(exc, args))
     except (SuperviseError, KeyboardInterrupt, OSError) as exc:
         return report(exc)
-    return EXIT_OK
+    return code or EXIT_OK
 
 
 def on_store(exc: sqlite3.Error, args: Namespace) -> SuperviseError:

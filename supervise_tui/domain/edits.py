@@ -144,18 +144,10 @@ def apply_changes(conn: sqlite3.Connection, actor: Actor, round_id: int, item_id
     its own (field ``reason``); ``guard`` sees the stored state inside the transaction and
     may refuse the action.
     """
-    allowed = INSPECTOR_FIELDS if actor.role == "inspector" else LIAISON_FIELDS
-    for field in changes:
-        if field not in allowed:
-            raise EditRefused("error.role_field", role=Msg(f"role.{actor.role}"), field=field_name(field))
-    checked = {field: _check_value(field, value) for field, value in changes.items()}
+    checked = _checked(actor, changes)
     stamp = now()
     with transaction(conn):
-        rnd = conn.execute("SELECT closed_at, name FROM rounds WHERE id = ?", (round_id,)).fetchone()
-        if rnd is None:
-            raise NotFound("error.no_round_id", id=round_id)
-        if rnd["closed_at"] is not None:
-            raise FrozenRound("error.round_closed", name=rnd["name"])
+        _open_round(conn, round_id)
         item = conn.execute("SELECT retired FROM items WHERE id = ?", (item_id,)).fetchone()
         if item is None:
             raise NotFound("error.no_item", id=item_id)
@@ -163,47 +155,143 @@ def apply_changes(conn: sqlite3.Connection, actor: Actor, round_id: int, item_id
             raise EditRefused("error.item_retired", id=item_id)
         if not may_edit(conn, actor, item_id):
             raise EditRefused("error.not_your_unit", id=item_id)
+        state = _state(conn, round_id, item_id)
+        done = _plan(actor, round_id, item_id, state, checked, shown=shown, action=action, guard=guard)
+        if done:
+            _write(conn, round_id, [(item_id, actor.user, done)], stamp, action, reason=reason)
+    return done
+
+
+def apply_many(conn: sqlite3.Connection, actor: Actor, round_id: int, changes: dict[str, dict], *,
+               authors: dict[str, str] | None = None, action: str = "import", source: str | None = None,
+               accepted_by: str | None = None) -> tuple[dict[str, list[Change]], dict[str, EditRefused]]:
+    """Write changes to many items of one round inside the caller's transaction (an import's).
+
+    Each item is checked exactly as ``apply_changes`` checks it — role and unit, values, the
+    round, retirement, close-out, status and progress — and an item a rule refuses is left as
+    it was, its refusal returned. The audit rows name each item's author (``authors``, else
+    the actor), the ``source`` they came from and who ``accepted_by`` them. Returns
+    (item → changes written, item → refusal).
+    """
+    stamp = now()
+    _open_round(conn, round_id)
+    refused: dict[str, EditRefused] = {}
+    checked: dict[str, dict] = {}
+    for item_id, fields in changes.items():
+        try:
+            checked[item_id] = _checked(actor, fields)
+        except EditRefused as exc:
+            refused[item_id] = exc
+    ids = list(checked)
+    items: dict[str, int] = {}
+    states: dict[str, sqlite3.Row] = {}
+    mine: set[str] = set()
+    for n in range(0, len(ids), 500):
+        chunk = ids[n:n + 500]
+        marks = ", ".join("?" for _ in chunk)
+        items.update((r[0], r[1]) for r in conn.execute(f"SELECT id, retired FROM items WHERE id IN ({marks})", chunk))
+        states.update((r["item_id"], r) for r in conn.execute(
+            f"SELECT * FROM item_state WHERE round_id = ? AND item_id IN ({marks})", [round_id, *chunk]))
+        if actor.role != "inspector":
+            mine.update(r[0] for r in conn.execute(
+                f"SELECT i.id FROM items i JOIN work_units wu ON wu.work_id = i.work_id AND wu.unit_id = ? "
+                f"WHERE i.id IN ({marks})", [actor.unit_id, *chunk]))
+    written: dict[str, list[Change]] = {}
+    batch = []
+    for item_id in ids:
+        try:
+            if item_id not in items:
+                raise NotFound("error.no_item", id=item_id)
+            if items[item_id]:
+                raise EditRefused("error.item_retired", id=item_id)
+            if actor.role != "inspector" and item_id not in mine:
+                raise EditRefused("error.not_your_unit", id=item_id)
+            state = states.get(item_id) or _state(conn, round_id, item_id)
+            done = _plan(actor, round_id, item_id, state, checked[item_id], action=action)
+        except EditRefused as exc:
+            refused[item_id] = exc
+            continue
+        if done:
+            written[item_id] = done
+            batch.append((item_id, (authors or {}).get(item_id, actor.user), done))
+    _write(conn, round_id, batch, stamp, action, source=source, accepted_by=accepted_by)
+    return written, refused
+
+
+def _checked(actor: Actor, changes: dict) -> dict:
+    """The changes with their values checked, if the actor's role may make them at all."""
+    allowed = INSPECTOR_FIELDS if actor.role == "inspector" else LIAISON_FIELDS
+    for field in changes:
+        if field not in allowed:
+            raise EditRefused("error.role_field", role=Msg(f"role.{actor.role}"), field=field_name(field))
+    return {field: _check_value(field, value) for field, value in changes.items()}
+
+
+def _open_round(conn: sqlite3.Connection, round_id: int) -> None:
+    rnd = conn.execute("SELECT closed_at, name FROM rounds WHERE id = ?", (round_id,)).fetchone()
+    if rnd is None:
+        raise NotFound("error.no_round_id", id=round_id)
+    if rnd["closed_at"] is not None:
+        raise FrozenRound("error.round_closed", name=rnd["name"])
+
+
+def _state(conn: sqlite3.Connection, round_id: int, item_id: str) -> sqlite3.Row:
+    """The item's state row in the round, made with the defaults if it has none yet."""
+    state = conn.execute("SELECT * FROM item_state WHERE round_id = ? AND item_id = ?", (round_id, item_id)).fetchone()
+    if state is None:
+        conn.execute("INSERT INTO item_state(round_id, item_id) VALUES (?, ?)", (round_id, item_id))
         state = conn.execute("SELECT * FROM item_state WHERE round_id = ? AND item_id = ?",
                              (round_id, item_id)).fetchone()
-        if state is None:
-            conn.execute("INSERT INTO item_state(round_id, item_id) VALUES (?, ?)", (round_id, item_id))
-            state = conn.execute("SELECT * FROM item_state WHERE round_id = ? AND item_id = ?",
-                                 (round_id, item_id)).fetchone()
-        for field, value in (shown or {}).items():
-            if state[field] != value:
-                raise Conflict(item_id, field, value, state[field])
-        if guard is not None:
-            guard(state)
-        if state["closed_out"] and actor.role != "inspector":
-            raise EditRefused("error.closed_out_locked", id=item_id)
-        if state["closed_out"] and checked.get("closed_out", 1) and set(checked) - {"comment", "closed_out"}:
-            raise EditRefused("error.closed_out_reopen", id=item_id)
-        if action != "undo":
-            checked.update(follow_status_progress(state["status"], state["progress"], checked, item_id))
-        light = checked.get("light", state["light"])
-        if light is not None and ("light" in checked or "light_reason" in checked) \
-                and not str(checked.get("light_reason", state["light_reason"])).strip():
-            raise EditRefused("error.light_reason", id=item_id)
-        done = [Change(round_id, item_id, f, state[f], v) for f, v in checked.items() if state[f] != v]
-        if not done:
-            return []
+    return state
+
+
+def _plan(actor: Actor, round_id: int, item_id: str, state: sqlite3.Row, checked: dict, *,
+          shown: dict | None = None, action: str = "edit",
+          guard: Callable[[sqlite3.Row], None] | None = None) -> list[Change]:
+    """What an edit changes in an item's stored ``state``, or the rule it breaks (EditRefused)."""
+    for field, value in (shown or {}).items():
+        if state[field] != value:
+            raise Conflict(item_id, field, value, state[field])
+    if guard is not None:
+        guard(state)
+    if state["closed_out"] and actor.role != "inspector":
+        raise EditRefused("error.closed_out_locked", id=item_id)
+    if state["closed_out"] and checked.get("closed_out", 1) and set(checked) - {"comment", "closed_out"}:
+        raise EditRefused("error.closed_out_reopen", id=item_id)
+    if action != "undo":
+        checked = checked | follow_status_progress(state["status"], state["progress"], checked, item_id)
+    light = checked.get("light", state["light"])
+    if light is not None and ("light" in checked or "light_reason" in checked) \
+            and not str(checked.get("light_reason", state["light_reason"])).strip():
+        raise EditRefused("error.light_reason", id=item_id)
+    return [Change(round_id, item_id, f, state[f], v) for f, v in checked.items() if state[f] != v]
+
+
+def _write(conn: sqlite3.Connection, round_id: int, batch: list[tuple[str, str, list[Change]]], stamp: str,
+           action: str, *, reason: str | None = None, source: str | None = None,
+           accepted_by: str | None = None) -> None:
+    """Write planned changes — (item, author, changes) — with the version bumped and an audit row per field."""
+    groups: dict[tuple[str, ...], list[dict]] = {}
+    for item_id, user, done in batch:
         values = {c.field: c.new for c in done}
         if "closed_out" in values:  # who closed it and when goes with the flag, and away with it
             values.update(closed_at=stamp if values["closed_out"] else None,
-                          closed_by=actor.user if values["closed_out"] else None)
-        sets = ", ".join(f"{f} = :{f}" for f in values)
-        conn.execute(
-            f"UPDATE item_state SET {sets}, updated_by = :user, updated_at = :at, version = version + 1 "
-            "WHERE round_id = :round AND item_id = :item",
-            {**values, "user": actor.user, "at": stamp, "round": round_id, "item": item_id},
-        )
-        rows = [(stamp, actor.user, round_id, item_id, action, c.field, _text(c.old), _text(c.new)) for c in done]
-        if reason:
-            rows.append((stamp, actor.user, round_id, item_id, action, "reason", None, reason))
+                          closed_by=user if values["closed_out"] else None)
+        groups.setdefault(tuple(sorted(values)), []).append(
+            {**values, "user": user, "at": stamp, "round": round_id, "item": item_id})
+    for columns, params in groups.items():
+        sets = ", ".join(f"{f} = :{f}" for f in columns)
         conn.executemany(
-            "INSERT INTO audit(at, user, round_id, item_id, action, field, old, new) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
-    return done
+            f"UPDATE item_state SET {sets}, updated_by = :user, updated_at = :at, version = version + 1 "
+            "WHERE round_id = :round AND item_id = :item", params)
+    rows = [(stamp, user, round_id, item_id, action, c.field, _text(c.old), _text(c.new), source, accepted_by)
+            for item_id, user, done in batch for c in done]
+    if reason:
+        rows += [(stamp, user, round_id, item_id, action, "reason", None, reason, source, accepted_by)
+                 for item_id, user, _ in batch]
+    conn.executemany(
+        "INSERT INTO audit(at, user, round_id, item_id, action, field, old, new, source, accepted_by) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
 
 
 def close_out(conn: sqlite3.Connection, actor: Actor, round_id: int, item_id: str, reason: str = "",

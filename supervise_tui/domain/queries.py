@@ -164,7 +164,8 @@ def item_detail(conn: sqlite3.Connection, round_id: int, item_id: str) -> dict:
                                    basis_for_round(conn, h["round_id"]), override=h["light_override"],
                                    closed_out=bool(h["closed_out"]))
     item["audit"] = [dict(r) for r in conn.execute(
-        "SELECT a.id, a.at, a.user, r.name AS round_name, a.action, a.field, a.old, a.new "
+        "SELECT a.id, a.at, a.user, r.name AS round_name, a.action, a.field, a.old, a.new, a.source, "
+        "a.accepted_by "
         "FROM audit a LEFT JOIN rounds r ON r.id = a.round_id WHERE a.item_id = ? ORDER BY a.id",
         (item_id,))]
     return item

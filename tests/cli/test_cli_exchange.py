@@ -1,7 +1,8 @@
-"""supervise-tui exchange enrol / issue / open / return: what they print, their exit status, their refusals."""
+"""supervise-tui exchange enrol / issue / open / return / import / status: output, exit status, refusals."""
 
 from __future__ import annotations
 
+import json
 from typing import NamedTuple
 
 import pytest
@@ -95,3 +96,147 @@ def test_refused_packages_say_why_in_one_line_and_change_nothing(cli, tmp_path):
 
 def test_exchange_commands_need_an_exchange_action(cli):
     assert cli("exchange").code == 2
+
+
+# --------------------------------------------------------------------------- import: every refusal
+
+
+@pytest.fixture
+def returned(cli, tmp_path):
+    """The inspector's store (the test's) with 市税务局 enrolled and its package issued, and a liaison store
+    that changed W01-M01 and wrote return number 1; returns (liaison db, the return file)."""
+    cli("exchange", "enrol", UNIT)
+    cli("exchange", "issue", UNIT, "--out", str(tmp_path / "usb"))
+    mine = str(tmp_path / "mine.db")
+    cli("--db", mine, "exchange", "open", str(tmp_path / "usb" / "package-r1-第1轮-市税务局.json"))
+    cli("--db", mine, "--user", "林良卡", "set", "W01-M01", "--status", "推进中", "--progress", "30", "--note", "abc")
+    cli("--db", mine, "--user", "林良卡", "exchange", "return", "--out", str(tmp_path / "ret"))
+    return mine, tmp_path / "ret" / "return-r1-第1轮-市税务局-0001.json"
+
+
+def forged(path, key: bytes, change) -> None:
+    """The file changed by ``change(obj)`` and signed again with ``key`` (by someone who holds it)."""
+    from tests.exchange_kit import resign
+
+    obj = load_json(path)
+    change(obj)
+    resign(path, obj, key)
+
+
+def store_conn():
+    import os
+    import sqlite3
+
+    return sqlite3.connect(os.environ["SUPERVISE_TUI_DB"])
+
+
+@pytest.mark.usefixtures("english")
+@pytest.mark.parametrize("spoil, reason", [
+    (lambda path, key: path.write_bytes(path.read_bytes().replace(b'"abc"', b'"abd"')),
+     "the MAC does not verify: the file was changed after it was signed, or was not signed with this unit's key"),
+    (lambda path, key: forged(path, key, lambda o: o["items"][0].update(id="W05-M01")),
+     "W05-M01 is not an item of 市税务局"),
+    (lambda path, key: forged(path, key, lambda o: o.update(unit="市财政局")), "市财政局 is not enrolled"),
+    (lambda path, key: forged(path, key, lambda o: o.update(package="P-0000000000000000")),
+     "it answers package P-0000000000000000, which this store did not issue to the unit"),
+    (lambda path, key: forged(path, key, lambda o: o.update(extra=1)), "unknown field 'extra'"),
+    (lambda path, key: forged(path, key, lambda o: o.update(seq="1")), "seq: expected a whole number"),
+    (lambda path, key: forged(path, key, lambda o: o["items"][0]["new"].update(note="长" * 20_001)),
+     "items[0].new.note: longer than 20000 characters"),
+    (lambda path, key: path.write_bytes(path.read_bytes()[:-40]), "not valid JSON"),
+    (lambda path, key: path.write_bytes(b'{"format": "supervise-tui/return", "version": 1, "items": '
+                                        + b"[" * 9 + b"]" * 9 + b"}"), "nested deeper than 8 levels"),
+])
+def test_a_refused_return_says_why_in_one_line_and_leaves_the_store_as_it_was(cli, returned, spoil, reason):
+    from tests.exchange_kit import unit_key
+
+    _, path = returned
+    conn = store_conn()
+    spoil(path, unit_key(conn))
+    before = dump(conn)
+    result = cli("exchange", "import", str(path))
+    assert (result.code, result.out) == (1, "")
+    assert result.err.startswith(f"supervise-tui: {path.name}: {reason}") and len(result.err.splitlines()) == 1
+    assert dump(conn) == before
+
+
+def test_an_oversized_return_is_refused_unread(cli, returned, monkeypatch, english):
+    from supervise_tui.domain.exchange import fileformat
+
+    _, path = returned
+    monkeypatch.setattr(fileformat, "MAX_BYTES", 1000)
+    conn = store_conn()
+    before = dump(conn)
+    result = cli("exchange", "import", str(path))
+    assert result.code == 1 and "more than the limit of 1000" in result.err and dump(conn) == before
+
+
+def test_a_return_for_a_closed_round_is_refused(cli, returned, english):
+    _, path = returned
+    cli("round", "close")
+    conn = store_conn()
+    before = dump(conn)
+    assert cli("exchange", "import", str(path)) == (1, "", f"supervise-tui: {path.name}: round '第1轮' is closed\n")
+    assert dump(conn) == before
+
+
+def test_a_return_signed_with_a_rotated_key_is_refused_with_the_date(cli, returned, monkeypatch, english):
+    _, path = returned
+    monkeypatch.setenv("SUPERVISE_TUI_NOW", "2024-04-01T09:00:00+08:00")
+    cli("exchange", "enrol", UNIT, "--rotate")
+    conn = store_conn()
+    before = dump(conn)
+    assert cli("exchange", "import", str(path)) == (
+        1, "", f"supervise-tui: {path.name}: it was signed with a key replaced on 2024-04-01; files signed with it "
+               "are refused\n")
+    assert dump(conn) == before
+
+
+def test_a_replayed_return_is_reported_with_its_date_and_changes_nothing(cli, returned, english):
+    _, path = returned
+    first = cli("exchange", "import", str(path))
+    assert first == (0, f"{path.name}: 市税务局 number 1 (第1轮): 3 accepted\n", "")
+    conn = store_conn()
+    before = dump(conn)
+    assert cli("exchange", "import", str(path)) == (
+        0, f"{path.name}: already imported on 2024-03-15T10:00:00+08:00; nothing changed\n", "")
+    assert dump(conn) == before
+
+
+def test_an_older_return_after_a_newer_one_is_reported_superseded_not_applied(cli, returned, english):
+    mine, first = returned
+    cli("--db", mine, "set", "W01-M01", "--note", "abcd")
+    cli("--db", mine, "exchange", "return", "--out", str(first.parent))
+    second = first.with_name("return-r1-第1轮-市税务局-0002.json")
+    assert cli("exchange", "import", str(second)).out == f"{second.name}: 市税务局 number 2 (第1轮): 3 accepted\n"
+    conn = store_conn()
+    note = conn.execute("SELECT note FROM item_state WHERE item_id = 'W01-M01'").fetchone()
+    assert cli("exchange", "import", str(first)) == (
+        0, f"{first.name}: 市税务局 number 1 (第1轮): older than number 2, already imported: 3 fields superseded, "
+           "not applied\n", "")
+    assert conn.execute("SELECT note FROM item_state WHERE item_id = 'W01-M01'").fetchone() == note == ("abcd",)
+
+
+def test_a_folder_imports_the_good_files_and_names_the_bad_ones(cli, returned, tmp_path, english):
+    _, path = returned
+    (path.parent / "notes.json").write_text("{}", encoding="utf-8")
+    (path.parent / "readme.txt").write_text("not a return", encoding="utf-8")
+    result = cli("exchange", "import", str(path.parent), "--accept", "none")
+    assert result.code == 1
+    assert result.out == (f"{path.name}: 市税务局 number 1 (第1轮): 3 to review\n"
+                          "imported 1 files, refused 1, 0 already imported\n")
+    assert result.err == "supervise-tui: notes.json: not a return file (format is 'None')\n"
+    status = json.loads(cli("exchange", "status", "--format", "json").out)
+    assert (status[0]["unit"], status[0]["open"], status[0]["conflicts"], status[0]["returned"]) == (UNIT, 3, 0, True)
+    assert cli("exchange", "import", str(tmp_path / "empty-folder-that-is-not-there")).code == 1
+
+
+def test_status_and_the_chase_list_count_who_has_not_returned(cli, tmp_path):
+    cli("exchange", "enrol", UNIT)
+    cli("exchange", "enrol", "市财政局")
+    table = cli("exchange", "status").out
+    assert table.splitlines()[-1] == "第1轮：2 个已登记单位未交回报送包：市税务局、市财政局"
+    chase = cli("chase").out
+    assert chase.splitlines()[-1] == "2 个已登记单位本轮未交回报送包"
+    groups = json.loads(cli("chase", "--format", "json").out)
+    assert {g["unit"]: g["returned"] for g in groups}["市税务局"] is False

@@ -168,13 +168,41 @@ def _tasklist(obj: dict) -> TaskList:
         works=works)
 
 
-def _differs(state: sqlite3.Row | dict, base: sqlite3.Row | dict) -> dict:
-    """The liaison fields where ``state`` is not its ``base``: the changes made here."""
-    return {f: state[f] for f in LIAISON_FIELDS if state[f] != base[f]}
+def pending(conn: sqlite3.Connection, round_id: int) -> dict[str, dict]:
+    """Every item of the round with changes to return: item → {"version", "base", "new", "state"}.
+
+    A change is a liaison field that differs from its base. A field sent in an earlier return
+    against the same base and since put back to it is a change too (new = base): without it
+    the inspector would keep the value that was taken back.
+    """
+    sent: dict[tuple[str, str], sqlite3.Row] = {}
+    for r in conn.execute(
+            "SELECT c.item_id, c.field, c.base_version, c.base, c.theirs FROM exchange_changes c "
+            "JOIN exchange_returns r ON r.id = c.return_id WHERE r.round_id = ? AND c.outcome = 'sent' "
+            "ORDER BY r.seq", (round_id,)):
+        sent[r["item_id"], r["field"]] = r
+    out = {}
+    for row in conn.execute(
+            "SELECT s.item_id, s.status, s.progress, s.note, s.evidence, s.value, b.version, "
+            "b.status AS b_status, b.progress AS b_progress, b.note AS b_note, b.evidence AS b_evidence, "
+            "b.value AS b_value FROM item_state s JOIN exchange_base b ON b.round_id = s.round_id "
+            "AND b.item_id = s.item_id JOIN items i ON i.id = s.item_id "
+            "WHERE s.round_id = ? ORDER BY i.pos", (round_id,)):
+        base = {f: row[f"b_{f}"] for f in LIAISON_FIELDS}
+        new = {}
+        for f in LIAISON_FIELDS:
+            was = sent.get((row["item_id"], f))
+            if row[f] != base[f] or (was is not None and was["base_version"] == row["version"]
+                                     and was["base"] == base[f] and was["theirs"] != base[f]):
+                new[f] = row[f]
+        if new:
+            out[row["item_id"]] = {"version": row["version"], "base": {f: base[f] for f in new}, "new": new,
+                                   "state": {f: row[f] for f in LIAISON_FIELDS}}
+    return out
 
 
 def _unreturned(conn: sqlite3.Connection, round_id: int, seen: int) -> dict[str, dict]:
-    """Items changed in ``round_id`` that the inspector has not received as they are now.
+    """Items with changes that the inspector has not received as they are now.
 
     Received means: the last return that carried the item is one the inspector had imported
     (its number ≤ ``seen``) and it carried exactly the item's present changes.
@@ -190,18 +218,11 @@ def _unreturned(conn: sqlite3.Connection, round_id: int, seen: int) -> dict[str,
         values[r["field"]] = r["theirs"]
         sent[r["item_id"]] = (r["seq"], values)
     out = {}
-    for row in conn.execute(
-            "SELECT s.item_id, s.status, s.progress, s.note, s.evidence, s.value, "
-            "b.status AS b_status, b.progress AS b_progress, b.note AS b_note, b.evidence AS b_evidence, "
-            "b.value AS b_value FROM item_state s JOIN exchange_base b ON b.round_id = s.round_id "
-            "AND b.item_id = s.item_id WHERE s.round_id = ?", (round_id,)):
-        changes = _differs(row, {f: row[f"b_{f}"] for f in LIAISON_FIELDS})
-        if not changes:
+    for item_id, change in pending(conn, round_id).items():
+        seq, values = sent.get(item_id, (0, {}))
+        if seq and seq <= seen and values == change["new"]:
             continue
-        seq, values = sent.get(row["item_id"], (0, {}))
-        if seq and seq <= seen and values == changes:
-            continue
-        out[row["item_id"]] = dict(row)
+        out[item_id] = change["state"]
     return out
 
 
@@ -291,20 +312,10 @@ def _states(conn: sqlite3.Connection, obj: dict, kept: dict[str, dict], old_roun
 
 
 def changed_items(conn: sqlite3.Connection, round_id: int) -> list[dict]:
-    """Items of the round whose liaison fields differ from their base, with base and new values."""
-    out = []
-    for row in conn.execute(
-            "SELECT s.item_id, s.status, s.progress, s.note, s.evidence, s.value, b.version, "
-            "b.status AS b_status, b.progress AS b_progress, b.note AS b_note, b.evidence AS b_evidence, "
-            "b.value AS b_value FROM item_state s JOIN exchange_base b ON b.round_id = s.round_id "
-            "AND b.item_id = s.item_id JOIN items i ON i.id = s.item_id AND i.retired = 0 "
-            "WHERE s.round_id = ? ORDER BY i.pos", (round_id,)):
-        base = {f: row[f"b_{f}"] for f in LIAISON_FIELDS}
-        new = _differs(row, base)
-        if new:
-            out.append({"id": row["item_id"], "base_version": row["version"],
-                        "base": {f: base[f] for f in new}, "new": new})
-    return out
+    """The items a return of the round carries: id, base version, base and new values of the changed fields."""
+    retired = {r[0] for r in conn.execute("SELECT id FROM items WHERE retired = 1")}
+    return [{"id": item_id, "base_version": c["version"], "base": c["base"], "new": c["new"]}
+            for item_id, c in pending(conn, round_id).items() if item_id not in retired]
 
 
 def _audit_rows(conn: sqlite3.Connection, items: list[str], after: int) -> dict[str, list[dict]]:

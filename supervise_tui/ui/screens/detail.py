@@ -79,11 +79,17 @@ class DetailScreen(ItemEditing, Frame):
 
     def _audit(self, rows: list[dict]) -> Table:
         table = Table(title=t("detail.audit"), title_justify="left", expand=True, show_edge=False)
+        imported = any(a["source"] for a in rows)
         for heading in ("col.at", "col.user", "col.round", "col.action", "col.field", "col.old", "col.new"):
             table.add_column(t(heading), overflow="fold")
+        if imported:  # changes from a return file: which file, accepted by whom
+            table.add_column(t("col.via"), overflow="fold")
         for a in rows:
-            table.add_row(*(literal(a[k] or "") for k in ("at", "user", "round_name", "action", "field", "old",
-                                                           "new")))
+            cells = [literal(a[k] or "") for k in ("at", "user", "round_name", "action", "field", "old", "new")]
+            if imported:
+                cells.append(literal(t("detail.via", source=a["source"], by=a["accepted_by"] or "")
+                                     if a["source"] else ""))
+            table.add_row(*cells)
         return table
 
     # ItemEditing hooks
