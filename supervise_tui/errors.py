@@ -112,6 +112,20 @@ class FileProblems(SuperviseError, ValueError):
         return type(self), (self.problems,)
 
 
+class EvidenceProblems(EditRefused):
+    """Evidence files that do not match the evidence folder, each a Msg; nothing was written."""
+
+    def __init__(self, problems: list[Msg]):
+        self.problems = problems
+        super().__init__("error.evidence.problems", count=len(problems))
+
+    def __str__(self) -> str:
+        return "\n".join(str(p) for p in self.problems)
+
+    def __reduce__(self):
+        return type(self), (self.problems,)
+
+
 @contextmanager
 def naming(path: object) -> Iterator[None]:
     """An OSError raised inside that names no file (a write on a full disk) is made to name ``path``."""

@@ -7,6 +7,12 @@ reads that text back into works, targets and measures, verbatim, and writes
 the YAML the app loads.  Run it with ``python tools/extract_tasklist.py``;
 the fidelity test checks the committed YAML against the same source, so the
 YAML may be edited by hand only where the source is kept word for word.
+
+The goal annotations (``deadline`` and ``goal`` of a target, ``goal`` of a
+headline goal) are a person's review, not in the source: they are read from
+the file being replaced and written back beside the same ids, so regenerating
+never loses them.  An item whose text changed keeps its annotation and is named
+on stderr for a second look (the loader refuses a quote no longer in the text).
 """
 
 from __future__ import annotations
@@ -189,6 +195,37 @@ def indicators(lines: list[str]) -> list[dict]:
     return out
 
 
+ANNOTATIONS = ("deadline", "goal")  # in this order, after an item's text
+
+
+def reviewed(path: Path) -> dict[str, dict]:
+    """id → {"text", "deadline", "goal"} of every annotated item and headline goal in ``path``."""
+    if not path.exists():
+        return {}
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    entries = list(data.get("indicators") or [])
+    for work in data.get("works") or []:
+        entries += (work.get("targets") or []) + (work.get("measures") or [])
+    return {e["id"]: {k: e[k] for k in ("text", *ANNOTATIONS) if k in e}
+            for e in entries if any(k in e for k in ANNOTATIONS)}
+
+
+def keep_annotations(data: dict, old: dict[str, dict]) -> list[str]:
+    """Put each reviewed annotation back beside its id; the ids whose text changed under it."""
+    entries = list(data["indicators"])
+    for work in data["works"]:
+        entries += work["targets"] + work["measures"]
+    changed = []
+    for entry in entries:
+        found = old.get(entry["id"])
+        if found is None:
+            continue
+        if found.get("text") != entry["text"]:
+            changed.append(entry["id"])
+        entry.update({k: found[k] for k in ANNOTATIONS if k in found})
+    return changed
+
+
 def main() -> int:
     lines = SOURCE.read_text(encoding="utf-8").splitlines()
     data = {
@@ -198,14 +235,19 @@ def main() -> int:
         "aliases": ALIASES,
         **build(lines),
     }
+    changed = keep_annotations(data, reviewed(TARGET))
     header = (
         "# 乐政办发〔2023〕43号 附件: “1+N”任务清单 — the task list supervise-tui loads.\n"
         "# Texts are verbatim from data/source/; typos of the source are kept as printed.\n"
         "# Ids (W05, W05-T07, W05-M10) are stable business keys: keep them when editing.\n"
-        "# Regenerate with: python tools/extract_tasklist.py\n"
+        "# deadline and goal are a person's review of each target's words (see README);\n"
+        "# tools/propose_targets.py reports where they differ from what the text suggests.\n"
+        "# Regenerate with: python tools/extract_tasklist.py (the review is kept)\n"
     )
     body = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=10_000)
     TARGET.write_text(header + body, encoding="utf-8")
+    for ident in changed:
+        print(f"{ident}: its text changed; review its deadline and goal", file=sys.stderr)
     works = data["works"]
     print(
         f"{len(works)} works, {sum(len(w['targets']) for w in works)} targets, "

@@ -64,12 +64,14 @@ def cmd_show(args: Namespace) -> None:
                  ("*" if u["role"] == "lead" else "") + u["name"] for u in item["units"]))]
     for key, value in pairs:
         print(f"{key}: {printable(value)}")
+    _goal(item)
     print(f"\n{t('detail.history')}:")
     history = [worded(h) | {"round": h["round_name"]} for h in item["history"]]
     print(table(history, [("round", t("col.round")), ("status", t("col.status")),
                           ("progress", t("col.progress")), ("light", t("col.light")),
-                          ("note", t("col.note")), ("updated_by", t("col.updated_by")),
-                          ("updated_at", t("col.updated_at"))], widths={"note": 30})
+                          ("value", t("field.value")), ("note", t("col.note")),
+                          ("updated_by", t("col.updated_by")), ("updated_at", t("col.updated_at"))],
+                widths={"note": 30})
           if history else t("detail.none"))
     print(f"\n{t('detail.audit')}:")
     columns = [("at", t("col.at")), ("user", t("col.user")), ("round_name", t("col.round")),
@@ -86,6 +88,21 @@ def via(row: dict) -> str:
     if not row.get("source"):
         return ""
     return t("detail.via", source=row["source"], by=row["accepted_by"]) if row.get("accepted_by") else row["source"]
+
+
+def _goal(item: dict) -> None:
+    """A target's goal, deadline, value reached with its attainment, and evidence, one fact a line."""
+    from ..domain import evidence
+    from ..domain.targets import attainment_lines, deadline_words, goal_from_json, goal_lines
+
+    goal = goal_from_json(item["goal"])
+    facts = [(t("detail.goal"), line) for line in goal_lines(goal)]
+    if item["deadline"]:
+        facts.append((t("detail.deadline"), deadline_words(item["deadline"])))
+    facts += [(t("detail.attainment"), line) for line in attainment_lines(goal, item["value"])]
+    facts += [(t("field.evidence"), ref.line()) for ref in evidence.parse_refs(item["evidence"])]
+    for key, value in facts:
+        print(f"{key}: {printable(value)}")
 
 
 def cmd_units(args: Namespace) -> None:

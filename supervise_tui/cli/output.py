@@ -25,8 +25,8 @@ def worded(row: dict) -> dict:
 
 
 def cell_text(field: str, value: object) -> str:
-    """One value as a table or CSV cell: a coded field in words, anything else as stored."""
-    if field in WORDED:
+    """One value as a table or CSV cell: a coded field in words, evidence on one line, anything else as stored."""
+    if field in WORDED or field == "evidence":
         return shown_value(field, value)
     return "" if value is None else str(value)
 

@@ -101,11 +101,19 @@ def _rounds(sub) -> None:
 
 
 def _edits(sub) -> None:
-    s = sub.add_parser("set", help="update one item in a round (status, progress, note)")
-    s.add_argument("id", help="item id, e.g. W05-M10")
+    s = sub.add_parser("set", help="update one item in a round (status, progress, note, value reached, evidence)")
+    s.add_argument("id", help="item id, e.g. W05-M10, or a headline goal, e.g. G01 (value and evidence only)")
     s.add_argument("--status", help="未启动/推进中/已完成/滞后/受阻, or the English word or code")
-    s.add_argument("--progress", help="0-100")
+    s.add_argument("--progress", help="0-100 (a numeric target's progress follows its value reached)")
     s.add_argument("--note", help="the note, shown as typed")
+    s.add_argument("--value", action="append", metavar="VALUE",
+                   help="value reached of a numeric target: 18; N=VALUE for its Nth measure; \"\" clears")
+    s.add_argument("--evidence", action="append", metavar="REF",
+                   help="evidence: a document number or a file (FILE#sha256=HEX); repeat for several; "
+                        "replaces the list; \"\" clears it")
+    s.add_argument("--evidence-dir", metavar="DIR",
+                   help="check file references in this folder: hashes computed and stored; a missing or "
+                        "changed file refuses the edit")
     s.add_argument("--round", help=ROUND_HELP)
 
     s = sub.add_parser("light", help="override an item's light, with a reason (inspector)")

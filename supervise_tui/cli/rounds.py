@@ -63,7 +63,8 @@ def _print_changes(item: str, changes) -> None:
 
 
 def cmd_set(args: Namespace) -> None:
-    from ..domain.edits import apply_changes
+    from ..domain import evidence
+    from ..domain.edits import current_state, edit_any, typed_value
     from ..domain.vocab import parse_progress, parse_status
 
     changes: dict[str, object] = {}
@@ -73,11 +74,27 @@ def cmd_set(args: Namespace) -> None:
         changes["progress"] = parse_progress(args.progress)
     if args.note is not None:
         changes["note"] = args.note
-    if not changes:
+    if not changes and args.value is None and args.evidence is None and not args.evidence_dir:
         raise SuperviseError("edit.give_something")
     conn = open_store(args)
     item = item_id(args.id)
-    done = apply_changes(conn, actor(args, conn), round_of(conn, args.round).id, item, changes)
+    rnd = round_of(conn, args.round)
+    shown: dict[str, object] = {}  # what the new values were worked out from: refused if it changed meanwhile
+    if args.value is not None:
+        changes["value"], shown["value"] = typed_value(conn, rnd.id, item, args.value)
+    found: list = []
+    if args.evidence is not None or args.evidence_dir:
+        if args.evidence is not None:
+            refs = evidence.read_refs(args.evidence)
+        else:  # check what is stored
+            shown["evidence"] = current_state(conn, rnd.id, item)[2]
+            refs = evidence.parse_refs(str(shown["evidence"]))
+        if args.evidence_dir:
+            refs, found = evidence.checked_against(refs, args.evidence_dir)
+        changes["evidence"] = evidence.format_refs(refs)
+    done = edit_any(conn, actor(args, conn), rnd.id, item, changes, shown=shown)
+    for message in found:
+        print(message)
     _print_changes(item, done)
 
 

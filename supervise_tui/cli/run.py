@@ -9,7 +9,7 @@ import sys
 from argparse import Namespace
 from collections.abc import Callable
 
-from ..errors import FileProblems, SuperviseError, describe, store_error
+from ..errors import EvidenceProblems, FileProblems, SuperviseError, describe, store_error
 from ..i18n import t
 from ..textsafe import one_line
 
@@ -74,7 +74,7 @@ def report(exc: SuperviseError | KeyboardInterrupt | OSError | sqlite3.Error) ->
     if isinstance(exc, KeyboardInterrupt):
         say(f"supervise-tui: {t('error.interrupted')}")
         return EXIT_INTERRUPTED
-    if isinstance(exc, FileProblems):  # a file's problems come one a line, each FILE:LINE:COL first
+    if isinstance(exc, (FileProblems, EvidenceProblems)):  # one a line, each naming its file first
         for problem in exc.problems:
             say(problem)
     else:

@@ -19,11 +19,11 @@ __all__ = ["SCHEMA_VERSION", "FrozenRound", "Store", "StoreError", "connect", "g
            "transaction"]
 
 # How many steps migrations.py holds; a store stamped with a higher number is refused.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 # The oldest schema the queries can read as it is: a store on read-only media cannot be
 # moved forward, so it is read as it stands if it is at least this version. A step that
 # adds or renames something the queries read must raise this to its own number.
-READABLE_FROM = 1
+READABLE_FROM = 4  # m004_goals: the item queries read items.goal and items.deadline
 # The tables that make a file a supervise-tui store, whatever its user_version says
 # (a copy made with `sqlite3 .dump` loses the version but keeps these).
 STORE_TABLES = frozenset({"meta", "pillars", "works", "items", "rounds", "item_state", "audit",

@@ -29,8 +29,10 @@ from dataclasses import dataclass
 
 from ..errors import EditRefused, FrozenRound, NotFound
 from ..i18n import Msg
+from . import evidence as ev
 from .clock import now
 from .db import transaction
+from .targets import Goal, assign_values, check_stored_value, derived_progress, goal_from_json, reported
 from .vocab import LIGHTS, STATUSES, field_name, shown_edit, shown_value
 
 LIAISON_FIELDS = ("status", "progress", "note", "evidence", "value")
@@ -85,7 +87,36 @@ def _check_value(field: str, value) -> object:
             raise EditRefused("error.not_text", field=field_name(field))
         if len(value) > TEXT_LIMIT:
             raise EditRefused("error.too_long", field=field_name(field), limit=TEXT_LIMIT)
+    if field == "evidence":
+        return ev.canonical(value)
     return value
+
+
+def _value_rules(goal: Goal, item_id: str, checked: dict, stored_value: str, action: str) -> dict:
+    """The value reached checked against the item's goal; a numeric target's progress derived from it.
+
+    A value is refused on an item without a numeric goal. A value given without a progress
+    brings the progress it gives (then the status follows the progress, as for any edit).
+    """
+    if "value" in checked:
+        checked["value"] = check_stored_value(goal, str(checked["value"]), item_id)
+        if goal.numeric and action != "undo" and reported(checked["value"]):
+            checked.setdefault("progress", derived_progress(goal, checked["value"]))
+    return checked
+
+
+def _progress_follows_value(goal: Goal, item_id: str, checked: dict, stored_value: str, action: str) -> None:
+    """Once a numeric target has a value reached, its progress is the one the value gives.
+
+    A progress typed, or brought by a status (已完成 → 100 %, 未启动 → 0 %), that is another
+    is refused; the close-out's 100 % is an inspector's verdict and stands. Until a value is
+    reported, the percentage a person types stands.
+    """
+    value = checked.get("value", stored_value)
+    if not goal.numeric or action == "close_out" or not reported(value) or "progress" not in checked:
+        return
+    if checked["progress"] != derived_progress(goal, value):
+        raise EditRefused("error.progress_from_value", id=item_id)
 
 
 def may_edit(conn: sqlite3.Connection, actor: Actor, item_id: str) -> bool:
@@ -148,7 +179,7 @@ def apply_changes(conn: sqlite3.Connection, actor: Actor, round_id: int, item_id
     stamp = now()
     with transaction(conn):
         _open_round(conn, round_id)
-        item = conn.execute("SELECT retired FROM items WHERE id = ?", (item_id,)).fetchone()
+        item = conn.execute("SELECT retired, goal FROM items WHERE id = ?", (item_id,)).fetchone()
         if item is None:
             raise NotFound("error.no_item", id=item_id)
         if item["retired"]:
@@ -156,7 +187,8 @@ def apply_changes(conn: sqlite3.Connection, actor: Actor, round_id: int, item_id
         if not may_edit(conn, actor, item_id):
             raise EditRefused("error.not_your_unit", id=item_id)
         state = _state(conn, round_id, item_id)
-        done = _plan(actor, round_id, item_id, state, checked, shown=shown, action=action, guard=guard)
+        done = _plan(actor, round_id, item_id, state, checked, goal_from_json(item["goal"]), shown=shown,
+                     action=action, guard=guard)
         if done:
             _write(conn, round_id, [(item_id, actor.user, done)], stamp, action, reason=reason)
     return done
@@ -184,12 +216,14 @@ def apply_many(conn: sqlite3.Connection, actor: Actor, round_id: int, changes: d
             refused[item_id] = exc
     ids = list(checked)
     items: dict[str, int] = {}
+    goals: dict[str, Goal] = {}
     states: dict[str, sqlite3.Row] = {}
     mine: set[str] = set()
     for n in range(0, len(ids), 500):
         chunk = ids[n:n + 500]
         marks = ", ".join("?" for _ in chunk)
-        items.update((r[0], r[1]) for r in conn.execute(f"SELECT id, retired FROM items WHERE id IN ({marks})", chunk))
+        for r in conn.execute(f"SELECT id, retired, goal FROM items WHERE id IN ({marks})", chunk):
+            items[r[0]], goals[r[0]] = r[1], goal_from_json(r[2])
         states.update((r["item_id"], r) for r in conn.execute(
             f"SELECT * FROM item_state WHERE round_id = ? AND item_id IN ({marks})", [round_id, *chunk]))
         if actor.role != "inspector":
@@ -207,7 +241,7 @@ def apply_many(conn: sqlite3.Connection, actor: Actor, round_id: int, changes: d
             if actor.role != "inspector" and item_id not in mine:
                 raise EditRefused("error.not_your_unit", id=item_id)
             state = states.get(item_id) or _state(conn, round_id, item_id)
-            done = _plan(actor, round_id, item_id, state, checked[item_id], action=action)
+            done = _plan(actor, round_id, item_id, state, checked[item_id], goals[item_id], action=action)
         except EditRefused as exc:
             refused[item_id] = exc
             continue
@@ -245,7 +279,7 @@ def _state(conn: sqlite3.Connection, round_id: int, item_id: str) -> sqlite3.Row
     return state
 
 
-def _plan(actor: Actor, round_id: int, item_id: str, state: sqlite3.Row, checked: dict, *,
+def _plan(actor: Actor, round_id: int, item_id: str, state: sqlite3.Row, checked: dict, goal: Goal, *,
           shown: dict | None = None, action: str = "edit",
           guard: Callable[[sqlite3.Row], None] | None = None) -> list[Change]:
     """What an edit changes in an item's stored ``state``, or the rule it breaks (EditRefused)."""
@@ -254,12 +288,14 @@ def _plan(actor: Actor, round_id: int, item_id: str, state: sqlite3.Row, checked
             raise Conflict(item_id, field, value, state[field])
     if guard is not None:
         guard(state)
+    checked = _value_rules(goal, item_id, dict(checked), state["value"], action)
     if state["closed_out"] and actor.role != "inspector":
         raise EditRefused("error.closed_out_locked", id=item_id)
     if state["closed_out"] and checked.get("closed_out", 1) and set(checked) - {"comment", "closed_out"}:
         raise EditRefused("error.closed_out_reopen", id=item_id)
     if action != "undo":
         checked = checked | follow_status_progress(state["status"], state["progress"], checked, item_id)
+        _progress_follows_value(goal, item_id, checked, state["value"], action)
     light = checked.get("light", state["light"])
     if light is not None and ("light" in checked or "light_reason" in checked) \
             and not str(checked.get("light_reason", state["light_reason"])).strip():
@@ -351,11 +387,95 @@ def undo(conn: sqlite3.Connection, actor: Actor, changes: list[Change]) -> list[
     if not changes:
         return []
     first = changes[0]
-    return apply_changes(
+    write = set_indicator if is_indicator(conn, first.item_id) else apply_changes
+    return write(
         conn, actor, first.round_id, first.item_id, {c.field: c.old for c in changes},
         shown={c.field: c.new for c in changes}, action="undo",
     )
 
 
+INDICATOR_FIELDS = ("value", "evidence")
+
+
+def is_indicator(conn: sqlite3.Connection, ident: str) -> bool:
+    """Whether ``ident`` names a headline goal (G01) rather than an item."""
+    return conn.execute("SELECT 1 FROM indicators WHERE id = ?", (ident,)).fetchone() is not None
+
+
+def set_indicator(conn: sqlite3.Connection, actor: Actor, round_id: int, indicator_id: str, changes: dict,
+                  *, shown: dict | None = None, action: str = "edit") -> list[Change]:
+    """Record a headline goal's value reached and evidence in a round (inspector only), audited.
+
+    The same rules as an item's: one transaction, an audit row per field (its ``item_id``
+    the goal's id), refused with Conflict when the shown values are stale.
+    """
+    if actor.role != "inspector":
+        raise EditRefused("error.inspector_only", what=Msg("what.set_goal"))
+    for field in changes:
+        if field not in INDICATOR_FIELDS:
+            raise EditRefused("error.goal_field", id=indicator_id, field=field_name(field))
+    checked = {field: _check_value(field, value) for field, value in changes.items()}
+    stamp = now()
+    with transaction(conn):
+        _open_round(conn, round_id)
+        goal = conn.execute("SELECT retired, goal FROM indicators WHERE id = ?", (indicator_id,)).fetchone()
+        if goal is None:
+            raise NotFound("error.no_item", id=indicator_id)
+        if goal["retired"]:
+            raise EditRefused("error.item_retired", id=indicator_id)
+        if "value" in checked:
+            checked["value"] = check_stored_value(goal_from_json(goal["goal"]), str(checked["value"]),
+                                                  indicator_id)
+        key = (round_id, indicator_id)
+        conn.execute("INSERT OR IGNORE INTO indicator_state(round_id, indicator_id) VALUES (?, ?)", key)
+        state = conn.execute("SELECT * FROM indicator_state WHERE round_id = ? AND indicator_id = ?",
+                             key).fetchone()
+        for field, value in (shown or {}).items():
+            if state[field] != value:
+                raise Conflict(indicator_id, field, value, state[field])
+        done = [Change(round_id, indicator_id, f, state[f], v) for f, v in checked.items() if state[f] != v]
+        if not done:
+            return []
+        values = {c.field: c.new for c in done}
+        sets = ", ".join(f"{f} = :{f}" for f in values)
+        conn.execute(
+            f"UPDATE indicator_state SET {sets}, updated_by = :user, updated_at = :at, version = version + 1 "
+            "WHERE round_id = :round AND indicator_id = :goal",
+            {**values, "user": actor.user, "at": stamp, "round": round_id, "goal": indicator_id})
+        conn.executemany(
+            "INSERT INTO audit(at, user, round_id, item_id, action, field, old, new) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [(stamp, actor.user, round_id, indicator_id, action, c.field, _text(c.old), _text(c.new))
+             for c in done])
+    return done
+
+
 def _text(value) -> str | None:
     return None if value is None else str(value)
+
+
+def current_state(conn: sqlite3.Connection, round_id: int, ident: str) -> tuple[Goal, str, str]:
+    """An item's or headline goal's goal, and its value and evidence in a round, as stored now."""
+    if is_indicator(conn, ident):
+        sql = ("SELECT g.goal, s.value, s.evidence FROM indicators g LEFT JOIN indicator_state s "
+               "ON s.indicator_id = g.id AND s.round_id = ? WHERE g.id = ?")
+    else:
+        sql = ("SELECT i.goal, s.value, s.evidence FROM items i LEFT JOIN item_state s "
+               "ON s.item_id = i.id AND s.round_id = ? WHERE i.id = ?")
+    row = conn.execute(sql, (round_id, ident)).fetchone()
+    if row is None:
+        raise NotFound("error.no_item", id=ident)
+    return goal_from_json(row["goal"]), row["value"] or "", row["evidence"] or ""
+
+
+def typed_value(conn: sqlite3.Connection, round_id: int, ident: str, typed: list[str]) -> tuple[str, str]:
+    """The value after a person's assignments (``18``, ``2=145``), and the value they started from."""
+    goal, value, _ = current_state(conn, round_id, ident)
+    return assign_values(goal, value, typed, ident), value
+
+
+def edit_any(conn: sqlite3.Connection, actor: Actor, round_id: int, ident: str, changes: dict,
+             *, shown: dict | None = None) -> list[Change]:
+    """One user action on an item or a headline goal, whichever ``ident`` names."""
+    write = set_indicator if is_indicator(conn, ident) else apply_changes
+    return write(conn, actor, round_id, ident, changes, shown=shown)

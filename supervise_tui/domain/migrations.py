@@ -177,3 +177,25 @@ def migrate(conn: sqlite3.Connection, version: int) -> None:
             conn.execute("ROLLBACK")
         raise
     conn.execute("COMMIT")
+
+
+@step
+def m004_goals(db: Database) -> None:
+    """Goals of targets and headline goals, items' own deadlines, and headline goals' values per round."""
+    for statement in (
+        # JSON: a list of metrics, or "qualitative"; NULL when not annotated (measures).
+        "ALTER TABLE items ADD COLUMN goal TEXT",
+        # The item's own deadline as written (2023, 2023-06-30) and its span in days
+        # (proleptic ordinals, the end exclusive), NULL when the item follows its work's stage.
+        "ALTER TABLE items ADD COLUMN deadline TEXT",
+        "ALTER TABLE items ADD COLUMN span_start INTEGER",
+        "ALTER TABLE items ADD COLUMN span_end INTEGER",
+        "ALTER TABLE indicators ADD COLUMN goal TEXT",
+        """CREATE TABLE indicator_state (
+            round_id INTEGER NOT NULL REFERENCES rounds(id),
+            indicator_id TEXT NOT NULL REFERENCES indicators(id),
+            value TEXT NOT NULL DEFAULT '', evidence TEXT NOT NULL DEFAULT '',
+            updated_by TEXT, updated_at TEXT, version INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (round_id, indicator_id))""",
+    ):
+        db.execute(statement)

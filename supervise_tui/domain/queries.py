@@ -44,7 +44,7 @@ ITEM_SELECT = f"""
 WITH {STAGES}
 SELECT i.id, i.kind, i.no, i.prefix, i.text, i.work_id, w.seq AS work_seq, w.title AS work_title,
        w.pillar_id, p.title AS pillar_title, u.name AS lead_unit, w.leader, w.liaison,
-       w.stage_text, w.stage_start, w.stage_end, i.retired,
+       w.stage_text, w.stage_start, w.stage_end, i.retired, i.goal, i.deadline,
        s.status, s.progress, {LIGHT} AS light, s.light AS light_override, s.note, s.evidence, s.value,
        s.comment, s.light_reason, s.closed_out, s.updated_by, s.updated_at, s.version
 FROM items i
@@ -302,6 +302,15 @@ def resolve_pillar(conn: sqlite3.Connection, ref: str) -> str:
 def indicators(conn: sqlite3.Connection) -> list[dict]:
     return [dict(r) for r in conn.execute(
         "SELECT id, year, text FROM indicators WHERE retired = 0 ORDER BY sort")]
+
+
+def goal_values(conn: sqlite3.Connection, round_id: int) -> list[dict]:
+    """The headline goals with their goal (JSON), and their value reached and evidence in a round."""
+    return [dict(r) for r in conn.execute(
+        "SELECT g.id, g.year, g.text, g.goal, coalesce(s.value, '') AS value, coalesce(s.evidence, '') AS evidence, "
+        "s.updated_by, s.updated_at, coalesce(s.version, 0) AS version "
+        "FROM indicators g LEFT JOIN indicator_state s ON s.indicator_id = g.id AND s.round_id = ? "
+        "WHERE g.retired = 0 ORDER BY g.sort", (round_id,))]
 
 
 def chase_list(conn: sqlite3.Connection, round_id: int) -> list[dict]:

@@ -164,6 +164,12 @@ def create_round(conn: sqlite3.Connection, actor: Actor, name: str, *, period: s
                 f"SELECT ?, s.item_id, {', '.join('s.' + c for c in CARRIED)}, NULL, NULL, 0 "
                 "FROM item_state s JOIN items i ON i.id = s.item_id AND i.retired = 0 WHERE s.round_id = ?",
                 (new_id, prev["id"]))
+            # Headline goals' values and evidence carry forward too, not yet updated in this round.
+            conn.execute(
+                "INSERT INTO indicator_state(round_id, indicator_id, value, evidence) "
+                "SELECT ?, s.indicator_id, s.value, s.evidence FROM indicator_state s "
+                "JOIN indicators g ON g.id = s.indicator_id AND g.retired = 0 WHERE s.round_id = ?",
+                (new_id, prev["id"]))
         # Items with no state in the previous round start from the defaults.
         conn.execute("INSERT OR IGNORE INTO item_state(round_id, item_id) SELECT ?, id FROM items "
                      "WHERE retired = 0", (new_id,))

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from .clock import now
 from .db import get_meta, set_meta, transaction
+from .targets import deadline_span, derived_progress, goal_from_json
 from .tasklist import TaskList
 
 DEFAULT_ROUND_NAME = "第1轮"
@@ -38,10 +39,11 @@ class LoadReport:
 # Columns compared to tell "changed" from "unchanged", per table, in insert order.
 COLUMNS = {
     "pillars": ("id", "numeral", "title", "sort"),
-    "indicators": ("id", "year", "text", "sort"),
+    "indicators": ("id", "year", "text", "sort", "goal"),
     "works": ("id", "seq", "numeral", "pillar_id", "title", "stage_text", "stage_start", "stage_end",
               "units_text", "leader", "liaison", "sort"),
-    "items": ("id", "work_id", "kind", "no", "prefix", "text", "sort"),
+    "items": ("id", "work_id", "kind", "no", "prefix", "text", "sort", "goal", "deadline", "span_start",
+              "span_end"),
 }
 # Set on every load but not compared: the global display order shifts whenever
 # an earlier item is added, and that alone is no change to report.
@@ -49,13 +51,20 @@ ORDER_COLUMN = {"items": "pos"}
 
 
 def _rows(tasklist: TaskList) -> dict[str, list[tuple]]:
+    written = tasklist.document.get("written_date") or ""
+    first_year = int(written[:4]) if written[:4].isdigit() else None
+    items: list[tuple] = []
+    for work in tasklist.works:
+        for t in work.items:
+            span = deadline_span(t.deadline, work.stage_start, first_year) if t.deadline else (None, None)
+            items.append((t.id, t.work_id, t.kind, t.no, t.prefix, t.text, t.sort, t.goal.to_json(), t.deadline,
+                          *span, len(items)))
     return {
         "pillars": [(p.id, p.numeral, p.title, p.sort) for p in tasklist.pillars],
-        "indicators": [(g.id, g.year, g.text, g.sort) for g in tasklist.indicators],
+        "indicators": [(g.id, g.year, g.text, g.sort, g.goal.to_json()) for g in tasklist.indicators],
         "works": [(w.id, w.seq, w.numeral, w.pillar_id, w.title, w.stage_text, w.stage_start, w.stage_end,
                    w.units_text, w.leader, w.liaison, i) for i, w in enumerate(tasklist.works)],
-        "items": [(t.id, t.work_id, t.kind, t.no, t.prefix, t.text, t.sort, pos)
-                  for pos, t in enumerate(tasklist.items)],
+        "items": items,
     }
 
 
@@ -73,6 +82,7 @@ def load(conn: sqlite3.Connection, tasklist: TaskList, *, user: str, source: str
     stamp = now()
     with transaction(conn):
         written = {table: _upsert(conn, table, rows, report, stamp) for table, rows in _rows(tasklist).items()}
+        _rederive(conn, written["items"], user, stamp)
         # A work whose lead, co-units or people changed has changed, even if its row has not.
         relinked = _links(conn, tasklist) - written["works"]
         report.changed["works"] += len(relinked)
@@ -149,6 +159,31 @@ def _upsert(conn: sqlite3.Connection, table: str, rows: list[tuple], report: Loa
     report.retired[table] = len(gone)
     report.unchanged[table] = len(rows) - len(new) - len(changed)
     return {row[0] for row in new + changed}
+
+
+def _rederive(conn: sqlite3.Connection, item_ids: set[str], user: str, stamp: str) -> None:
+    """A numeric target whose goal changed gets the progress its value now gives, in every open round.
+
+    Each change is audited (action ``load``), as any edit of the progress is.
+    """
+    if not item_ids:
+        return
+    rows = conn.execute(
+        "SELECT s.round_id, s.item_id, s.progress, s.value, i.goal FROM item_state s "
+        "JOIN items i ON i.id = s.item_id JOIN rounds r ON r.id = s.round_id "
+        "WHERE r.closed_at IS NULL AND s.value <> '' AND i.goal LIKE '[%' AND s.closed_out = 0").fetchall()
+    changes = []
+    for row in rows:
+        if row["item_id"] in item_ids:
+            progress = derived_progress(goal_from_json(row["goal"]), row["value"])
+            if progress != row["progress"]:
+                changes.append((row["round_id"], row["item_id"], row["progress"], progress))
+    conn.executemany("UPDATE item_state SET progress = ?, version = version + 1 WHERE round_id = ? AND item_id = ?",
+                     [(new, rnd, item) for rnd, item, _, new in changes])
+    conn.executemany(
+        "INSERT INTO audit(at, user, round_id, item_id, action, field, old, new) "
+        "VALUES (?, ?, ?, ?, 'load', 'progress', ?, ?)",
+        [(stamp, user, rnd, item, str(old), str(new)) for rnd, item, old, new in changes])
 
 
 def _links(conn: sqlite3.Connection, tasklist: TaskList) -> set[str]:

@@ -5,10 +5,12 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from ..errors import FileProblem, FileProblems
 from ..i18n import Msg
+from .targets import ASCII_COMPARES, COMPARES, QUALITATIVE, UNITS, Goal, Metric, number, quoted_numbers
 from .yamlstrict import Doc, parse_yaml
 
 SCHEMA_VERSION = "1"
@@ -20,6 +22,7 @@ DOCUMENT_REQUIRED = {"doc_number", "title"}
 WORK_ID = re.compile(r"^W\d{2,}$")
 PILLAR_ID = re.compile(r"^P\d+$")
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+YEAR = re.compile(r"^\d{4}$")
 # What a double-quoted YAML escape ("\e", "\x00", "\ud800") can smuggle into a value:
 # C0 controls but tab and newline, DEL, C1 controls, and lone surrogates.
 CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
@@ -34,6 +37,8 @@ class Item:
     prefix: str | None
     text: str
     sort: int
+    goal: Goal = Goal()  # a target's annotation: its metrics, or qualitative; neither when not annotated
+    deadline: str | None = None  # the item's own deadline: a year (2023) or a date (2023-06-30)
 
 
 @dataclass(frozen=True)
@@ -68,6 +73,7 @@ class Indicator:
     year: str
     text: str
     sort: int
+    goal: Goal = Goal()
 
 
 @dataclass(frozen=True)
@@ -162,6 +168,10 @@ def parse_tasklist(data: bytes, name: str) -> TaskList:
     aliases = _aliases(c, top.get("aliases"))
     pillars = _pillars(c, top.get("pillars"))
     works = _works(c, top.get("works"), {p.id for p in pillars})
+    item_ids = {i.id for w in works for i in w.items}
+    for n, goal in enumerate(indicators):
+        if goal.id in item_ids:  # `set ID` must know which one is meant
+            c.fail(("indicators", n, "id"), Msg("file.duplicate_id", id=goal.id))
     if c.problems:
         # In file order, as an editor lists them; problems at one place keep their order.
         raise FileProblems(sorted(c.problems, key=lambda p: (p.line, p.col)))
@@ -185,12 +195,13 @@ def _indicators(c: _Checker, value: Any) -> tuple[Indicator, ...]:
     seen: set[str] = set()
     for i, raw in enumerate(c.seq(value, ("indicators",))):
         path = ("indicators", i)
-        m = c.mapping(raw, path, {"id", "year", "text"}, {"id", "text"})
+        m = c.mapping(raw, path, {"id", "year", "text", "goal"}, {"id", "text"})
         if m is None:
             continue
         ident = c.text(m, "id", path)
         _unique(c, seen, ident, path + ("id",))
-        out.append(Indicator(ident, c.text(m, "year", path, blank_ok=True), c.text(m, "text", path), i))
+        text = c.text(m, "text", path)
+        out.append(Indicator(ident, c.text(m, "year", path, blank_ok=True), text, i, _goal(c, m, path, text)))
     return tuple(out)
 
 
@@ -293,7 +304,7 @@ def _units(c: _Checker, value: Any, path: tuple) -> tuple[str, tuple[str, ...], 
 
 
 def _item(c: _Checker, value: Any, path: tuple, work_id: str, kind: str, letter: str, sort: int) -> Item | None:
-    m = c.mapping(value, path, {"id", "no", "prefix", "text"}, {"id", "text"})
+    m = c.mapping(value, path, {"id", "no", "prefix", "text", "goal", "deadline"}, {"id", "text"})
     if m is None:
         return None
     ident = c.text(m, "id", path)
@@ -305,7 +316,66 @@ def _item(c: _Checker, value: Any, path: tuple, work_id: str, kind: str, letter:
         prefix = None
     elif prefix is not None:
         c.printable(prefix, path + ("prefix",))
-    return Item(ident, work_id, kind, c.number(m, "no", path), prefix, c.text(m, "text", path), sort)
+    text = c.text(m, "text", path)
+    if kind != "target" and "goal" in m:
+        c.fail(path + ("goal",), Msg("file.goal_on_measure"), at_key=True)
+    return Item(ident, work_id, kind, c.number(m, "no", path), prefix, text, sort,
+                _goal(c, m, path, text) if kind == "target" else Goal(), _deadline(c, m, path))
+
+
+GOAL_FIELDS = {"metric", "value", "unit", "compare", "quote", "baseline"}
+
+
+def _goal(c: _Checker, m: dict, path: tuple, text: str) -> Goal:
+    """A target's or headline goal's annotation: the word qualitative, or its metrics."""
+    if "goal" not in m:
+        return Goal()
+    raw, path = m["goal"], path + ("goal",)
+    if raw == QUALITATIVE:
+        return Goal(qualitative=True)
+    if not isinstance(raw, list) or not raw:
+        c.fail(path, Msg("file.goal", word=QUALITATIVE))
+        return Goal()
+    metrics = []
+    for k, entry in enumerate(raw):
+        at = path + (k,)
+        e = c.mapping(entry, at, GOAL_FIELDS, {"metric", "value", "compare", "quote"})
+        if e is None:
+            continue
+        value, unit = c.text(e, "value", at), c.text(e, "unit", at, blank_ok=True)
+        compare, quote = c.text(e, "compare", at), c.text(e, "quote", at)
+        if value and number(value) is None:
+            c.fail(at + ("value",), Msg("file.goal_value", value=value))
+        if unit and unit not in UNITS:
+            c.fail(at + ("unit",), Msg("file.goal_unit", unit=unit, allowed=" ".join(UNITS)))
+        compare = ASCII_COMPARES.get(compare, compare)
+        if compare and compare not in COMPARES:
+            c.fail(at + ("compare",), Msg("file.goal_compare", compare=compare, allowed=" ".join(COMPARES)))
+        if quote and quote not in text:
+            c.fail(at + ("quote",), Msg("file.goal_quote", quote=quote))
+        elif quote and value and number(value) is not None and number(value) not in quoted_numbers(quote):
+            c.fail(at + ("value",), Msg("file.goal_value_quote", value=value, quote=quote))
+        metrics.append(Metric(c.text(e, "metric", at), value, unit, compare, quote,
+                              c.text(e, "baseline", at, blank_ok=True)))
+    return Goal(tuple(metrics))
+
+
+def _deadline(c: _Checker, m: dict, path: tuple) -> str | None:
+    """An item's own deadline: a year (the end of that year) or a date."""
+    if "deadline" not in m:
+        return None
+    text = c.text(m, "deadline", path)
+    try:
+        if YEAR.match(text):
+            date(int(text), 12, 31)
+            return text
+        if DATE.match(text):
+            return date.fromisoformat(text).isoformat()
+    except ValueError:
+        pass
+    if text:
+        c.fail(path + ("deadline",), Msg("file.deadline", value=text))
+    return None
 
 
 def _unique(c: _Checker, seen: set[str], ident: str, path: tuple) -> None:

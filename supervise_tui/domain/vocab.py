@@ -51,6 +51,10 @@ def shown_value(field: str, value: object) -> str:
         return f"{value:+d}" if value else "0"
     if field == "closed_out":
         return t("field.closed_out") if value else "—"
+    if field == "evidence" and isinstance(value, str):
+        from .evidence import shown
+
+        return shown(value)
     if isinstance(value, bool):
         return "✓" if value else ""
     return str(value)

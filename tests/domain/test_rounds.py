@@ -32,7 +32,9 @@ def _audit(conn, action: str) -> list[tuple]:
 def reported(store):
     """Round 1 with every kind of state set on a few items."""
     apply_changes(store, INSPECTOR, 1, "W01-M01", {"status": "in_progress", "progress": 40, "note": "按计划\n推进",
-                                                   "evidence": "文件 1 号", "value": "35亿", "comment": "继续"})
+                                                   "evidence": "文件 1 号", "comment": "继续"})
+    apply_changes(store, INSPECTOR, 1, "W05-T04", {"status": "in_progress", "value": "5.2",
+                                                   "evidence": "附件/担保余额.xlsx"})
     apply_changes(store, INSPECTOR, 1, "W02-M01", {"status": "blocked", "progress": 5})
     set_light(store, INSPECTOR, 1, "W03-M01", "yellow", "资金缺口")
     close_out(store, INSPECTOR, 1, "W04-T01", "已核实办结")
@@ -236,4 +238,4 @@ def test_round_overview_counts(reported):
     rounds.create_round(reported, INSPECTOR, "第2轮")
     overview = rounds.round_overview(reported)
     assert [(r["name"], r["items"], r["updated"], r["done"], r["current"]) for r in overview] == [
-        ("第1轮", 317, 4, 1, False), ("第2轮", 317, 0, 1, True)]
+        ("第1轮", 317, 5, 1, False), ("第2轮", 317, 0, 1, True)]

@@ -18,7 +18,8 @@ from supervise_tui.domain.sync import load
 from supervise_tui.domain.tasklist import TaskList
 
 TABLES = {"meta", "pillars", "works", "items", "units", "unit_aliases", "work_units", "people",
-          "work_people", "indicators", "rounds", "item_state", "audit", "items_fts", "_sqlite_migrations"}
+          "work_people", "indicators", "rounds", "item_state", "audit", "items_fts", "_sqlite_migrations",
+          "indicator_state"}
 
 
 def rows(conn: sqlite3.Connection, sql: str, *params) -> list[tuple]:
@@ -154,7 +155,8 @@ def test_schema_version_migrations_and_wal(store):
     assert store.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == len(STEPS)
     assert rows(store, "SELECT migration_set, name FROM _sqlite_migrations ORDER BY id") == [
         ("supervise_tui", step.__name__) for step in STEPS]
-    assert [step.__name__ for step in STEPS][:2] == ["m001_initial", "m002_work_people_keys_first"]
+    assert [step.__name__ for step in STEPS][:4] == [
+        "m001_initial", "m002_work_people_keys_first", "m003_exchange", "m004_goals"]
     assert store.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert store.execute("PRAGMA foreign_keys").fetchone()[0] == 1
     assert TABLES <= set(Database(store).table_names())

@@ -98,7 +98,7 @@ async def type_into(pilot, text: str) -> None:
 async def test_r_lists_rounds_n_creates_one_carried_forward_and_enter_switches(store, isolated_locations):
     # round 1 with some state worth carrying forward
     apply_changes(store, OTHER, ROUND, "W01-T01", {"status": "in_progress", "progress": 30, "note": "按计划",
-                                                   "evidence": "文件1", "value": "12%"})
+                                                   "evidence": "文件1"})
     apply_changes(store, OTHER, ROUND, "W02-M01", {"status": "behind", "progress": 5, "comment": "督促"})
     set_light(store, OTHER, ROUND, "W03-M01", "green", "已核实")
     close_out(store, OTHER, ROUND, "W04-M01", "已核实办结")
