@@ -330,6 +330,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "exchange.type.list": ("列表", "a list"),
     "exchange.type.object": ("对象", "an object"),
     "exchange.bad.at": ("{where}: {detail}", "{where}: {detail}"),
+    "exchange.bad.goal_value": ("{id} 的目标值 {value!r} 不是数字", "{id}: goal value {value!r} is not a number"),
     "exchange.bad.too_large": ("文件有 {size} 字节，超过 {limit} 字节的上限",
                                "the file has {size} bytes, more than the limit of {limit}"),
     "exchange.bad.unreadable": ("无法读取: {detail}", "cannot be read: {detail}"),

@@ -27,6 +27,7 @@ from ..db import get_meta, set_meta, transaction
 from ..edits import LIAISON_FIELDS
 from ..rounds import Round, get_round
 from ..sync import load
+from ..targets import number
 from ..tasklist import Indicator, Item, Pillar, TaskList, Work
 from ..vocab import STATUSES
 from . import package as pkg
@@ -124,6 +125,10 @@ def _consistent(path: Path, obj: dict) -> None:
     for i in obj["items"]:
         if i["work"] not in known:
             raise _refused(path, "exchange.bad.reference", id=i["id"], ref=i["work"])
+    for entry in [*obj["items"], *obj["indicators"]]:  # a goal the liaison store computes with
+        for m in entry["goal"]["metrics"]:
+            if number(m["value"]) is None:
+                raise _refused(path, "exchange.bad.goal_value", id=entry["id"], value=m["value"])
 
 
 def _package_key(conn: sqlite3.Connection, path: Path, obj: dict) -> tuple[bytes, bool]:
@@ -154,7 +159,8 @@ def _tasklist(obj: dict) -> TaskList:
     items: dict[str, list[Item]] = {}
     for i in obj["items"]:
         members = items.setdefault(i["work"], [])
-        members.append(Item(i["id"], i["work"], i["kind"], i["no"], i["prefix"], i["text"], len(members)))
+        members.append(Item(i["id"], i["work"], i["kind"], i["no"], i["prefix"], i["text"], len(members),
+                            pkg.goal_of(i["goal"]), i["deadline"]))
     works = tuple(Work(
         id=w["id"], seq=w["seq"], numeral=w["numeral"], pillar_id=w["pillar"], title=w["title"],
         stage_text=w["stage"], stage_start=w["start"], stage_end=w["end"], units_text=w["units_text"],
@@ -162,7 +168,8 @@ def _tasklist(obj: dict) -> TaskList:
         items=tuple(items.get(w["id"], ()))) for w in obj["works"])
     return TaskList(
         document=dict(obj["document"]),
-        indicators=tuple(Indicator(g["id"], g["year"], g["text"], n) for n, g in enumerate(obj["indicators"])),
+        indicators=tuple(Indicator(g["id"], g["year"], g["text"], n, pkg.goal_of(g["goal"]))
+                         for n, g in enumerate(obj["indicators"])),
         aliases=dict(obj["aliases"]),
         pillars=tuple(Pillar(p["id"], p["numeral"], p["title"], n) for n, p in enumerate(obj["pillars"])),
         works=works)

@@ -1,7 +1,7 @@
 """Round packages (下发包): the inspector issues a unit its works, items, the round and their state.
 
 One file per unit and round: the document, the unit's works (as lead or co-unit) and items
-with their full texts, units and people, the round, each item's state with its version, the
+with their full texts, goals and deadlines, units and people, the round, each item's state with its version, the
 number of the last return imported from the unit, the unit's key until a return signed with it
 has come back,
 a package id and a MAC over the whole. Issuing is one transaction with the file written,
@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import secrets
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from ...errors import EditRefused
@@ -23,6 +23,7 @@ from ..db import get_meta, transaction
 from ..edits import Actor
 from ..queries import resolve_unit
 from ..rounds import Round, current_round, get_round
+from ..targets import COMPARES, UNITS, Goal, Metric, goal_from_json
 from ..vocab import KINDS, LIGHTS, STATUSES
 from .fileformat import (
     PACKAGE_FORMAT,
@@ -52,13 +53,19 @@ STATE = Record({
     "light_reason": Text(TEXT_LIMIT), "comment": Text(TEXT_LIMIT), "closed_out": Bool(),
     "updated_by": Maybe(Text()), "updated_at": Maybe(Text()), "version": Int(),
 })
+# A target's or headline goal's goal, as the liaison store needs it to check values and derive progress.
+GOAL = Record({
+    "qualitative": Bool(),
+    "metrics": ListOf(Record({"metric": Text(TEXT_LIMIT), "value": Text(), "unit": Text(choices=UNITS + ("",)),
+                              "compare": Text(choices=COMPARES), "quote": Text(TEXT_LIMIT),
+                              "baseline": Text(TEXT_LIMIT)}), 100)})
 SPEC = Record({
     "format": Text(), "version": Int(), "package": Text(), "serial": Int(1), "issued_at": Text(),
     "issued_by": Text(), "unit": Text(),
     "key": Record({"generation": Int(1), "since": Text(), "secret": Maybe(Text(64))}),
     "returns_seen": Int(),
     "document": MapOf(Text(TEXT_LIMIT)),
-    "indicators": ListOf(Record({"id": Text(), "year": Text(), "text": Text(TEXT_LIMIT)})),
+    "indicators": ListOf(Record({"id": Text(), "year": Text(), "text": Text(TEXT_LIMIT), "goal": GOAL})),
     "aliases": MapOf(Text(), limit=10_000),
     "round": Record({"id": Int(1), "name": Text(), "period": Maybe(Text()), "due": Maybe(Text()),
                      "opened_at": Text(), "closed_at": Maybe(Text())}),
@@ -69,7 +76,7 @@ SPEC = Record({
         "lead": Text(), "co": ListOf(Text(), 1_000), "leader": Text(), "liaison": Text()})),
     "items": ListOf(Record({
         "id": Text(), "work": Text(), "kind": Text(choices=KINDS), "no": Maybe(Int()), "prefix": Maybe(Text()),
-        "text": Text(TEXT_LIMIT), "state": STATE})),
+        "text": Text(TEXT_LIMIT), "goal": GOAL, "deadline": Maybe(Text()), "state": STATE})),
     "mac": Text(64),
 })
 STATE_FIELDS = tuple(STATE.fields)
@@ -124,7 +131,7 @@ def build(conn: sqlite3.Connection, unit_id: int, rnd: Round, key: Key, *, packa
         links.setdefault(r["work_id"], []).append((r["name"], r["role"]))
     names = {name for pairs in links.values() for name, _ in pairs}
     items = conn.execute(
-        "SELECT i.id, i.work_id, i.kind, i.no, i.prefix, i.text, s.* FROM items i "
+        "SELECT i.id, i.work_id, i.kind, i.no, i.prefix, i.text, i.goal, i.deadline, s.* FROM items i "
         "JOIN work_units wu ON wu.work_id = i.work_id AND wu.unit_id = :unit "
         "LEFT JOIN item_state s ON s.round_id = :round AND s.item_id = i.id "
         "WHERE i.retired = 0 ORDER BY i.pos", {"unit": unit_id, "round": rnd.id}).fetchall()
@@ -141,8 +148,9 @@ def build(conn: sqlite3.Connection, unit_id: int, rnd: Round, key: Key, *, packa
                 "secret": key.secret.hex() if with_key else None},
         "returns_seen": returns_seen(conn, unit_names(conn, unit_id)),
         "document": json.loads(get_meta(conn, "document") or "{}"),
-        "indicators": [dict(r) for r in conn.execute(
-            "SELECT id, year, text FROM indicators WHERE retired = 0 ORDER BY sort")],
+        "indicators": [{"id": r["id"], "year": r["year"], "text": r["text"], "goal": goal_object(r["goal"])}
+                       for r in conn.execute("SELECT id, year, text, goal FROM indicators WHERE retired = 0 "
+                                             "ORDER BY sort")],
         "aliases": {r["alias"]: r["name"] for r in conn.execute(
             "SELECT a.alias, u.name FROM unit_aliases a JOIN units u ON u.id = a.unit_id ORDER BY a.alias")
             if r["name"] in names},
@@ -160,10 +168,22 @@ def build(conn: sqlite3.Connection, unit_id: int, rnd: Round, key: Key, *, packa
             "leader": w["leader"], "liaison": w["liaison"]} for w in works],
         "items": [{
             "id": i["id"], "work": i["work_id"], "kind": i["kind"], "no": i["no"], "prefix": i["prefix"],
-            "text": i["text"], "state": _state(i)} for i in items],
+            "text": i["text"], "goal": goal_object(i["goal"]), "deadline": i["deadline"], "state": _state(i)}
+            for i in items],
     }
     obj["mac"] = sign(key.secret, obj)
     return obj
+
+
+def goal_object(stored: str | None) -> dict:
+    """A stored goal (items.goal) as the package carries it; no metrics and not qualitative: not annotated."""
+    goal = goal_from_json(stored)
+    return {"qualitative": goal.qualitative, "metrics": [asdict(m) for m in goal.metrics]}
+
+
+def goal_of(obj: dict) -> Goal:
+    """The Goal a package's goal object describes (its shape already checked against GOAL)."""
+    return Goal(tuple(Metric(**m) for m in obj["metrics"]), obj["qualitative"])
 
 
 def _state(row: sqlite3.Row) -> dict:
