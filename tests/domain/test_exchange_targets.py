@@ -69,3 +69,28 @@ def test_a_package_whose_goal_value_is_no_number_is_refused(store, tmp_path):
     with pytest.raises(ExchangeRefused) as info:
         open_package(connect(tmp_path / "l.db"), package, user=LIAISON)
     assert "W06-T01" in str(info.value) and "二十" in str(info.value)
+
+
+def test_the_inspector_imports_the_value_evidence_and_derived_progress_as_written(store, tmp_path):
+    from supervise_tui.domain.exchange.importing import import_files
+    from tests.exchange_kit import INSPECTOR
+
+    enrolled(store, UNIT)
+    mine = liaison_store(tmp_path / "liaison.db", issue_to(store, tmp_path, UNIT), user=LIAISON)
+    evidence = f"乐人才〔2024〕5号\n附件/人才名单.pdf#sha256={SHA}"
+    apply_changes(mine, actor_for(mine, LIAISON, None, None), 1, "W06-T01", {"value": "18", "evidence": evidence})
+    apply_changes(mine, actor_for(mine, LIAISON, None, None), 1, "W06-T03", {"value": "; 1.2"})
+    write_return(mine, tmp_path / "out", user=LIAISON)
+    [received] = import_files(store, INSPECTOR, [tmp_path / "out"])
+    assert not isinstance(received, Exception), received
+    assert [tuple(r) for r in store.execute(
+        "SELECT item_id, status, progress, value, evidence, updated_by FROM item_state "
+        "WHERE round_id = 1 AND item_id IN ('W06-T01', 'W06-T03') ORDER BY item_id")] == [
+        ("W06-T01", "in_progress", 90, "18", evidence, LIAISON),
+        ("W06-T03", "in_progress", 50, "; 1.2", "", LIAISON)]  # 1.2 of 1.08万人: met; the other not reported
+    assert [tuple(r) for r in store.execute(
+        "SELECT user, field, new, accepted_by FROM audit WHERE item_id = 'W06-T01' AND action = 'import' "
+        "ORDER BY field")] == [(LIAISON, "evidence", evidence, INSPECTOR.user),
+                               (LIAISON, "progress", "90", INSPECTOR.user),
+                               (LIAISON, "status", "in_progress", INSPECTOR.user),
+                               (LIAISON, "value", "18", INSPECTOR.user)]
