@@ -28,6 +28,12 @@ def _rounds_screen():
     return RoundsScreen()
 
 
+def _exchange_screen(liaison: bool):
+    from .screens.exchange import ExchangeStatusScreen, LiaisonExchangeScreen
+
+    return LiaisonExchangeScreen() if liaison else ExchangeStatusScreen()
+
+
 def _commands():
     from .palette import SuperviseCommands
 
@@ -57,6 +63,7 @@ class SuperviseApp(App):
         bind("3", "switch_mode('units')", "units"),
         bind("4", "switch_mode('people')", "people"),
         bind("5", "switch_mode('chase')", "chase", show=False),
+        bind("6", "switch_mode('exchange')", "exchange", show=False),
         bind("r", "switch_mode('rounds')", "rounds", show=False),
         bind("d", "diff", "diff", show=False),
         bind("e", "export", "export", show=False),
@@ -68,11 +75,15 @@ class SuperviseApp(App):
         bind("q", "quit", "quit"),
     ]
 
-    def __init__(self, session: Session, *, exit_after_first_screen: bool = False):
+    def __init__(self, session: Session, *, exit_after_first_screen: bool = False, notes: list[str] | None = None):
         super().__init__()
         localise(self)
         self.session = session
         self.exit_after_first_screen = exit_after_first_screen
+        self.notes = notes or []  # said once the first screen is up (what opening a package did, say)
+        # The exchange is the inspector's status and review, or a liaison store's packages and returns.
+        liaison = session.actor.role == "liaison"
+        self.add_mode("exchange", lambda: _exchange_screen(liaison))
         self.title = t("app.title")
 
     def on_mount(self) -> None:
@@ -80,6 +91,8 @@ class SuperviseApp(App):
             self.switch_mode("units")
             self.push_screen(ItemsScreen([t("screen.units"), self.session.home_unit],
                                          Scope(unit=self.session.actor.unit_id)))
+        for note in self.notes:
+            self.notify(note, timeout=12, markup=False)
 
     async def on_ready(self) -> None:
         # Textual sends Ready once the DOM is mounted and the first frame is on the screen.
@@ -164,6 +177,8 @@ class SuperviseApp(App):
         """A screen wrote to the store: the round may have moved, and every view's counts are stale."""
         if message.rounds:
             self.session.changed_elsewhere()
+        else:  # whatever was written, the views behind the one in front are stale too
+            self.session.touched()
         self.refresh_views()
 
     def refresh_views(self) -> None:

@@ -45,13 +45,28 @@ def make_app(session: Session, **options) -> SuperviseApp:
 
 
 def run_tui(args: Namespace) -> int:
-    """Open the store and run the App until it quits; a store that cannot be opened raises SuperviseError."""
+    """Open the store and run the App until it quits; a store that cannot be opened raises SuperviseError.
+
+    With no store yet (the first run), a first screen asks whether to start an inspector's store
+    from the bundled task list or to open a round package into a liaison store.
+    """
     from ..domain.settings import audit_name
     from ..locations import db_path
 
+    path, user = db_path(args.db), audit_name(args.user)
+    headless = getattr(args, "headless", False)
+    first_screen_only = getattr(args, "exit_after_first_screen", False)
+    notes: list[str] = []
     # The first run creates the store where it belongs; a --db naming no file is a mistyped path.
-    session = make_session(db_path(args.db), user=audit_name(args.user), role=args.role, unit=args.unit,
-                           create=not args.db)
-    app = make_app(session, exit_after_first_screen=getattr(args, "exit_after_first_screen", False))
-    app.run(headless=getattr(args, "headless", False))
+    if not args.db and not first_screen_only:
+        from .welcome import WelcomeApp, needs_first_run, package_nearby
+
+        if needs_first_run(path):
+            welcome = WelcomeApp(path, user, package_nearby(Path.cwd()))
+            if welcome.run(headless=headless) is None:
+                return 0
+            notes = welcome.notes
+    session = make_session(path, user=user, role=args.role, unit=args.unit, create=not args.db)
+    app = make_app(session, exit_after_first_screen=first_screen_only, notes=notes)
+    app.run(headless=headless)
     return app.return_code or 0

@@ -18,7 +18,7 @@ class SuperviseCommands(Provider):
         run = self.app.run_action
         out: list[tuple[str, Callable[[], object], str]] = [
             (t("palette.goto", name=t(f"screen.{mode}")), partial(run, f"switch_mode('{mode}')"), t(f"tip.{mode}"))
-            for mode in ("overview", "pillars", "units", "people", "chase", "rounds")]
+            for mode in ("overview", "pillars", "units", "people", "chase", "rounds", "exchange")]
         out += [
             (t("key.diff"), partial(run, "diff"), t("diff.pick_title")),
             (t("key.export"), partial(run, "export"), t("tui.export.title")),

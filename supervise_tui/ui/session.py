@@ -99,6 +99,10 @@ class Session:
             self.revision += 1
         return done
 
+    def touched(self) -> None:
+        """The store was written other than by the edits above (an import, a review's decision)."""
+        self.revision += 1
+
     def changed_elsewhere(self) -> None:
         """Something other than an item edit changed (a round opened, closed or switched)."""
         self.refresh_round()

@@ -107,6 +107,9 @@ def start_app(pane: Pane, tmp_path: Path, *args: str, size: tuple[int, int] = (C
     """
     rc_file = tmp_path / "rc"
     pane.start(app_command(tmp_path, rc_file, *args), size=size)
+    first = pane.wait_for(lambda s: "首次使用" in s or "总览" in s, "the first screen")
+    if "首次使用" in first:  # no store yet: the first choice is the inspector's, with the bundled list
+        pane.keys("Enter")
     pane.wait_for(lambda s: "总览" in s and "提信心增预期" in s and "共 " in s, "the overview")
     return rc_file
 

@@ -19,7 +19,11 @@ class ChaseScreen(TableScreen):
         super().__init__(crumbs or [t("screen.chase")])
 
     def make_source(self):
+        from ...domain.exchange.status import chase_returns
+
         groups = queries.chase_list(self.session.conn, self.session.round.id)
+        # enrolled units whose return has not come back; None when no unit is in the exchange
+        self.missing = chase_returns(self.session.conn, self.session.round.id, groups)
         columns = [column("col.lead_unit", 14), column("col.id", 9), column("tui.chase.why", 10),
                    column("col.text", 0), column("col.leader", 8), column("col.liaison", 8),
                    column("col.status", 8), column("col.progress", 6, align="right")]
@@ -36,7 +40,10 @@ class ChaseScreen(TableScreen):
     def update_summary(self) -> None:
         units = len(self.groups)
         items = sum(len(g["items"]) for g in self.groups)
-        self.query_one("#summary", Static).update(literal(t("tui.chase.summary", units=units, items=items), "dim"))
+        text = t("tui.chase.summary", units=units, items=items)
+        if self.missing is not None:
+            text += " · " + t("exchange.chase.missing", count=self.missing)
+        self.query_one("#summary", Static).update(literal(text, "dim"))
 
     def open_key(self, key: str, row) -> None:
         from .detail import DetailScreen
