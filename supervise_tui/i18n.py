@@ -723,6 +723,13 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "error.evidence.bad_hash": ("{ref}: #sha256= 后须为 64 位十六进制",
                                 "{ref}: #sha256= must be followed by 64 hex digits"),
     "error.inspector_only": ("只有督查人员可以{what}", "only an inspector may {what}"),
+    "error.bulk.closed_out": ("所选事项中有 {n} 项已销号: {ids};请取消选择后再试,一项也没有修改",
+                              "{n} of the selected items are closed out (销号): {ids}; unselect them and try again "
+                              "(nothing was changed)"),
+    "error.bulk.fields": ("批量修改只能设置状态,或亮灯及其理由",
+                          "a bulk edit sets the status, or the light with its reason"),
+    "error.undo.saved_since": ("{id} 在本轮已被再次保存,不能撤销此前的报送",
+                               "{id} has been saved again in this round; the earlier report cannot be undone"),
     "error.conflict": ("{id} 的{field}在您看到之后已被他人修改(您看到的是 {shown},现在是 {current});未保存",
                        "{id}: {field} was changed by someone else since it was shown (shown {shown}, now {current}); "
                        "nothing was saved"),
@@ -793,6 +800,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "what.close_out": ("销号", "close out (销号) an item"),
     "what.reopen_close_out": ("撤销销号", "reopen a closed-out (销号) item"),
     "what.set_light": ("设置亮灯", "set a light"),
+    "what.bulk": ("批量设置状态或亮灯", "set the status or light of several items at once"),
     "what.enrol": ("登记单位密钥", "enrol a unit's key"),
     "what.issue": ("下发轮次包", "issue round packages"),
     "what.load": ("载入任务清单（联络员数据库只从下发包更新）",

@@ -23,6 +23,7 @@ inspector reopens it, again with a reason.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -71,6 +72,38 @@ class Change:
     field: str
     old: object
     new: object
+
+
+Stamp = tuple[str | None, str | None]  # (updated_by, updated_at) of an item's state in a round
+
+
+class Done(list[Change]):
+    """What one user action changed: its Change rows, and for each item it wrote the state's stamp
+    (who saved it last in the round, and when) before and after, so an undo can put that back too —
+    an item whose only report is undone is not reported any more.
+
+    ``confirmed``: the items reported unchanged (saved with no field changed) by this action.
+    """
+
+    def __init__(self, changes=()):
+        super().__init__(changes)
+        self.stamps: dict[tuple[int, str], tuple[Stamp, Stamp]] = {}
+        self.confirmed: list[tuple[int, str]] = []
+
+    def merge(self, other: list[Change]) -> None:
+        """Take in another action's changes: several items written as one action (a bulk edit)."""
+        self.extend(other)
+        self.stamps.update(getattr(other, "stamps", {}))
+        self.confirmed.extend(getattr(other, "confirmed", []))
+
+    @property
+    def items(self) -> list[tuple[int, str]]:
+        """(round, item) of every item the action wrote, in the order written."""
+        seen = dict.fromkeys([(c.round_id, c.item_id) for c in self] + self.confirmed)
+        return list(seen)
+
+    def __bool__(self) -> bool:
+        return bool(len(self) or self.confirmed)
 
 
 def _check_value(field: str, value) -> object:
@@ -165,7 +198,7 @@ def follow_status_progress(status: str, progress: int, changes: dict, item_id: s
 
 def apply_changes(conn: sqlite3.Connection, actor: Actor, round_id: int, item_id: str, changes: dict,
                   *, shown: dict | None = None, action: str = "edit", reason: str | None = None,
-                  guard: Callable[[sqlite3.Row], None] | None = None) -> list[Change]:
+                  guard: Callable[[sqlite3.Row], None] | None = None, confirm: bool = False) -> Done:
     """Write ``changes`` to one item in one round, in one transaction, with an audit row per field.
 
     ``shown`` holds the values the user saw; if any differs from the stored one the
@@ -173,7 +206,9 @@ def apply_changes(conn: sqlite3.Connection, actor: Actor, round_id: int, item_id
     Status and progress follow each other (the module docstring), except in an undo,
     which puts back exactly what was there. ``reason`` is kept in the audit log as a row of
     its own (field ``reason``); ``guard`` sees the stored state inside the transaction and
-    may refuse the action.
+    may refuse the action. With ``confirm``, an edit that changes nothing still reports the
+    item in this round: it is stamped as saved, with a ``confirm`` audit row (a person reviewed
+    it and found nothing to change).
     """
     checked = _checked(actor, changes)
     stamp = now()
@@ -187,10 +222,19 @@ def apply_changes(conn: sqlite3.Connection, actor: Actor, round_id: int, item_id
         if not may_edit(conn, actor, item_id):
             raise EditRefused("error.not_your_unit", id=item_id)
         state = _state(conn, round_id, item_id)
-        done = _plan(actor, round_id, item_id, state, checked, goal_from_json(item["goal"]), shown=shown,
-                     action=action, guard=guard)
+        done = Done(_plan(actor, round_id, item_id, state, checked, goal_from_json(item["goal"]), shown=shown,
+                          action=action, guard=guard))
+        if not done and not confirm:
+            return done
+        done.stamps[(round_id, item_id)] = ((state["updated_by"], state["updated_at"]), (actor.user, stamp))
         if done:
-            _write(conn, round_id, [(item_id, actor.user, done)], stamp, action, reason=reason)
+            _write(conn, round_id, [(item_id, actor.user, list(done))], stamp, action, reason=reason)
+        else:
+            conn.execute("UPDATE item_state SET updated_by = ?, updated_at = ?, version = version + 1 "
+                         "WHERE round_id = ? AND item_id = ?", (actor.user, stamp, round_id, item_id))
+            conn.execute("INSERT INTO audit(at, user, round_id, item_id, action) VALUES (?, ?, ?, ?, 'confirm')",
+                         (stamp, actor.user, round_id, item_id))
+            done.confirmed.append((round_id, item_id))
     return done
 
 
@@ -331,7 +375,7 @@ def _write(conn: sqlite3.Connection, round_id: int, batch: list[tuple[str, str, 
 
 
 def close_out(conn: sqlite3.Connection, actor: Actor, round_id: int, item_id: str, reason: str = "",
-              *, shown: dict | None = None) -> list[Change]:
+              *, shown: dict | None = None) -> Done:
     """销号: an inspector verifies a finished item; it becomes done, 100 %, green, and locked in later rounds.
 
     An item that is not done (at 100 %) is closed out only with a ``reason``, kept in the
@@ -354,7 +398,7 @@ def close_out(conn: sqlite3.Connection, actor: Actor, round_id: int, item_id: st
 
 
 def reopen_close_out(conn: sqlite3.Connection, actor: Actor, round_id: int, item_id: str, reason: str,
-                     *, shown: dict | None = None) -> list[Change]:
+                     *, shown: dict | None = None) -> Done:
     """Undo a close-out (销号) in one round: an inspector only, with a reason kept in the audit log.
 
     The item keeps its status and progress; it is simply open to edits and the rules again.
@@ -374,7 +418,7 @@ def reopen_close_out(conn: sqlite3.Connection, actor: Actor, round_id: int, item
 
 
 def set_light(conn: sqlite3.Connection, actor: Actor, round_id: int, item_id: str, light: str | None,
-              reason: str = "", *, shown: dict | None = None) -> list[Change]:
+              reason: str = "", *, shown: dict | None = None) -> Done:
     """Override an item's light with a reason (inspector only); ``None`` goes back to the rules."""
     if actor.role != "inspector":
         raise EditRefused("error.inspector_only", what=Msg("what.set_light"))
@@ -382,16 +426,77 @@ def set_light(conn: sqlite3.Connection, actor: Actor, round_id: int, item_id: st
                          shown=shown, action="light")
 
 
-def undo(conn: sqlite3.Connection, actor: Actor, changes: list[Change]) -> list[Change]:
-    """Revert one earlier action, refusing if anyone changed those fields since."""
-    if not changes:
-        return []
-    first = changes[0]
-    write = set_indicator if is_indicator(conn, first.item_id) else apply_changes
-    return write(
-        conn, actor, first.round_id, first.item_id, {c.field: c.old for c in changes},
-        shown={c.field: c.new for c in changes}, action="undo",
-    )
+def bulk_set(conn: sqlite3.Connection, actor: Actor, round_id: int, item_ids: list[str], changes: dict,
+             *, shown: dict[str, dict] | None = None) -> Done:
+    """One status, or one light with its reason, for several items (inspector only): one transaction.
+
+    Refused whole, naming them, if any item is closed out (销号) or the round is closed; every
+    item follows the rules of a single edit (status ⇔ progress, a light needs its reason, a stale
+    ``shown[item]`` is a Conflict), and a refusal of any one refuses them all. Each item gets the
+    audit rows of the fields it changed (action ``bulk``).
+    """
+    if actor.role != "inspector":
+        raise EditRefused("error.inspector_only", what=Msg("what.bulk"))
+    if set(changes) not in ({"status"}, {"light", "light_reason"}):
+        raise EditRefused("error.bulk.fields")
+    done = Done()
+    with transaction(conn):
+        rnd = conn.execute("SELECT closed_at, name FROM rounds WHERE id = ?", (round_id,)).fetchone()
+        if rnd is None:
+            raise NotFound("error.no_round_id", id=round_id)
+        if rnd["closed_at"] is not None:
+            raise FrozenRound("error.round_closed", name=rnd["name"])
+        closed = [r[0] for r in conn.execute(
+            "SELECT s.item_id FROM item_state s JOIN items i ON i.id = s.item_id "
+            "WHERE s.round_id = ? AND s.closed_out AND s.item_id IN (SELECT value FROM json_each(?)) ORDER BY i.pos",
+            (round_id, json.dumps(list(item_ids))))]
+        if closed:
+            raise EditRefused("error.bulk.closed_out", n=len(closed), ids=_some(closed))
+        for item_id in item_ids:
+            done.merge(apply_changes(conn, actor, round_id, item_id, changes, shown=(shown or {}).get(item_id),
+                                     action="bulk"))
+    return done
+
+
+def undo(conn: sqlite3.Connection, actor: Actor, changes: list[Change]) -> Done:
+    """Revert one earlier action, refusing if anyone changed those fields since.
+
+    Every item it wrote is reverted in one transaction, or none is. An item's stamp (who saved
+    it last in the round, and when) goes back too, unless someone has saved it since: an item
+    whose only report is undone is not reported any more.
+    """
+    stamps = getattr(changes, "stamps", {})
+    confirmed = getattr(changes, "confirmed", [])
+    keys = list(dict.fromkeys([(c.round_id, c.item_id) for c in changes] + list(confirmed)))
+    reverted = Done()
+    if not keys:
+        return reverted
+    with transaction(conn):
+        for round_id, item_id in keys:
+            mine = [c for c in changes if (c.round_id, c.item_id) == (round_id, item_id)]
+            now_stamp = conn.execute("SELECT updated_by, updated_at FROM item_state WHERE round_id = ? AND item_id = ?",
+                                     (round_id, item_id)).fetchone()
+            before, after = stamps.get((round_id, item_id), (None, None))
+            untouched = after is not None and now_stamp is not None and tuple(now_stamp) == after
+            if mine:
+                write = set_indicator if is_indicator(conn, item_id) else apply_changes
+                reverted.merge(write(conn, actor, round_id, item_id, {c.field: c.old for c in mine},
+                                     shown={c.field: c.new for c in mine}, action="undo"))
+            elif untouched:  # a report that changed nothing: its confirmation is withdrawn
+                conn.execute("INSERT INTO audit(at, user, round_id, item_id, action) VALUES (?, ?, ?, ?, 'undo')",
+                             (now(), actor.user, round_id, item_id))
+                reverted.confirmed.append((round_id, item_id))
+            else:
+                raise EditRefused("error.undo.saved_since", id=item_id)
+            if untouched and before is not None:  # (the undo's own write has counted the version)
+                conn.execute("UPDATE item_state SET updated_by = ?, updated_at = ?, version = version + ? "
+                             "WHERE round_id = ? AND item_id = ?", (*before, int(not mine), round_id, item_id))
+    return reverted
+
+
+def _some(ids: list[str], shown: int = 10) -> str:
+    """A few ids for a message, and an ellipsis when there are more."""
+    return "、".join(ids[:shown]) + ("…" if len(ids) > shown else "")
 
 
 INDICATOR_FIELDS = ("value", "evidence")

@@ -23,6 +23,8 @@ class Scope:
     search: str | None = None
     status: str | None = None
     light: str | None = None  # the effective light: the override, else the computed one
+    reported: bool | None = None  # True: saved in this round (REPORTED); False: NOT_REPORTED
+    changed: bool | None = None  # True: a field differs from the previous round's (CHANGED)
     include_retired: bool = False
 
     def but(self, **changes) -> Scope:
@@ -37,6 +39,17 @@ LIGHT_INLINE = light_sql("s", None, work="w")
 # Carried forward but not reported this round, and still something to report.
 NOT_REPORTED = ("(s.updated_at IS NULL AND COALESCE(s.status, 'not_started') <> 'done' "
                 "AND COALESCE(s.closed_out, 0) = 0)")
+# Saved in this round: a field was changed, or the item reported unchanged (carried-forward values
+# have no updated_at). An item is reported, NOT_REPORTED, or neither: done or closed out as carried
+# forward, with nothing left to report.
+REPORTED = "(s.updated_at IS NOT NULL)"
+# The fields a round's report consists of; an item whose fields all equal the previous round's is unchanged.
+CHANGE_FIELDS = ("status", "progress", "note", "evidence", "value", "light", "light_reason", "comment",
+                 "closed_out")
+# A field differs from the previous round's (an item new since then counts as changed). Needs :round.
+CHANGED = ("NOT EXISTS (SELECT 1 FROM item_state p WHERE p.round_id = "
+           "(SELECT max(id) FROM rounds WHERE id < :round) AND p.item_id = i.id AND "
+           + " AND ".join(f"p.{f} IS s.{f}" for f in CHANGE_FIELDS) + ")")
 
 # ``light`` is the effective light; ``light_override`` the inspector's (the stored column,
 # the one to hand apply_changes as ``shown``). Run it with ``light_params``.
@@ -96,6 +109,10 @@ def _where(scope: Scope) -> tuple[str, dict]:
         # The inline form needs only ``w`` and ``s``, so any caller of _where can filter by light.
         clauses.append(f"{LIGHT_INLINE} = :light")
         params["light"] = scope.light
+    if scope.reported is not None:
+        clauses.append(REPORTED if scope.reported else NOT_REPORTED)
+    if scope.changed is not None:
+        clauses.append(CHANGED if scope.changed else f"NOT {CHANGED}")
     term = (scope.search or "").strip()
     if term:
         # The trigram index answers three characters or more; shorter Chinese
@@ -109,10 +126,14 @@ def _where(scope: Scope) -> tuple[str, dict]:
     return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
 
 
+def needs_state(scope: Scope) -> bool:
+    """Whether the scope's filter reads the item's state in the round (``s``)."""
+    return any(v is not None for v in (scope.status, scope.light, scope.reported, scope.changed))
+
+
 def count_items(conn: sqlite3.Connection, round_id: int, scope: Scope = Scope()) -> int:
     where, params = _where(scope)
-    needs_state = scope.status is not None or scope.light is not None
-    join = "LEFT JOIN item_state s ON s.round_id = :round AND s.item_id = i.id" if needs_state else ""
+    join = "LEFT JOIN item_state s ON s.round_id = :round AND s.item_id = i.id" if needs_state(scope) else ""
     if scope.light is not None:
         params.update(light_params(conn, round_id))
     # The works join only when the filter reads it: a search counts items alone.
@@ -131,7 +152,7 @@ def page_items(conn: sqlite3.Connection, round_id: int, scope: Scope = Scope(),
     # A window is found first by position, joining only what the filter needs, and only its
     # rows are read in full: the full select would join and sort the whole scope for every page.
     joins = ""
-    if scope.status is not None or scope.light is not None:
+    if needs_state(scope):
         joins = ("JOIN ls ON ls.work_id = w.id "
                  "LEFT JOIN item_state s ON s.round_id = :round AND s.item_id = i.id")
     window = (f"SELECT i.rowid FROM items i JOIN works w ON w.id = i.work_id {joins}{where} "
