@@ -92,16 +92,9 @@ def via(row: dict) -> str:
 
 def _goal(item: dict) -> None:
     """A target's goal, deadline, value reached with its attainment, and evidence, one fact a line."""
-    from ..domain import evidence
-    from ..domain.targets import attainment_lines, deadline_words, goal_from_json, goal_lines
+    from ..domain.targets import goal_facts
 
-    goal = goal_from_json(item["goal"])
-    facts = [(t("detail.goal"), line) for line in goal_lines(goal)]
-    if item["deadline"]:
-        facts.append((t("detail.deadline"), deadline_words(item["deadline"])))
-    facts += [(t("detail.attainment"), line) for line in attainment_lines(goal, item["value"])]
-    facts += [(t("field.evidence"), ref.line()) for ref in evidence.parse_refs(item["evidence"])]
-    for key, value in facts:
+    for key, value in goal_facts(item):
         print(f"{key}: {printable(value)}")
 
 

@@ -314,3 +314,19 @@ def goal_lines(goal: Goal) -> list[str]:
 def attainment_lines(goal: Goal, value: str | None) -> list[str]:
     """One line per metric: ``18 / 20 名 90%``, ``✓`` once met; [] for a goal without numbers."""
     return [a.shown() + (f" ✓ {t('goal.met')}" if a.met else "") for a in attainments(goal, value)]
+
+
+def goal_facts(item: dict) -> list[tuple[str, str]]:
+    """(heading, line) of an item's goal, own deadline, attainment and evidence, for a detail view.
+
+    ``item`` holds ``goal`` (JSON), ``deadline``, ``value`` and ``evidence`` as stored.
+    """
+    from .evidence import parse_refs
+
+    goal = goal_from_json(item.get("goal"))
+    facts = [(t("detail.goal"), line) for line in goal_lines(goal)]
+    if item.get("deadline"):
+        facts.append((t("detail.deadline"), deadline_words(item["deadline"])))
+    facts += [(t("detail.attainment"), line) for line in attainment_lines(goal, item.get("value"))]
+    facts += [(t("field.evidence"), ref.line()) for ref in parse_refs(item.get("evidence"))]
+    return facts

@@ -9,7 +9,8 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from ...domain import queries
-from ...domain.vocab import word
+from ...domain.targets import goal_facts
+from ...domain.vocab import shown_value, word
 from ...i18n import t
 from ..text import line, literal
 from .base import VIEW_CSS, Frame
@@ -62,18 +63,21 @@ class DetailScreen(ItemEditing, Frame):
         facts.add_row(t("col.status"), literal(word("status", item["status"])))
         facts.add_row(t("col.progress"), literal(f"{item['progress'] or 0}%"))
         facts.add_row(t("col.note"), literal(item["note"] or ""))
+        for heading, fact in goal_facts(item):  # a target's goal, deadline, attainment; any item's evidence
+            facts.add_row(heading, literal(fact, "green" if fact.endswith(t("goal.met")) else ""))
         self.query_one("#detail-facts", Static).update(facts)
         self.query_one("#detail-history", Static).update(self._history(item["history"]))
         self.query_one("#detail-audit", Static).update(self._audit(item["audit"]))
 
     def _history(self, rows: list[dict]) -> Table:
         table = Table(title=t("detail.history"), title_justify="left", expand=True, show_edge=False)
-        for heading in ("col.round", "col.status", "col.progress", "col.light", "col.note", "col.updated_by",
-                        "col.updated_at"):
+        for heading in ("col.round", "col.status", "col.progress", "col.light", "field.value", "col.note",
+                        "col.updated_by", "col.updated_at"):
             table.add_column(t(heading), overflow="fold")
         for h in rows:
             table.add_row(literal(h["round_name"]), literal(word("status", h["status"])),
-                          literal(f"{h['progress']}%"), literal(word("light", h["light"])), literal(h["note"]),
+                          literal(f"{h['progress']}%"), literal(word("light", h["light"])),
+                          literal(shown_value("value", h["value"])), literal(h["note"]),
                           literal(h["updated_by"] or ""), literal(h["updated_at"] or ""))
         return table
 

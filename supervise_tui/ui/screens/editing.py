@@ -13,7 +13,7 @@ from ..bindings import bind
 from .base import Frame
 
 # The fields a saved edit is reported by (a close-out's cleared override goes unsaid).
-SAID = ("status", "progress", "note", "light", "closed_out")
+SAID = ("status", "progress", "note", "light", "closed_out", "value", "evidence")
 
 
 class ItemEditing(Frame):
@@ -27,6 +27,7 @@ class ItemEditing(Frame):
         bind("s", "edit_status", "status"),
         bind("p", "edit_progress", "progress"),
         bind("n", "edit_note", "note"),
+        bind("v", "edit_value", "value"),
         bind("l", "edit_light", "light"),
         bind("c", "close_out", "close_out"),
     ]
@@ -76,6 +77,28 @@ class ItemEditing(Frame):
         from ..dialogs.editors import NoteEditor
 
         self._edit_field("note", NoteEditor)
+
+    def action_edit_value(self) -> None:
+        """完成值/佐证: a numeric target's value reached per measure, and any item's evidence."""
+        target = self._target()
+        if not target:
+            return
+        item_id, state = target
+        from ...domain.targets import goal_from_json
+        from ..dialogs.targets import ValueAndEvidence, ValueEditor
+
+        shown = {"value": state["value"], "evidence": state["evidence"], "version": state["version"]}
+
+        def submit(answer: ValueAndEvidence) -> None:
+            changes = {f: getattr(answer, f) for f in ("value", "evidence") if getattr(answer, f) != (state[f] or "")}
+            if answer.found:  # what the evidence folder said of each file
+                self.notify("\n".join(answer.found), markup=False, timeout=8)
+            if changes:
+                first = "value" if "value" in changes else "evidence"
+                self._write(item_id, first, lambda: self.session.edit(item_id, changes, shown))
+
+        self.app.push_screen(ValueEditor(item_id, goal_from_json(state["goal"]), state["value"], state["evidence"],
+                                         submit=submit))
 
     def action_edit_light(self) -> None:
         target = self._target()
