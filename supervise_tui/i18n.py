@@ -611,6 +611,21 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "bulletin.col.progress_delta": ("进度变化", "progress change"),
     "bulletin.col.note_changed": ("备注有改", "note changed"),
     "bulletin.col.year": ("年份", "year"),
+    "bulletin.col.leaders": ("分管领导", "leaders"),
+    "bulletin.col.liaisons": ("联络员", "liaisons"),
+    "bulletin.col.unreported": ("未报送(红灯除外)", "not reported (red aside)"),
+    "bulletin.col.chased": ("合计", "total"),
+    "bulletin.chase_short": ("未报送", "Not reported"),
+    "bulletin.chase_note": ("各牵头单位的红灯事项已列于上文“红灯事项”,此处只计其数;"
+                            "下表之后列出各单位本轮未报送的其他事项。",
+                            "Each lead unit's red items are listed above under “Red items” and only counted "
+                            "here; after the table come the other items each unit has not reported this round."),
+    "bulletin.header.field": ("{label}:{value}", "{label}: {value}"),
+    "bulletin.header.doc_number": ("文件文号", "document no."),
+    "bulletin.header.issuer": ("发文单位", "issued by"),
+    "bulletin.header.round": ("报送轮次", "round"),
+    "bulletin.header.due": ("报送截止", "due"),
+    "bulletin.header.date": ("印发日期", "date"),
     # refusals and problems (errors.SuperviseError): one line each, in the user's language
     "error.worker": ("后台任务出错: {detail}", "A background task failed: {detail}"),
     "error.usage": ("用法错误: {detail}", "error: {detail}"),

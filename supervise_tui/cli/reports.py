@@ -41,8 +41,8 @@ def cmd_export(args: Namespace) -> None:
 
     conn = open_store(args)
     rnd = round_of(conn, args.round)
-    bulletin = build_bulletin(conn, rnd.id, by=args.by)
     folder = exports_dir(args.out)
-    with naming(confined(folder, export_name(rnd.id, rnd.name, args.format, args.by))):  # say which file
+    with build_bulletin(conn, rnd.id, by=args.by) as bulletin, \
+            naming(confined(folder, export_name(rnd.id, rnd.name, args.format, args.by))):  # say which file
         path = export_bulletin(bulletin, args.format, folder)
     print(t("export.written", path=path))

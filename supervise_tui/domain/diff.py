@@ -88,15 +88,20 @@ class _Pass:
     columns: dict[str, str]  # name → SQL over one compared item
     params: dict
 
-    def select(self, columns: str, *, changed_only: bool, order: bool = True) -> str:
+    def select(self, columns: str, *, changed_only: bool, order: bool | str = True) -> str:
         where = f" AND ({self.columns['code']} <> {UNCHANGED} OR {self.columns['note_changed']})" \
             if changed_only else ""
-        return f"{self.head} SELECT {columns} {self.body}{where}{' ORDER BY i.pos, i.rowid' if order else ''}"
+        by = order if isinstance(order, str) else "i.pos, i.rowid" if order else ""
+        return f"{self.head} SELECT {columns} {self.body}{where}{' ORDER BY ' + by if by else ''}"
 
 
 def _compared(conn: sqlite3.Connection, old_id: int, new_id: int, flt: DiffFilter,
-              work_extra: str = "") -> _Pass:
-    """The pass comparing ``old_id`` with ``new_id`` (``work_extra``: more ``wk`` columns)."""
+              work_extra: str = "", driver: str = "") -> _Pass:
+    """The pass comparing ``old_id`` with ``new_id`` (``work_extra``: more ``wk`` columns).
+
+    With ``driver`` (a table ``d(rank INTEGER PRIMARY KEY, work_id)``) the items are read work by
+    work in its order, and every current item is in the pass, with state in either round or not.
+    """
     filters, params = _filters(flt)
     stage = ", ".join(f"{sql} AS {name}" for name, sql in stage_columns(("o", "n"), "w"))
     rank = {side: light_sql(side, "wk", side, rank=True) for side in ("o", "n")}
@@ -119,11 +124,11 @@ def _compared(conn: sqlite3.Connection, old_id: int, new_id: int, flt: DiffFilte
       FROM works w LEFT JOIN work_units wu ON wu.work_id = w.id AND wu.role = 'lead'
       LEFT JOIN units u ON u.id = wu.unit_id)"""
     body = f"""
-    FROM items i INDEXED BY items_pos
+    FROM {f"{driver} d CROSS JOIN items i ON i.work_id = d.work_id" if driver else "items i INDEXED BY items_pos"}
     LEFT JOIN item_state o ON o.round_id = :o_round AND o.item_id = i.id
     LEFT JOIN item_state n ON n.round_id = :n_round AND n.item_id = i.id
     CROSS JOIN wk ON wk.work_id = i.work_id
-    WHERE (o.item_id IS NOT NULL OR n.item_id IS NOT NULL) {filters}"""
+    WHERE ({'i.retired = 0 OR ' if driver else ''}o.item_id IS NOT NULL OR n.item_id IS NOT NULL) {filters}"""
     params.update(o_round=old_id, n_round=new_id, **basis_for_round(conn, old_id).params("o"),
                   **basis_for_round(conn, new_id).params("n"))
     return _Pass(head, body, columns, params)
@@ -230,6 +235,39 @@ def diff_json_lines(conn: sqlite3.Connection, old_id: int, new_id: int, flt: Dif
     pairs = ", ".join(f"'{k}', {values[k]}" for k in EXPORT_KEYS)
     for (text,) in conn.execute(p.select(f"json_object({pairs})", changed_only=changed_only), p.params):
         yield text
+
+
+def round_pass(conn: sqlite3.Connection, old_id: int | None, new_id: int, driver: str) -> tuple[str, dict]:
+    """A SELECT (and its parameters) over every item of round ``new_id``, beside its state in ``old_id``.
+
+    Items come work by work in the order of ``driver`` (see ``_compared``), then in list order:
+    every current item, and every retired one with state in either round. Columns (see
+    ``PASS_COLUMNS``): the driver's rank; the item's rowid, work and retired flag; whether each
+    round has its state; its status, progress, light rank and ``nr`` (not reported) in the new
+    round; ``note_changed``; the old status, light rank and progress. Each light is worked out
+    once; ``class_sql`` turns these into the diff's class.
+    """
+    p = _compared(conn, old_id or 0, new_id, DiffFilter(), driver=driver)
+    not_reported = ("(n.updated_at IS NULL AND COALESCE(n.status, 'not_started') <> 'done' "
+                    "AND COALESCE(n.closed_out, 0) = 0)")
+    columns = ["d.rank", "i.rowid", "i.work_id", "i.retired", "o.item_id IS NOT NULL", "n.item_id IS NOT NULL",
+               "n.status", "n.progress", light_sql("n", "wk", "n", rank=True), not_reported,
+               f"({p.columns['note_changed']} <> 0)", "o.status", f"(CASE WHEN o.item_id IS NOT NULL THEN "
+               f"{light_sql('o', 'wk', 'o', rank=True)} END)", "o.progress"]
+    select = ", ".join(f"{sql} AS {name}" for sql, name in zip(columns, PASS_COLUMNS, strict=True))
+    return p.select(select, changed_only=False, order="d.rank, i.sort"), p.params
+
+
+PASS_COLUMNS = ("rank", "item", "work_id", "retired", "o_in", "n_in", "status", "progress", "lrank", "nr",
+                "note_changed", "old_status", "old_lrank", "old_progress")
+
+
+def class_sql(o_in: str, n_in: str, old: tuple[str, str, str], new: tuple[str, str, str]) -> str:
+    """The class code (see CLASS_BY_CODE) from whether each round has the item and its (status, light
+    rank, progress) in each; None where neither has it."""
+    step = f"sign({_score(*new)} - {_score(*old)})"
+    return (f"(CASE WHEN NOT {o_in} AND NOT {n_in} THEN NULL WHEN NOT {o_in} THEN 3 WHEN NOT {n_in} THEN 4 "
+            f"ELSE {step} + 1 END)")
 
 
 class DiffSnapshot:

@@ -109,8 +109,8 @@ def _export(state: dict) -> dict:
     from .bulletin import build_bulletin
     from .export import export_bulletin
 
-    bulletin = build_bulletin(state["conn"], state["round2"].id)
-    path = export_bulletin(bulletin, "csv", state["folder"] / "exports")
+    with build_bulletin(state["conn"], state["round2"].id) as bulletin:
+        path = export_bulletin(bulletin, "csv", state["folder"] / "exports")
     data = path.read_bytes()
     if not data.startswith(b"\xef\xbb\xbf") or state["item"].encode("ascii") not in data:
         raise Mismatch(f"{path.name} lacks the byte order mark or the edited item")

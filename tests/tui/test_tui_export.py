@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from textual.widgets import Input, Label, Select
+from textual.worker import WorkerState
 
 from supervise_tui.domain import bulletin, export
 from supervise_tui.domain.edits import Actor, apply_changes, set_light
@@ -190,3 +191,28 @@ async def test_escape_and_cancel_write_nothing(store, isolated_locations, in_tmp
         assert files_in(in_tmp) == before
         assert not (in_tmp / "out").exists() and not (in_tmp / "exports").exists()
         assert app.recorded == []
+
+
+async def test_cancelling_an_export_under_way_writes_nothing(isolated_locations, in_tmp, bundled_path):
+    """Escape while a province-sized bulletin is being read or written: its query is interrupted and
+    no file, whole or partial, is left in the folder."""
+    from supervise_tui.domain.db import connect
+    from supervise_tui.domain.synth import synthesize
+
+    conn = connect(isolated_locations)
+    synthesize(conn, str(bundled_path), items=20_000, rounds=2)
+    conn.close()
+    app = build_app(isolated_locations)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        dialog = await open_dialog(pilot)
+        await set_folder(pilot, dialog, "out")
+        await pilot.press("enter")  # the export starts in its worker ...
+        await pilot.pause()
+        assert dialog.running is not None and not dialog.running.is_finished
+        await pilot.press("escape")  # ... and is stopped
+        await settle(pilot)
+        assert not isinstance(app.screen, ExportDialog)
+        assert dialog.running.is_finished and dialog.running.state != WorkerState.SUCCESS
+        assert files_in(in_tmp / "out") == []
+        assert (t("tui.export.cancelled"), "warning", True) in app.recorded

@@ -1,12 +1,13 @@
 """The export dialog (e): round, format, grouping and folder; the bulletin is written by a worker.
 
-The worker builds and writes the bulletin on a connection of its own and posts its progress;
+The worker reads the bulletin and streams it to the file on a connection of its own, and posts its progress;
 the dialog shows it in a progress bar and stays responsive. Escape or the cancel button stops
 an export under way (the half-written temporary file is removed) and closes the dialog.
 """
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -47,6 +48,7 @@ class ExportDialog(Dialog[Path | None]):
         super().__init__()
         self.session = session
         self.running: Worker | None = None
+        self.reading: sqlite3.Connection | None = None  # the running export's connection
 
     def compose(self) -> ComposeResult:
         rounds = [(literal(r.name), r.id) for r in list_rounds(self.session.conn)]
@@ -82,6 +84,9 @@ class ExportDialog(Dialog[Path | None]):
     def action_cancel(self) -> None:
         if self.running is not None and not self.running.is_finished:
             self.running.cancel()
+            reading = self.reading
+            if reading is not None:  # stop a long query at once (interrupt may come from any thread)
+                reading.interrupt()
             self.app.notify(t("tui.export.cancelled"), severity="warning")
         self.dismiss(None)
 
@@ -102,7 +107,6 @@ class ExportDialog(Dialog[Path | None]):
         """Build the bulletin and write it (in a thread, on a connection of its own)."""
         from ...domain.bulletin import build_bulletin
         from ...domain.export import confined, export_bulletin, export_name
-        from ...domain.rounds import get_round
 
         worker = get_current_worker()
 
@@ -111,13 +115,18 @@ class ExportDialog(Dialog[Path | None]):
                 raise ExportCancelled()
             self.post_message(self.Progress(done, total))
 
+        # The bulletin reads the store as the file is written: both happen on this worker's connection.
         with self.session.reader() as conn:
-            bulletin = build_bulletin(conn, round_id, by=by)
-            rnd = get_round(conn, round_id)
-        if worker.is_cancelled:
-            raise ExportCancelled()
-        with naming(confined(folder, export_name(rnd.id, rnd.name, fmt, by))):  # an error says which file
-            return export_bulletin(bulletin, fmt, folder, progress=progress)
+            self.reading = conn
+            try:
+                with build_bulletin(conn, round_id, by=by) as bulletin:
+                    if worker.is_cancelled:
+                        raise ExportCancelled()
+                    name = export_name(round_id, bulletin.rnd.name, fmt, by)
+                    with naming(confined(folder, name)):  # an error says which file
+                        return export_bulletin(bulletin, fmt, folder, progress=progress)
+            finally:
+                self.reading = None
 
     def on_export_dialog_progress(self, event: Progress) -> None:
         bar = self.query_one(ProgressBar)

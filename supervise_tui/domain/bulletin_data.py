@@ -1,0 +1,201 @@
+"""What the bulletin reads: one pass over a round's items, the summaries from it, item lists streamed.
+
+A province-wide round holds hundreds of thousands of items, so nothing here gathers an item list:
+each is a query whose cursor the writer reads as it writes. Every item is read once
+(``RoundPass``): its light in the round, whether it was reported, and how it compares with the
+previous round go into a TEMP table, in the order the bulletin prints them — by group (pillar,
+lead unit or leader, each group in the order of its first work), then in list order. The counts
+by pillar, unit and leader are sums over it, and the red list, the chase list and the changes
+are scans of it joined to the items for their text.
+"""
+
+from __future__ import annotations
+
+import itertools
+import sqlite3
+
+from .diff import CLASS_BY_CODE, CLASSES, PASS_COLUMNS, UNCHANGED, class_sql, round_pass
+from .lights import LIGHT_RANK
+
+_LIGHT_NAME = "(CASE {} " + " ".join(f"WHEN {n} THEN {c!r}" for n, c in enumerate(LIGHT_RANK)) + " END)"
+
+# Each grouping: how a work finds its group's name, and the order of the groups.
+_GROUPS = {
+    "pillar": ("p.title", "p.sort", "LEFT JOIN pillars p ON p.id = w.pillar_id"),
+    "unit": ("u.name", "min(w.sort) OVER (PARTITION BY u.name)",
+             "LEFT JOIN work_units wu ON wu.work_id = w.id AND wu.role = 'lead' "
+             "LEFT JOIN units u ON u.id = wu.unit_id"),
+    "leader": ("nullif(w.leader, '')", "min(w.sort) OVER (PARTITION BY nullif(w.leader, ''))", ""),
+}
+
+_SUMS = """sum(x.items) AS items, sum(x.done) AS done, sum(x.in_progress) AS in_progress,
+sum(x.behind) AS behind, sum(x.not_started) AS not_started, sum(x.red) AS red, sum(x.yellow) AS yellow,
+sum(x.green) AS green, sum(x.not_reported) AS not_reported,
+round(CAST(sum(x.p_sum) AS REAL) / sum(x.p_n), 1) AS progress"""
+_COUNTS = ("items", "done", "in_progress", "behind", "not_started", "red", "yellow", "green", "not_reported")
+
+# What an item row of a list can show, as SQL over RoundPass._items' aliases.
+ITEM_COLUMNS = {
+    "group": "g.gname", "id": "i.id", "kind": "i.kind", "pillar_id": "w.pillar_id", "work_id": "i.work_id",
+    "work_title": "w.title", "text": "i.text", "lead_unit": "u.name", "leader": "w.leader",
+    "liaison": "w.liaison", "status": "r.status", "progress": "r.progress", "light": "r.light",
+    # Looked up one item at a time: a join would have SQLite filter every round's states first.
+    **{key: f"(SELECT {key} FROM item_state s WHERE s.round_id = $round AND s.item_id = i.id)"
+       for key in ("light_reason", "note", "updated_by", "updated_at")},
+    # the comparison with the previous round
+    "class": f"(CASE r.code {' '.join(f'WHEN {n} THEN {c!r}' for n, c in enumerate(CLASS_BY_CODE))} END)",
+    "old_status": "r.old_status", "new_status": "r.status", "old_light": "r.old_light",
+    "new_light": "(CASE WHEN r.code = 4 THEN NULL ELSE r.light END)",
+    "old_progress": "r.old_progress", "new_progress": "(CASE WHEN r.code = 4 THEN NULL ELSE r.progress END)",
+    "progress_delta": "(r.progress - r.old_progress)", "note_changed": "r.note_changed",
+}
+
+
+def _ints(row: sqlite3.Row | None) -> dict:
+    out = dict(row) if row is not None else {}
+    for key in _COUNTS:
+        if out.get(key) is None:
+            out[key] = 0
+    return out
+
+
+class RoundPass:
+    """Every item of a round read once into TEMP tables of ``conn``; ``close`` drops them.
+
+    ``{t}_g`` holds the works in group order (``rank``, ``work_id``, the group's name ``gname``),
+    ``{t}`` one row per item in that order, ``{t}_w`` the tallies of each work.
+    """
+
+    _names = itertools.count(1)
+
+    def __init__(self, conn: sqlite3.Connection, round_id: int, previous_id: int | None, by: str):
+        self.conn, self.round_id, self.previous_id = conn, round_id, previous_id
+        self.t = t = f"round_pass_{next(self._names)}"
+        gname, gkey, joins = _GROUPS[by]
+        conn.execute(f"CREATE TEMP TABLE {t}_g (rank INTEGER PRIMARY KEY, work_id TEXT UNIQUE, gname TEXT)")
+        conn.execute(f"""INSERT INTO temp.{t}_g (work_id, gname)
+            SELECT work_id, gname FROM (SELECT w.id AS work_id, {gname} AS gname, {gkey} AS gkey, w.sort AS wsort
+                                        FROM works w {joins})
+            ORDER BY gname IS NULL, gkey, wsort""")
+        # Each light is worked out once (in the inner query, kept whole by its LIMIT); the light's
+        # name and the diff's class come from the figures it gives.
+        code = class_sql("o_in", "n_in", ("old_status", "old_lrank", "old_progress"), ("status", "lrank", "progress"))
+        derived = {"light": _LIGHT_NAME.format("lrank"), "old_light": _LIGHT_NAME.format("old_lrank"), "code": code}
+        conn.execute(f"CREATE TEMP TABLE {t} (n INTEGER PRIMARY KEY, {', '.join(PASS_COLUMNS)}, "
+                     f"{', '.join(derived)})")
+        select, params = round_pass(conn, previous_id, round_id, f"temp.{t}_g")
+        conn.execute(f"INSERT INTO temp.{t} ({', '.join(PASS_COLUMNS)}, {', '.join(derived)}) "
+                     f"SELECT *, {', '.join(derived.values())} "
+                     f"FROM ({select} LIMIT -1)", params)
+        conn.execute(f"""CREATE TEMP TABLE {t}_w AS SELECT work_id, count(*) AS items,
+            sum(status = 'done') AS done, sum(status = 'in_progress') AS in_progress,
+            sum(status IN ('behind', 'blocked')) AS behind, sum(status = 'not_started') AS not_started,
+            sum(lrank = 0) AS red, sum(lrank = 1) AS yellow, sum(lrank = 2) AS green,
+            sum(nr) AS not_reported, sum(nr AND lrank <> 0) AS chase,
+            sum(progress) AS p_sum, count(progress) AS p_n
+            FROM temp.{t} WHERE retired = 0 GROUP BY work_id""")
+
+    def close(self) -> None:
+        for suffix in ("", "_g", "_w"):
+            self.conn.execute(f"DROP TABLE IF EXISTS temp.{self.t}{suffix}")
+
+    # -- the summaries: sums over the works' tallies ------------------------------------------
+    def overall(self) -> dict:
+        """As ``queries.overall_summary``: every current item."""
+        return _ints(self.conn.execute(f"SELECT {_SUMS} FROM temp.{self.t}_w x").fetchone())
+
+    def pillars(self) -> list[dict]:
+        """As ``queries.pillar_summary``."""
+        return [_ints(r) for r in self.conn.execute(f"""
+            SELECT p.id, p.numeral, p.title, count(*) AS works, {_SUMS}
+            FROM pillars p JOIN works w ON w.pillar_id = p.id AND w.retired = 0
+            JOIN temp.{self.t}_w x ON x.work_id = w.id
+            WHERE p.retired = 0 GROUP BY p.id ORDER BY p.sort""")]
+
+    def units(self) -> list[dict]:
+        """Lead units with items, as ``queries.unit_summary`` (its lead columns) orders them."""
+        return [_ints(r) for r in self.conn.execute(f"""
+            SELECT un.id, un.name, count(*) AS works_lead, {_SUMS}
+            FROM units un JOIN work_units wu ON wu.unit_id = un.id AND wu.role = 'lead'
+            JOIN works w ON w.id = wu.work_id AND w.retired = 0
+            LEFT JOIN temp.{self.t}_w x ON x.work_id = w.id
+            GROUP BY un.id HAVING sum(x.items) > 0 ORDER BY works_lead DESC, sum(x.items) DESC, un.name""")]
+
+    def leaders(self) -> list[dict]:
+        """Leaders (分管领导) with items, as ``queries.people_summary`` orders them."""
+        return [_ints(r) for r in self.conn.execute(f"""
+            SELECT pe.id, pe.name, count(*) AS works, {_SUMS}
+            FROM people pe JOIN work_people wp ON wp.person_id = pe.id AND wp.role = 'leader'
+            JOIN works w ON w.id = wp.work_id AND w.retired = 0
+            JOIN temp.{self.t}_w x ON x.work_id = w.id
+            GROUP BY pe.id ORDER BY works DESC, pe.name""")]
+
+    def chase_units(self) -> list[dict]:
+        """催办 by lead unit: items not reported (and not red), red items, leaders and liaisons.
+
+        The units with most to chase first; the people in the order of their works.
+        """
+        units: dict[str | None, dict] = {}
+        for row in self.conn.execute(f"""
+                SELECT u.name AS unit, w.leader, w.liaison, x.chase, x.red
+                FROM temp.{self.t}_w x JOIN works w ON w.id = x.work_id
+                LEFT JOIN work_units wu ON wu.work_id = w.id AND wu.role = 'lead'
+                LEFT JOIN units u ON u.id = wu.unit_id
+                WHERE x.chase > 0 OR x.red > 0 ORDER BY w.sort"""):
+            unit = units.setdefault(row["unit"], {"unit": row["unit"], "leaders": [], "liaisons": [],
+                                                  "not_reported": 0, "red": 0})
+            for key, person in (("leaders", row["leader"]), ("liaisons", row["liaison"])):
+                if person and person not in unit[key]:
+                    unit[key].append(person)
+            unit["not_reported"] += row["chase"]
+            unit["red"] += row["red"]
+        return sorted(units.values(), key=lambda u: (-(u["not_reported"] + u["red"]), u["unit"] is None,
+                                                     u["unit"] or ""))
+
+    def diff_counts(self) -> dict:
+        """As ``diff.diff_counts`` of the previous round and this one."""
+        row = self.conn.execute(
+            ", ".join(["SELECT " + ", ".join(f"coalesce(sum(code = {n}), 0)" for n in range(len(CLASS_BY_CODE))),
+                       "coalesce(sum(note_changed), 0)", f"coalesce(sum(code = {UNCHANGED} AND note_changed), 0) "
+                       f"FROM temp.{self.t} WHERE code IS NOT NULL"])).fetchone()
+        counts = {cls: row[CLASS_BY_CODE.index(cls)] for cls in CLASSES}
+        changed = sum(counts.values()) - counts["unchanged"] + row[-1]
+        return counts | {"note_changed": row[-2], "changed": changed}
+
+    # -- the item lists, streamed ---------------------------------------------------------------
+    def red_rows(self, columns: dict[str, str]) -> sqlite3.Cursor:
+        """Red items in group order, as ``columns`` (name → SQL over ITEM_COLUMNS' aliases)."""
+        return self._items(columns, "r.retired = 0 AND r.lrank = 0")
+
+    def change_rows(self, columns: dict[str, str]) -> sqlite3.Cursor:
+        """Items changed since the previous round, in group order."""
+        return self._items(columns, f"r.code IS NOT NULL AND (r.code <> {UNCHANGED} OR r.note_changed)")
+
+    def chase_rows(self, units: list[str | None], columns: dict[str, str]) -> sqlite3.Cursor:
+        """Items not reported and not red, unit by unit in the order of ``units``, then in list order.
+
+        ``g.gname`` is then the lead unit.
+        """
+        if not units:
+            return self._items(columns, "0")
+        values = ", ".join("(?, ?)" for _ in units)
+        order = [v for n, unit in enumerate(units) for v in (n, unit)]
+        groups = (f"(SELECT cu.column1 AS rank, w.id AS work_id, cu.column2 AS gname FROM (VALUES {values}) cu "
+                  "CROSS JOIN works w LEFT JOIN work_units wu ON wu.work_id = w.id AND wu.role = 'lead' "
+                  "LEFT JOIN units un ON un.id = wu.unit_id WHERE un.name IS cu.column2)")
+        return self._items(columns, "r.retired = 0 AND r.nr AND r.lrank <> 0", groups, "g.rank, r.n", order)
+
+    def _items(self, columns: dict[str, str], where: str, groups: str = "", order: str = "r.n",
+               params: list | None = None) -> sqlite3.Cursor:
+        select = ", ".join(columns.values()).replace("$round", str(int(self.round_id)))
+        used = f"{select} {where} {order}"
+        # Only the joins the columns need: an unused join to the states would make SQLite build a
+        # Bloom filter over every round's states first.
+        joins = [f"JOIN {groups or f'temp.{self.t}_g'} g ON g.work_id = r.work_id" if "g." in used else "",
+                 "JOIN works w ON w.id = r.work_id" if "w." in used or "u." in used else "",
+                 "LEFT JOIN work_units wu ON wu.work_id = w.id AND wu.role = 'lead' "
+                 "LEFT JOIN units u ON u.id = wu.unit_id" if "u." in used else "",
+                 ]
+        sql = f"""SELECT {select} FROM temp.{self.t} r CROSS JOIN items i ON i.rowid = r.item
+            {' '.join(joins)} WHERE {where} ORDER BY {order}"""
+        return self.conn.execute(sql, params or [])

@@ -1,0 +1,213 @@
+"""Bulletin cells for each file format, a column at a time.
+
+A column of a few hundred thousand rows is turned into cells with loops that run in C: coded
+values (a status, a light, a progress) through a memo of the few values they take, free text
+through one check of the whole batch for anything that needs escaping — only a batch that has
+some goes cell by cell. What each format does with a cell:
+
+- Markdown: the text shows literally — Markdown's punctuation is backslash-escaped, so a note
+  typed as ``[x](http://…)`` or ``<b>`` is never a link or a tag, bare addresses are broken up so
+  no renderer links them, line breaks become ``<br>``;
+- HTML: escaped, with ``nw`` (never wrap) on ids, names, statuses and figures;
+- CSV: a cell that a spreadsheet would run as a formula gets a leading apostrophe; a number
+  stays a number (a progress change is ``20`` or ``-10``, never ``'+20``).
+
+Every format first makes control and bidi characters visible (``textsafe.printable``).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable, Sequence
+
+from ..textsafe import printable
+from .formats import neutralise
+from .vocab import shown_value
+
+Cells = Callable[[Sequence], list]
+
+# What textsafe.printable changes (but the line feed), and the line breaks it folds.
+_UNPRINTABLE = "\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029\r"
+# Markdown punctuation that can start a link, an emphasis, a code span, a tag or an entity, or
+# break a table row; ":" after a letter and "." after www would let a renderer link an address.
+_MD_PUNCT = re.compile(r"[\\`*_\[\]<>|~&@!]")
+_MD_LINK = re.compile(r"(?<=[A-Za-z]):|(?i:(?<=www))\.")
+_MD_SPECIAL = re.compile(rf"[{_UNPRINTABLE}\n\\`*_\[\]<>|~&@!:.]")  # a superset of what _MD_ESCAPE changes
+_UNPRINTABLE_RE = re.compile(f"[{_UNPRINTABLE}]")
+_HTML_SPECIAL = re.compile(f"[{_UNPRINTABLE}&<>]")
+_CSV_SPECIAL = re.compile(f"[{_UNPRINTABLE}]")
+_FORMULA = re.compile(r"[=+\-@\t\r]")
+
+# Keys whose few values are worth remembering once rendered.
+CODED = {"status", "old_status", "new_status", "light", "old_light", "new_light", "class", "kind", "role",
+         "progress", "old_progress", "new_progress", "progress_delta", "note_changed", "rate",
+         "status_change", "light_change", "progress_change"}
+# Columns that are never wrapped in print: ids, names, statuses, lights and figures.
+NO_WRAP = CODED | {"id", "lead_unit", "leader", "liaison", "unit", "leaders", "liaisons", "group", "year",
+                   "items", "items_lead", "done", "in_progress", "behind", "not_started", "not_reported",
+                   "green", "yellow", "red", "count", "works", "metric", "value", "chased", "unreported"}
+ARROW = " → "
+
+
+def _printable(text: str) -> str:
+    """textsafe.printable, skipped (it is slow on long non-ASCII text) where it would change nothing."""
+    return printable(text) if _UNPRINTABLE_RE.search(text) else text
+
+
+def md_text(text: str) -> str:
+    """Text shown literally in Markdown (a table cell or a heading): escaped, line breaks as <br>."""
+    text = _MD_PUNCT.sub(r"\\\g<0>", _printable(text))
+    if ":" in text or "." in text:  # an address a renderer would link: "http:", "www."
+        text = _MD_LINK.sub(r"\\\g<0>", text)
+    return text.replace("\n", "<br>")
+
+
+def html_text(text: str) -> str:
+    return html.escape(_printable(text), quote=False)
+
+
+def csv_text(text: str) -> str:
+    return neutralise(_printable(text))
+
+
+def _as_text(values: Sequence) -> list[str]:
+    return ["" if v is None else str(v) for v in values]
+
+
+# Cells made of two values, (old, new): shown as the value, or "old → new".
+PAIRED = {"status_change", "light_change", "progress_change"}
+
+
+def _change(key: str, value: tuple) -> str:
+    """(old, new) of a status, light or progress as one cell: the value, or old → new."""
+    field = key.removesuffix("_change")
+    old, new = value
+    before, after = shown_value(field, old), shown_value(field, new)
+    if old == new or new is None:  # unchanged, or a retired item: its last value
+        return before
+    return after if old is None else f"{before}{ARROW}{after}"  # a new item: its first value
+
+
+def shown(key: str, value: object) -> str:
+    """A stored value as the bulletin shows it (composite ``*_change`` cells included)."""
+    if key in PAIRED:
+        return _change(key, value)  # type: ignore[arg-type]
+    if key == "note_changed":
+        return "✓" if value else ""
+    return shown_value(key, value)
+
+
+class _Memo(dict):
+    def __init__(self, make: Callable[[object], object]):
+        super().__init__()
+        self.make = make
+
+    def __missing__(self, value):
+        cell = self[value] = self.make(value)
+        return cell
+
+
+class CellFormat:
+    """How one file format renders a column; ``column(key)`` gives the function for its values."""
+
+    special: re.Pattern
+    wrap: str = "{}"  # around every cell (HTML: the <td>)
+
+    def __init__(self) -> None:
+        self._memos: dict[str, _Memo] = {}
+
+    def text(self, value: str) -> str:
+        raise NotImplementedError
+
+    def coded(self, key: str, value: object) -> object:
+        return self.text(shown(key, value))
+
+    def wrapped(self, key: str) -> str:
+        return self.wrap
+
+    def column(self, key: str) -> Cells:
+        wrap = self.wrapped(key)
+        if key in CODED:
+            memo = self._memos.get(key)
+            if memo is None:
+                memo = self._memos[key] = _Memo(lambda v: wrap.format(self.coded(key, v)))
+            return lambda values: list(map(memo.__getitem__, values))
+        return lambda values: self._free(values, wrap)
+
+    def _free(self, values: Sequence, wrap: str) -> list[str]:
+        """Free text: each cell checked in C; only those that need it are escaped in Python."""
+        try:
+            found = list(map(self.special.search, values))
+        except TypeError:  # a number or a NULL among them
+            values = _as_text(values)
+            found = list(map(self.special.search, values))
+        text = self.text
+        cells = [text(v) if f else v for v, f in zip(values, found)] if any(found) else list(values)
+        return cells if wrap == "{}" else list(map(wrap.format, cells))
+
+
+class MarkdownCells(CellFormat):
+    special = _MD_SPECIAL
+
+    def text(self, value: str) -> str:
+        return md_text(value)
+
+
+class HtmlCells(CellFormat):
+    special = _HTML_SPECIAL
+
+    def text(self, value: str) -> str:
+        return html_text(value)
+
+    def wrapped(self, key: str) -> str:
+        return '<td class="nw">{}</td>' if key in NO_WRAP else "<td>{}</td>"
+
+    def column(self, key: str) -> Cells:
+        if key in ("light", "light_change", "class"):
+            memo = self._memos.setdefault(key, _Memo(lambda v: self._marked(key, v)))
+            return lambda values: list(map(memo.__getitem__, values))
+        return super().column(key)
+
+    def _marked(self, key: str, value) -> str:
+        """A light or change class cell, coloured by its (new) value."""
+        code = (value[1] or value[0]) if isinstance(value, tuple) else value
+        css = "nw"
+        if key != "class" and code in ("red", "yellow", "green"):
+            css += f" light-{code}"
+        elif key == "class" and code in ("improved", "regressed"):
+            css += f" class-{code}"
+        return f'<td class="{css}">{self.coded(key, value)}</td>'
+
+
+class CsvCells(CellFormat):
+    special = _CSV_SPECIAL
+
+    def text(self, value: str) -> str:
+        return csv_text(value)
+
+    def coded(self, key: str, value: object) -> object:
+        if key == "progress_delta":  # a number in a spreadsheet: 20, -10 (a "+20" would need guarding)
+            return value if isinstance(value, int) else ""
+        return shown(key, value)
+
+    def _free(self, values: Sequence, wrap: str) -> list[str]:
+        cells = super()._free(values, wrap)
+        if any(map(_FORMULA.match, cells)):
+            cells = list(map(neutralise, cells))
+        return cells
+
+
+def column_cells(fmt: CellFormat, keys: Sequence[str], columns: Sequence[Sequence]) -> list[Sequence]:
+    """Columns of values (in the order of ``keys``, two for a PAIRED key) as rows of cells of ``fmt``."""
+    if not columns or not columns[0]:
+        return []
+    values = iter(columns)
+    cells = []
+    for key in keys:
+        column = list(zip(next(values), next(values))) if key in PAIRED else next(values)
+        cells.append(fmt.column(key)(column))
+    return list(zip(*cells))
+
+
+__all__ = ["CellFormat", "CsvCells", "HtmlCells", "MarkdownCells", "column_cells", "md_text", "shown"]
