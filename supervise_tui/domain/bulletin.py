@@ -22,9 +22,11 @@ from ..i18n import t
 from .bulletin_data import ITEM_COLUMNS, RoundPass
 from .clock import now
 from .db import get_meta
+from .exchange.status import accepted_changes
 from .formats import GROUPINGS
 from .queries import indicators
 from .rounds import get_round, previous_round
+from .vocab import field_name, shown_edit
 
 # What the JSON export gives each item of the red and chase lists, and each changed item.
 ITEM_KEYS = ("id", "pillar_id", "work_id", "work_title", "text", "lead_unit", "leader", "liaison",
@@ -95,6 +97,8 @@ class Bulletin:
         self.chase = self.data.chase_units()
         self.changes = self.data.diff_counts() if prev else None
         self.goals = indicators(conn)
+        # the units' own changes taken from their return files (none where the exchange is not used)
+        self.imported = accepted_changes(conn, rnd.id)
 
     def close(self, *, quiet: bool = False) -> None:
         """Drop the round's working tables and end the read transaction.
@@ -271,6 +275,17 @@ def _changes(b: Bulletin) -> Iterator[Part]:
                     split=t("bulletin.changes_short"))
 
 
+def _imported(b: Bulletin) -> Iterator[Part]:
+    """The changes accepted from return files, with the liaison who made each: only where there are some."""
+    if not b.imported:
+        return
+    yield Heading(t("bulletin.imported", count=len(b.imported)))
+    yield _small(("id", "field", "old", "new", "author", "source", "accepted_by"),
+                 [r | {"field": field_name(r["field"]), "old": shown_edit(r["field"], r["old"]),
+                       "new": shown_edit(r["field"], r["new"]), "source": f"{r['unit']} #{r['seq']}"}
+                  for r in b.imported])
+
+
 def _goals(b: Bulletin) -> Iterator[Part]:
     yield Heading(t("bulletin.goals"))
     if not b.goals:
@@ -280,7 +295,8 @@ def _goals(b: Bulletin) -> Iterator[Part]:
 
 
 # The bulletin's sections in reading order; a new section is one more function here.
-SECTIONS: list[Callable[[Bulletin], Iterable[Part]]] = [_overall, _breakdown, _red, _chase, _changes, _goals]
+SECTIONS: list[Callable[[Bulletin], Iterable[Part]]] = [_overall, _breakdown, _red, _chase, _changes, _imported,
+                                                        _goals]
 
 
 def parts(b: Bulletin) -> Iterator[Part]:

@@ -375,6 +375,8 @@ def _write_json(b: Bulletin, out: TextIO, progress: Progress | None) -> None:
         out.write(f'{{"from": {dump(b.previous)}, "counts": {dump(b.changes)}, "rows": [\n')
         _json_list(out, b.json_rows("changes"), tracker)
         out.write("\n]}")
+    if b.imported:  # only where the exchange is used
+        out.write(f',\n"imported": {dump(b.imported)}')
     out.write(f',\n"goals": {dump(b.goals)}\n}}\n')
     if progress is not None and not tracker.total:
         progress(0, 0)

@@ -60,7 +60,9 @@ class WelcomeApp(App[str | None]):
         if event.option.id == INSPECTOR:
             self.exit(INSPECTOR)
         else:
-            self.query_one(SafeInput).focus()
+            field = self.query_one(SafeInput)
+            field.focus()
+            field.cursor_position = len(field.value)  # the file's name, at the end, in sight
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()

@@ -14,6 +14,7 @@ from supervise_tui.domain.exchange.review import accept_clean, edit_value, keep_
 from supervise_tui.domain.exchange.status import unit_status
 from supervise_tui.domain.exchange.storekind import actor_for
 from supervise_tui.errors import EditRefused
+from supervise_tui.i18n import t
 from tests.exchange_kit import INSPECTOR, LIAISON, UNIT, enrolled, issue_to, liaison_store, load_json, write
 
 T1, T2, T3 = "2024-03-16T09:00:00+08:00", "2024-03-17T09:00:00+08:00", "2024-03-18T09:00:00+08:00"
@@ -240,9 +241,37 @@ def test_the_edit_rules_hold_for_imports_too(exchange):
     x.send()
     (received,) = x.take()
     assert received.counts == {"refused": 1, "accepted": 2}
-    from supervise_tui.i18n import t
-
     assert received.refused == {"W01-M01": t("error.closed_out_locked", id="W01-M01")}
     assert state(x.inspector, "W01-M01", "note") == ("",)
     assert rows(x.inspector, "SELECT item_id, outcome, reason IS NOT NULL FROM exchange_changes "
                              "WHERE item_id = 'W01-M01'") == [("W01-M01", "refused", 1)]
+
+
+def test_the_bulletin_lists_the_changes_accepted_from_returns_with_their_author(exchange):
+    import io
+    import json
+
+    from supervise_tui.domain.bulletin import Table, build_bulletin, parts
+    from supervise_tui.domain.export import write_bulletin
+
+    x = exchange
+    with build_bulletin(x.inspector, 1) as b:  # no exchange in this round yet: no section
+        assert b.imported == [] and t("bulletin.imported", count=0) not in [getattr(p, "text", "") for p in parts(b)]
+    x.edit("W01-M01", note="联络员写")
+    x.edit("W01-M02", note="冲突的")
+    x.ours("W01-M02", note="督查的")
+    x.send()
+    x.at(T3)
+    x.take()
+    with build_bulletin(x.inspector, 1) as b:
+        assert b.imported == [
+            {"id": "W01-M01", "text": b.imported[0]["text"], "field": "note", "old": "", "new": "联络员写",
+             "author": LIAISON, "unit": UNIT, "seq": 1, "accepted_by": "督查员", "accepted_at": T3}]
+        shown = list(parts(b))
+        at = [getattr(p, "text", "") for p in shown].index(t("bulletin.imported", count=1))
+        table = shown[at + 1]
+        assert isinstance(table, Table) and list(table.rows()) == [
+            ("W01-M01", "备注", "", "联络员写", LIAISON, f"{UNIT} #1", "督查员")]
+        out = io.BytesIO()
+        write_bulletin(b, "json", out)
+    assert [r["author"] for r in json.loads(out.getvalue())["imported"]] == [LIAISON]

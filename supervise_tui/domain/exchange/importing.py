@@ -230,11 +230,15 @@ def _history(item: dict, field_: str) -> str | None:
 
 
 def files_in(paths: Iterable[Path]) -> Iterator[Path]:
-    """The files named, and the ``*.json`` files directly inside the folders named, in name order."""
+    """The files named, and the ``*.json`` files directly inside the folders named, in name order.
+
+    In a folder, the round packages that share the stick with the returns (``package-*.json``,
+    as they are written) are passed over rather than refused one by one.
+    """
     for path in paths:
         if path.is_dir():
             yield from sorted(p for p in path.iterdir() if p.suffix.lower() == ".json" and p.is_file()
-                              and not p.name.startswith("."))
+                              and not p.name.startswith((".", "package-")))
         else:
             yield path
 

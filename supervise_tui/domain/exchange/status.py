@@ -76,3 +76,14 @@ def liaison_status(conn: sqlite3.Connection) -> dict:
     return {"package": dict(package) if package else None,
             "changed": changed_items(conn, int(current)) if current else [],
             "returns": returns, "seen": int(get_meta(conn, SEEN) or 0)}
+
+
+def accepted_changes(conn: sqlite3.Connection, round_id: int) -> list[dict]:
+    """The liaisons' changes accepted into a round from return files, in the order they were accepted:
+    item, field, base and new value, the liaison who made it, the unit and return number, who accepted it."""
+    return [dict(r) for r in conn.execute(
+        "SELECT c.item_id AS id, i.text, c.field, c.base AS old, c.theirs AS new, c.author, r.unit, r.seq, "
+        "c.decided_by AS accepted_by, c.decided_at AS accepted_at FROM exchange_returns r "
+        "JOIN exchange_changes c ON c.return_id = r.id AND c.outcome = 'accepted' JOIN items i ON i.id = c.item_id "
+        "WHERE r.round_id = ? AND r.imported_at IS NOT NULL ORDER BY c.decided_at, r.unit, r.seq, i.pos",
+        (round_id,))]

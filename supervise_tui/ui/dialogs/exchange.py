@@ -33,7 +33,9 @@ class PathForm(Dialog[str | None]):
             yield Label("", id="path-error", classes="editor-error")
 
     def on_mount(self) -> None:
-        self.query_one(SafeInput).focus()
+        field = self.query_one(SafeInput)
+        field.focus()
+        field.cursor_position = len(field.value)  # a file's name is at the end: keep it in sight
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
