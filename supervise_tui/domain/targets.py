@@ -316,6 +316,21 @@ def attainment_lines(goal: Goal, value: str | None) -> list[str]:
     return [a.shown() + (f" ✓ {t('goal.met')}" if a.met else "") for a in attainments(goal, value)]
 
 
+def attainment_cell(goal: Goal, value: str | None) -> str:
+    """A numeric goal's attainment in a few cells: ``18/20名 90%``, ``2/3 项达标 83%``, 未填; "" for no numbers."""
+    if not goal.numeric:
+        return ""
+    if not reported(value):
+        return t("goal.no_value")
+    parts = attainments(goal, value)
+    if len(parts) == 1:
+        a = parts[0]
+        shown = "—" if a.value is None else canonical(a.value)
+        return f"{shown}/{a.metric.value}{a.metric.unit} {a.percent}%" + (" ✓" if a.met else "")
+    return t("goal.cell_many", met=sum(a.met for a in parts), count=len(parts),
+             progress=derived_progress(goal, value))
+
+
 def goal_facts(item: dict) -> list[tuple[str, str]]:
     """(heading, line) of an item's goal, own deadline, attainment and evidence, for a detail view.
 

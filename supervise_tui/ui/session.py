@@ -88,6 +88,10 @@ class Session:
         """销号: the item is verified done and locked in later rounds (a reason if it is not done)."""
         return self._record(edits.close_out(self.conn, self.actor, self.round.id, item_id, reason, shown=shown))
 
+    def edit_goal(self, goal_id: str, changes: dict, shown: dict) -> list[Change]:
+        """A headline goal's value reached and evidence in the current round (an inspector's)."""
+        return self._record(edits.set_indicator(self.conn, self.actor, self.round.id, goal_id, changes, shown=shown))
+
     def reopen_close_out(self, item_id: str, reason: str, shown: dict | None = None) -> list[Change]:
         """Undo a close-out in this round, with the reason for the audit log."""
         return self._record(edits.reopen_close_out(self.conn, self.actor, self.round.id, item_id, reason,

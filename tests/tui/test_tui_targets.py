@@ -180,3 +180,73 @@ async def test_the_key_bar_offers_v_to_an_inspector_and_a_liaison(store, isolate
         await settle(pilot)
         state = state_row(store, "W06-T01")
         assert (state["value"], state["progress"], state["status"], state["updated_by"]) == ("20", 100, "done", EDITOR)
+
+
+async def test_the_overview_shows_the_headline_goals_with_their_values_this_round(store, isolated_locations):
+    from supervise_tui.domain.edits import set_indicator
+
+    set_indicator(store, Actor("督查员"), ROUND, "G01", {"value": "36.5"})
+    set_indicator(store, Actor("督查员"), ROUND, "G06", {"value": "23.1"})
+    app = build_app(isolated_locations, user=EDITOR)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        goals = str(app.screen.query_one("#goals", Static).content).splitlines()
+        assert goals == [
+            t("overview.goals"),
+            "2023  全面推动惠企政策降本减负35亿元以上  36.5/35亿元 104% ✓",
+            "2023  全年民间投资增速超10%  未填",
+            "2023  民营企业工业供地占比达到70%以上  未填",
+            "2023  确保80%以上新增能耗用于民间投资项目  未填",
+            "2023  问题化解率达95%以上  未填",
+            "2025  市场经营主体突破24万户  23.1/24万户 96%",
+            "2025  R&D经费支出占GDP比重达3.2%左右  未填",
+            "2025  数字经济核心产业增加值占GDP比重达13%左右  未填"]
+        # a value recorded elsewhere shows when the overview is read again
+        set_indicator(store, Actor("督查员"), ROUND, "G02", {"value": "8.2"})
+        app.screen.refresh_data()
+        await settle(pilot)
+        goals = str(app.screen.query_one("#goals", Static).content).splitlines()
+        assert goals[2] == "2023  全年民间投资增速超10%  8.2/10% 82%"
+
+
+async def test_g_on_the_overview_records_a_headline_goals_value_and_ctrl_z_undoes_it(store, isolated_locations):
+    from textual.widgets import OptionList
+
+    from supervise_tui.ui.dialogs.targets import GoalPicker
+
+    app = build_app(isolated_locations, user=EDITOR)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert f"g {t('key.goal_value')}" in screen_text(app)
+        await pilot.press("g")
+        await settle(pilot)
+        picker = app.screen
+        assert isinstance(picker, GoalPicker)
+        assert picker.query_one(OptionList).option_count == 8
+        mark = last_audit_id(store)
+        await pilot.press("down", "enter")  # G02 全年民间投资增速超10%
+        await settle(pilot)
+        editor = app.screen
+        assert isinstance(editor, ValueEditor) and labels(editor)[0] == "1. 全年民间投资增速 > 10 %"
+        await pilot.press(*"10.4", "ctrl+s")
+        await settle(pilot)
+        assert [tuple(r) for r in store.execute("SELECT round_id, indicator_id, value, updated_by FROM indicator_state")] \
+            == [(ROUND, "G02", "10.4", EDITOR)]
+        assert without_id(audit_rows(store, after=mark)) == [audit("G02", "value", "", "10.4")]
+        goals = str(app.screen.query_one("#goals", Static).content).splitlines()
+        assert goals[2] == "2023  全年民间投资增速超10%  10.4/10% 104% ✓"
+        await pilot.press("ctrl+z")
+        await settle(pilot)
+        assert store.execute("SELECT value FROM indicator_state").fetchone()[0] == ""
+
+
+async def test_a_liaison_is_not_offered_g(store, isolated_locations):
+    app = build_app(isolated_locations, user=EDITOR, role="liaison", unit="市人力社保局")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("1")
+        await settle(pilot)
+        assert f"g {t('key.goal_value')}" not in screen_text(app)
+        await pilot.press("g")
+        await settle(pilot)
+        assert store.execute("SELECT count(*) FROM indicator_state").fetchone()[0] == 0

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
-from textual.widgets import Input, Label
+from textual.widgets import Input, Label, OptionList
+from textual.widgets.option_list import Option
 
 from ...domain import evidence
-from ...domain.targets import Goal, check_stored_value, split_values
+from ...domain.targets import Goal, attainment_cell, check_stored_value, goal_from_json, split_values
 from ...errors import SuperviseError
 from ...i18n import t
 from ..bindings import bind
@@ -89,3 +91,27 @@ class ValueEditor(Dialog):
             self.say_error(str(exc))
             return
         self.answer(ValueAndEvidence(value, evidence.format_refs(refs), tuple(found)))
+
+
+class GoalPicker(Dialog):
+    """Choose one of the document's headline goals (G01–G08), each shown with its value this round."""
+
+    def __init__(self, goals: list[dict], *, submit: Submit | None = None):
+        super().__init__(submit=submit)
+        self.goals = goals
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="editor"):
+            yield Label(literal(t("edit.goal_pick_title")), classes="editor-title")
+            yield OptionList(*[Option(Text.assemble(
+                (f"{g['id']} {g['year']}  ", "cyan"), literal(g["text"]), "  ",
+                (attainment_cell(goal_from_json(g["goal"]), g["value"]), "bold")), id=g["id"]) for g in self.goals],
+                id="goal-options")
+            yield Label("", classes="editor-error")
+
+    def on_mount(self) -> None:
+        self.query_one(OptionList).focus()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.answer(next(g for g in self.goals if g["id"] == event.option.id))

@@ -150,28 +150,33 @@ class ItemEditing(Frame):
         self._write(item_id, field, lambda: self.session.edit(item_id, {field: value}, shown))
 
     def _write(self, item_id: str, field: str, action: Callable[[], list[Change]]) -> None:
-        """Run one user action and say what happened.
+        """Run one user action and say what happened (see ``write_and_say``)."""
+        write_and_say(self, item_id, field, action)
 
-        A store error (locked, disk full, read-only, damaged) is raised to the dialog, which says
-        it and keeps what the user typed; a refusal by the rules is the answer, said in a notice.
-        """
-        try:
-            done = action()
-        except Conflict as exc:  # what was shown is stale: say so, and show what is there now
-            self.notify(t("edit.conflict", id=item_id, field=field_name(exc.field),
-                          shown=shown_edit(exc.field, exc.shown), current=shown_edit(exc.field, exc.current)),
-                        severity="error", timeout=10, markup=False)
-            self.store_changed()
-            return
-        except StoreError:
-            raise
-        except SuperviseError as exc:
-            self.notify(t("edit.refused", reason=exc), severity="error", timeout=8, markup=False)
-            return
-        if done:
-            # The field the user changed first, then any that followed it (status ⇔ progress).
-            done = sorted(done, key=lambda c: c.field != field)
-            said = "; ".join(t("edit.change", field=field_name(c.field), old=one_line(shown_edit(c.field, c.old))[:40],
-                               new=one_line(shown_edit(c.field, c.new))[:40]) for c in done if c.field in SAID)
-            self.notify(t("edit.saved", id=item_id, changes=said), markup=False)
-            self.store_changed()
+
+def write_and_say(screen: Frame, item_id: str, field: str, action: Callable[[], list[Change]]) -> None:
+    """Run one user action on an item (or headline goal) and say what happened.
+
+    A store error (locked, disk full, read-only, damaged) is raised to the dialog, which says
+    it and keeps what the user typed; a refusal by the rules is the answer, said in a notice.
+    """
+    try:
+        done = action()
+    except Conflict as exc:  # what was shown is stale: say so, and show what is there now
+        screen.notify(t("edit.conflict", id=item_id, field=field_name(exc.field),
+                        shown=shown_edit(exc.field, exc.shown), current=shown_edit(exc.field, exc.current)),
+                      severity="error", timeout=10, markup=False)
+        screen.store_changed()
+        return
+    except StoreError:
+        raise
+    except SuperviseError as exc:
+        screen.notify(t("edit.refused", reason=exc), severity="error", timeout=8, markup=False)
+        return
+    if done:
+        # The field the user changed first, then any that followed it (status ⇔ progress).
+        done = sorted(done, key=lambda c: c.field != field)
+        said = "; ".join(t("edit.change", field=field_name(c.field), old=one_line(shown_edit(c.field, c.old))[:40],
+                           new=one_line(shown_edit(c.field, c.new))[:40]) for c in done if c.field in SAID)
+        screen.notify(t("edit.saved", id=item_id, changes=said), markup=False)
+        screen.store_changed()

@@ -15,6 +15,7 @@ from ...domain import queries
 from ...domain.db import get_meta
 from ...domain.queries import Scope
 from ...i18n import t
+from ..bindings import bind
 from ..sources import pillar_list
 from ..text import line, literal
 from ..widgets.vtable import VirtualTable
@@ -26,6 +27,8 @@ RED_SHOWN = 10
 
 class OverviewScreen(TableScreen):
     """The first screen: the five pillars' progress, with the rest filled in by a worker."""
+
+    BINDINGS = [bind("g", "edit_goal", "goal_value")]
 
     def __init__(self):
         super().__init__([t("screen.overview")])
@@ -50,8 +53,7 @@ class OverviewScreen(TableScreen):
         document = json.loads(get_meta(conn, "document", "{}") or "{}")
         self.query_one("#doc-title", Static).update(line(
             (document.get("title", ""), "bold"), "  ", (document.get("doc_number", ""), "dim")))
-        goals = [line((f"{g['year']}  ", "cyan"), g["text"]) for g in queries.indicators(conn)]
-        self.query_one("#goals", Static).update(Text("\n").join([literal(t("overview.goals"), "bold"), *goals]))
+        self.show_goals()
         # Count once the first frame is on screen: the counting thread would compete with it.
         self.call_after_refresh(self._first_count)
 
@@ -69,7 +71,48 @@ class OverviewScreen(TableScreen):
             self.pillars, self.units, self.reds, self.totals = pillars, units, reds, totals
 
     def refresh_data(self) -> None:
+        self.show_goals()
         self.count(self.session.round.id)
+
+    def check_action(self, action: str, parameters) -> bool | None:
+        # Headline goals are the inspector's to record; a liaison's key bar does not offer g.
+        return action != "edit_goal" or self.session.actor.role == "inspector"
+
+    def action_edit_goal(self) -> None:
+        """g: pick a headline goal, then record its value reached and evidence this round."""
+        if self.refused_read_only():
+            return
+        from ...domain.targets import goal_from_json
+        from ..dialogs.targets import GoalPicker, ValueAndEvidence, ValueEditor
+        from .editing import write_and_say
+
+        def edit(g: dict) -> None:
+            shown = {"value": g["value"], "evidence": g["evidence"], "version": g["version"]}
+
+            def submit(answer: ValueAndEvidence) -> None:
+                changes = {f: getattr(answer, f) for f in ("value", "evidence") if getattr(answer, f) != g[f]}
+                if answer.found:
+                    self.notify("\n".join(answer.found), markup=False, timeout=8)
+                if changes:
+                    write_and_say(self, g["id"], "value" if "value" in changes else "evidence",
+                                  lambda: self.session.edit_goal(g["id"], changes, shown))
+
+            self.app.push_screen(ValueEditor(g["id"], goal_from_json(g["goal"]), g["value"], g["evidence"],
+                                             submit=submit))
+
+        goals = queries.goal_values(self.session.conn, self.session.round.id)
+        self.app.push_screen(GoalPicker(goals, submit=lambda g: self.call_after_refresh(edit, g)))
+
+    def show_goals(self) -> None:
+        """The document's headline goals, each with its value reached this round (eight rows: read at once)."""
+        from ...domain.targets import all_met, attainment_cell, goal_from_json, reported
+
+        lines = [literal(t("overview.goals"), "bold")]
+        for g in queries.goal_values(self.session.conn, self.session.round.id):
+            goal = goal_from_json(g["goal"])
+            style = "green" if all_met(goal, g["value"]) else "yellow" if reported(g["value"]) else "dim"
+            lines.append(line((f"{g['year']}  ", "cyan"), g["text"], "  ", (attainment_cell(goal, g["value"]), style)))
+        self.query_one("#goals", Static).update(Text("\n").join(lines))
 
     def update_summary(self) -> None:
         """The summary line is filled when the worker has counted."""
