@@ -15,7 +15,7 @@ import itertools
 import sqlite3
 
 from .diff import CLASS_BY_CODE, CLASSES, PASS_COLUMNS, UNCHANGED, class_sql, round_pass
-from .lights import LIGHT_RANK
+from .lights import LIGHT_RANK, REASON_STATE, basis_for_round, register_reason_sql
 
 _LIGHT_NAME = "(CASE {} " + " ".join(f"WHEN {n} THEN {c!r}" for n, c in enumerate(LIGHT_RANK)) + " END)"
 
@@ -41,7 +41,10 @@ ITEM_COLUMNS = {
     "liaison": "w.liaison", "status": "r.status", "progress": "r.progress", "light": "r.light",
     # Looked up one item at a time: a join would have SQLite filter every round's states first.
     **{key: f"(SELECT {key} FROM item_state s WHERE s.round_id = $round AND s.item_id = i.id)"
-       for key in ("light_reason", "note", "updated_by", "updated_at")},
+       for key in ("note", "updated_by", "updated_at")},
+    # Why the light is what it is, in words (lights.register_reason_sql): the rule's, or the override's.
+    "light_reason": "light_why(r.status, r.progress, w.stage_start, w.stage_end, "
+                    f"(SELECT {REASON_STATE} FROM item_state s WHERE s.round_id = $round AND s.item_id = i.id))",
     # the comparison with the previous round
     "class": f"(CASE r.code {' '.join(f'WHEN {n} THEN {c!r}' for n, c in enumerate(CLASS_BY_CODE))} END)",
     "old_status": "r.old_status", "new_status": "r.status", "old_light": "r.old_light",
@@ -70,6 +73,7 @@ class RoundPass:
 
     def __init__(self, conn: sqlite3.Connection, round_id: int, previous_id: int | None, by: str):
         self.conn, self.round_id, self.previous_id = conn, round_id, previous_id
+        register_reason_sql(conn, basis_for_round(conn, round_id))
         self.t = t = f"round_pass_{next(self._names)}"
         gname, gkey, joins = _GROUPS[by]
         conn.execute(f"CREATE TEMP TABLE {t}_g (rank INTEGER PRIMARY KEY, work_id TEXT UNIQUE, gname TEXT)")

@@ -17,3 +17,30 @@ def now() -> str:
 def today() -> date:
     """Today's date (from $SUPERVISE_TUI_NOW when pinned)."""
     return date.fromisoformat(now()[:10])
+
+
+def shown_time(stamp: str | None) -> str:
+    """A stored time as a person reads it: local time, to the minute ("2024-03-15 10:00"); "" for none.
+
+    Stamps carry their UTC offset; they are shown in this machine's time zone, so a stamp
+    written on another machine (or as +00:00) reads in local time here.
+    """
+    if not stamp:
+        return ""
+    try:
+        moment = datetime.fromisoformat(stamp)
+    except ValueError:
+        return stamp
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(_local_zone())
+    return moment.strftime("%Y-%m-%d %H:%M")
+
+
+def _local_zone():
+    """This machine's zone; pinned runs ($SUPERVISE_TUI_NOW) read in the pinned stamp's offset."""
+    pinned = os.environ.get("SUPERVISE_TUI_NOW")
+    if pinned:
+        zone = datetime.fromisoformat(pinned).tzinfo
+        if zone is not None:
+            return zone
+    return datetime.now().astimezone().tzinfo

@@ -17,7 +17,7 @@ import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from .lights import LIGHT_RANK, basis_for_round, light_sql, stage_columns
+from .lights import LIGHT_RANK, LightBasis, basis_for_round, judge, light_sql, stage_columns
 
 STATUS_ORDER = ("blocked", "behind", "not_started", "in_progress", "done")
 CLASSES = ("improved", "regressed", "unchanged", "new", "retired")
@@ -26,7 +26,9 @@ CLASS_BY_CODE = ("regressed", "unchanged", "improved", "new", "retired")
 UNCHANGED = CLASS_BY_CODE.index("unchanged")
 DIFF_KEYS = ("id", "class", "kind", "work_id", "pillar_id", "lead_unit", "leader", "liaison", "text",
              "old_status", "new_status", "old_light", "new_light", "old_progress", "new_progress",
-             "progress_delta", "note_changed", "old_note", "new_note")
+             "progress_delta", "note_changed", "old_note", "new_note",
+             # what the newer light's reason is worked out from (lights.judge)
+             "stage_start", "stage_end", "new_override", "new_override_reason", "new_closed_out")
 # What the machine formats (CSV, JSON) carry: the state, keyed by id; texts are in `list`.
 EXPORT_KEYS = ("id", "class", "work_id", "pillar_id", "lead_unit", "leader", "old_status", "new_status",
                "old_light", "new_light", "old_progress", "new_progress", "progress_delta", "note_changed")
@@ -116,11 +118,14 @@ def _compared(conn: sqlite3.Connection, old_id: int, new_id: int, flt: DiffFilte
         "new_light": f"(CASE WHEN n.item_id IS NOT NULL THEN {rank['n']} END)",
         "note_changed": "(o.item_id IS NOT NULL AND n.item_id IS NOT NULL AND o.note IS NOT n.note)",
         "old_note": "o.note", "new_note": "n.note",
+        "stage_start": "wk.stage_start", "stage_end": "wk.stage_end", "new_override": "n.light",
+        "new_override_reason": "n.light_reason", "new_closed_out": "n.closed_out",
         "code": f"(CASE WHEN o.item_id IS NULL THEN 3 WHEN n.item_id IS NULL THEN 4 ELSE {step} + 1 END)",
     }
     head = f"""
     WITH wk AS MATERIALIZED (
-      SELECT w.id AS work_id, w.pillar_id, w.leader, w.liaison, u.name AS lead_unit, {stage} {work_extra}
+      SELECT w.id AS work_id, w.pillar_id, w.leader, w.liaison, u.name AS lead_unit, w.stage_start, w.stage_end,
+             {stage} {work_extra}
       FROM works w LEFT JOIN work_units wu ON wu.work_id = w.id AND wu.role = 'lead'
       LEFT JOIN units u ON u.id = wu.unit_id)"""
     body = f"""
@@ -156,6 +161,15 @@ def _row_columns(p: _Pass, text_limit: int | None) -> str:
     if text_limit is not None:
         values["text"] = f"substr(i.text, 1, {int(text_limit)})"
     return ", ".join(f"{values['code' if k == 'class' else k]} AS {k}" for k in DIFF_KEYS)
+
+
+def light_reason(row: dict, basis: LightBasis) -> str:
+    """Why a compared item has the newer round's light (DIFF_KEYS row, the newer round's basis)."""
+    if row["new_status"] is None:  # retired: no state in the newer round
+        return ""
+    return str(judge(row["new_status"], row["new_progress"], row["stage_start"], row["stage_end"], basis,
+                     override=row["new_override"], override_reason=row["new_override_reason"] or "",
+                     closed_out=bool(row["new_closed_out"])).reason())
 
 
 def _dict_row(values: tuple) -> dict:

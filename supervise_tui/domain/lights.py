@@ -24,10 +24,14 @@ Python give the same answer for every row.
 
 from __future__ import annotations
 
+import functools
+import math
 import sqlite3
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from fractions import Fraction
 
+from ..i18n import Msg
 from .settings import LightRules
 
 LIGHT_RANK = ("red", "yellow", "green")  # worst first
@@ -78,35 +82,111 @@ def _jan1(year: int) -> int:
     return date(year, 1, 1).toordinal()
 
 
+@dataclass(frozen=True)
+class Verdict:
+    """An item's light and why: the rule that fired and the numbers it looked at.
+
+    ``reason()`` words it through the catalogue (``light.why.<rule>``) in the language in force,
+    e.g. "进度 20%,实施阶段已过 65%,落后 45 个百分点". A new rule (an item's own deadline, say)
+    adds a branch to ``judge``, its twin to ``light_sql``, and its ``light.why.<rule>`` text.
+    """
+
+    light: str
+    rule: str
+    values: dict[str, object] = field(default_factory=dict)
+
+    def reason(self) -> Msg:
+        return Msg(f"light.why.{self.rule}", **self.values)
+
+
 def compute_light(status: str | None, progress: int | None, stage_start: int | None,
                   stage_end: int | None, basis: LightBasis, *, override: str | None = None,
                   closed_out: bool = False) -> str:
     """The light of one item in a round (see the module docstring for the rules)."""
+    return judge(status, progress, stage_start, stage_end, basis, override=override, closed_out=closed_out).light
+
+
+def judge(status: str | None, progress: int | None, stage_start: int | None, stage_end: int | None,
+          basis: LightBasis, *, override: str | None = None, override_reason: str = "",
+          closed_out: bool = False) -> Verdict:
+    """The light of one item in a round with the rule that gave it (the module docstring's order)."""
     if closed_out:
-        return "green"
+        return Verdict("green", "closed_out")
     if override is not None:
-        return override
+        return Verdict(override, "override", {"reason": override_reason or "—"})
     status = status or "not_started"
     if status == "done":
-        return "green"
+        return Verdict("green", "done")
     if status == "blocked":
-        return "red"
+        return Verdict("red", "blocked")
     today = basis.as_of.toordinal()
     start = _jan1(stage_start if stage_start is not None else basis.as_of.year)
     end = _jan1((stage_end if stage_end is not None else basis.as_of.year) + 1)
+    done = progress or 0
     if stage_end is not None and today >= end:
-        return "red"
+        return Verdict("red", "overdue", {"end": stage_end, "days": today - end + 1, "progress": done})
     total = end - start
     elapsed = max(0, min(today - start, total))
     # Points behind, times the stage's length in days, so no division and no rounding.
-    behind = 100 * elapsed - (progress or 0) * total
-    if behind > basis.rules.red_behind * total:
-        return "red"
-    if behind >= basis.rules.yellow_behind * total:
-        return "yellow"
-    if status == "behind" or basis.due_near:
-        return "yellow"
-    return "green"
+    behind = 100 * elapsed - done * total
+    rules = basis.rules
+    if behind > rules.red_behind * total:
+        light, rule = "red", "behind"
+    elif behind >= rules.yellow_behind * total:
+        light, rule = "yellow", "behind"
+    elif status == "behind":
+        light, rule = "yellow", "reported_behind"
+    elif basis.due_near:
+        light, rule = "yellow", "due_near"
+    else:
+        light, rule = "green", "on_schedule"
+    tenths = _shown_tenths(Fraction(behind, total), light, rule, rules)
+    values: dict[str, object] = {
+        "progress": done, "span": Msg("light.span.stage" if stage_end is not None else "light.span.year"),
+        "elapsed": _tenths(10 * done + tenths), "behind": _tenths(tenths)}
+    if rule == "due_near":
+        values["due"] = basis.due.isoformat() if basis.due else ""
+    return Verdict(light, rule, values)
+
+
+def register_reason_sql(conn: sqlite3.Connection, basis: LightBasis, name: str = "light_why") -> None:
+    """Give ``conn`` an SQL function ``light_why(status, progress, stage_start, stage_end, override)``:
+    ``judge``'s reason in words, for queries that stream rows (the bulletin).
+
+    ``override`` is ``REASON_STATE`` over the item's state row: its override, close-out flag and the
+    override's reason in one value, so a streamed row looks its state up once. The words are the
+    interface language's when it is called; one basis (one round) per connection.
+    """
+    @functools.lru_cache(maxsize=4096)  # most rows share their few distinct inputs
+    def why(status, progress, start, end, state) -> str:
+        override, closed, reason = (state or "\x1f0\x1f").split("\x1f", 2)
+        return str(judge(status, progress, start, end, basis, override=override or None, override_reason=reason,
+                         closed_out=closed == "1").reason())
+
+    conn.create_function(name, 5, why)
+
+
+# What ``light_why`` needs of an item's state row ``s``, as one value (see register_reason_sql).
+REASON_STATE = "coalesce(s.light, '') || char(31) || s.closed_out || char(31) || s.light_reason"
+
+
+def _shown_tenths(behind: Fraction, light: str, rule: str, rules: LightRules) -> int:
+    """Points behind as shown, in tenths: whole points, unless rounding would cross the line the rule drew.
+
+    30.3 points behind is red (more than 30) and shown as 30.3, not 30; 9.6 is under the yellow
+    line and shown as 9.6, not 10. So the words never contradict the light.
+    """
+    shown = round(behind)
+    if rule == "behind" and light == "red" and shown <= rules.red_behind:
+        return math.ceil(behind * 10)
+    if rule != "behind" and shown >= rules.yellow_behind:
+        return math.floor(behind * 10)
+    return 10 * shown
+
+
+def _tenths(tenths: int) -> str:
+    """A number of tenths as written: 45, 30.3, -2.5."""
+    return str(tenths // 10) if tenths % 10 == 0 else f"{tenths / 10:.1f}"
 
 
 def _jan1_sql(year: str) -> str:

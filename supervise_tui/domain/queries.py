@@ -6,7 +6,7 @@ import sqlite3
 from dataclasses import dataclass, replace
 
 from ..errors import NotFound
-from .lights import basis_for_round, compute_light, light_sql, stage_cte
+from .lights import LightBasis, basis_for_round, judge, light_sql, stage_cte
 
 
 @dataclass(frozen=True)
@@ -52,14 +52,16 @@ CHANGED = ("NOT EXISTS (SELECT 1 FROM item_state p WHERE p.round_id = "
            + " AND ".join(f"p.{f} IS s.{f}" for f in CHANGE_FIELDS) + ")")
 
 # ``light`` is the effective light; ``light_override`` the inspector's (the stored column,
-# the one to hand apply_changes as ``shown``). Run it with ``light_params``.
+# the one to hand apply_changes as ``shown``) and ``override_reason`` its reason. Run it with
+# ``light_params``; ``with_reasons`` adds ``light_rule`` and ``light_reason`` (why, in words).
 ITEM_SELECT = f"""
 WITH {STAGES}
 SELECT i.id, i.kind, i.no, i.prefix, i.text, i.work_id, w.seq AS work_seq, w.title AS work_title,
        w.pillar_id, p.title AS pillar_title, u.name AS lead_unit, w.leader, w.liaison,
        w.stage_text, w.stage_start, w.stage_end, i.retired, i.goal, i.deadline,
        s.status, s.progress, {LIGHT} AS light, s.light AS light_override, s.note, s.evidence, s.value,
-       s.comment, s.light_reason, s.closed_out, s.updated_by, s.updated_at, s.version
+       s.comment, s.light_reason AS override_reason, s.closed_out, s.closed_at, s.closed_by,
+       s.updated_by, s.updated_at, s.version
 FROM items i
 JOIN works w ON w.id = i.work_id
 JOIN ls ON ls.work_id = w.id
@@ -73,6 +75,20 @@ LEFT JOIN item_state s ON s.round_id = :round AND s.item_id = i.id
 def light_params(conn: sqlite3.Connection, round_id: int) -> dict:
     """The query parameters for ``LIGHT`` in one round (its as-of date, due date, thresholds)."""
     return basis_for_round(conn, round_id).params()
+
+
+def with_reasons(rows: list[dict], basis: LightBasis) -> list[dict]:
+    """Item rows (ITEM_SELECT) with why each light is what it is: ``light_rule`` and ``light_reason``.
+
+    The light itself comes from SQL (``LIGHT``); its reason is worked out here for the rows
+    read, by the Python twin of the same rule, in the interface language.
+    """
+    for row in rows:
+        verdict = judge(row["status"], row["progress"], row["stage_start"], row["stage_end"], basis,
+                        override=row["light_override"], override_reason=row["override_reason"] or "",
+                        closed_out=bool(row["closed_out"]))
+        row["light_rule"], row["light_reason"] = verdict.rule, str(verdict.reason())
+    return rows
 
 
 def fts_phrase(term: str) -> str:
@@ -146,9 +162,10 @@ def page_items(conn: sqlite3.Connection, round_id: int, scope: Scope = Scope(),
                offset: int = 0, limit: int | None = None) -> list[dict]:
     """Items in display order (work, then targets before measures, as printed)."""
     where, params = _where(scope)
-    params = {"round": round_id, **params, **light_params(conn, round_id)}
+    basis = basis_for_round(conn, round_id)
+    params = {"round": round_id, **params, **basis.params()}
     if limit is None:
-        return [dict(r) for r in conn.execute(f"{ITEM_SELECT}{where} ORDER BY i.pos", params)]
+        return with_reasons([dict(r) for r in conn.execute(f"{ITEM_SELECT}{where} ORDER BY i.pos", params)], basis)
     # A window is found first by position, joining only what the filter needs, and only its
     # rows are read in full: the full select would join and sort the whole scope for every page.
     joins = ""
@@ -158,15 +175,16 @@ def page_items(conn: sqlite3.Connection, round_id: int, scope: Scope = Scope(),
     window = (f"SELECT i.rowid FROM items i JOIN works w ON w.id = i.work_id {joins}{where} "
               "ORDER BY i.pos LIMIT :limit OFFSET :offset")
     sql = f"{ITEM_SELECT} WHERE i.rowid IN ({window}) ORDER BY i.pos"
-    return [dict(r) for r in conn.execute(sql, {**params, "limit": limit, "offset": offset})]
+    return with_reasons([dict(r) for r in conn.execute(sql, {**params, "limit": limit, "offset": offset})], basis)
 
 
 def get_item(conn: sqlite3.Connection, round_id: int, item_id: str) -> dict:
+    basis = basis_for_round(conn, round_id)
     row = conn.execute(f"{ITEM_SELECT} WHERE i.id = :id",
-                       {"round": round_id, "id": item_id, **light_params(conn, round_id)}).fetchone()
+                       {"round": round_id, "id": item_id, **basis.params()}).fetchone()
     if row is None:
         raise NotFound("error.no_item", id=item_id)
-    return dict(row)
+    return with_reasons([dict(row)], basis)[0]
 
 
 def item_detail(conn: sqlite3.Connection, round_id: int, item_id: str) -> dict:
@@ -177,13 +195,14 @@ def item_detail(conn: sqlite3.Connection, round_id: int, item_id: str) -> dict:
         "WHERE wu.work_id = ? ORDER BY wu.sort", (item["work_id"],))]
     item["history"] = [dict(r) for r in conn.execute(
         "SELECT r.id AS round_id, r.name AS round_name, r.period, r.closed_at, s.status, s.progress, "
-        "s.light AS light_override, s.note, s.evidence, s.value, s.comment, s.closed_out, s.updated_by, "
-        "s.updated_at FROM item_state s JOIN rounds r ON r.id = s.round_id WHERE s.item_id = ? ORDER BY r.id",
-        (item_id,))]
+        "s.light AS light_override, s.light_reason AS override_reason, s.note, s.evidence, s.value, s.comment, "
+        "s.closed_out, s.updated_by, s.updated_at FROM item_state s JOIN rounds r ON r.id = s.round_id "
+        "WHERE s.item_id = ? ORDER BY r.id", (item_id,))]
     for h in item["history"]:  # a handful of rounds: each judged on its own as-of date
-        h["light"] = compute_light(h["status"], h["progress"], item["stage_start"], item["stage_end"],
-                                   basis_for_round(conn, h["round_id"]), override=h["light_override"],
-                                   closed_out=bool(h["closed_out"]))
+        verdict = judge(h["status"], h["progress"], item["stage_start"], item["stage_end"],
+                        basis_for_round(conn, h["round_id"]), override=h["light_override"],
+                        override_reason=h["override_reason"] or "", closed_out=bool(h["closed_out"]))
+        h["light"], h["light_rule"], h["light_reason"] = verdict.light, verdict.rule, str(verdict.reason())
     item["audit"] = [dict(r) for r in conn.execute(
         "SELECT a.id, a.at, a.user, r.name AS round_name, a.action, a.field, a.old, a.new, a.source, "
         "a.accepted_by "

@@ -3,32 +3,19 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Sequence
-
-from rich.cells import cell_len
+from collections.abc import Sequence
 
 from ..domain import diff, queries
+from ..domain.lights import basis_for_round
 from ..domain.queries import Scope
 from ..domain.vocab import word
 from ..i18n import t
+from .columns import ITEM_COLUMNS, column, item_cells
 from .widgets.vtable import Column
 
-STATUS_STYLE = {"done": "green", "in_progress": "yellow", "behind": "bold red", "blocked": "bold red"}
-LIGHT_STYLE = {"green": "bold green", "yellow": "bold yellow", "red": "bold red"}
 CLASS_STYLE = {"improved": "bold green", "regressed": "bold red", "new": "cyan", "retired": "dim"}
 CHANGE_CLASSES = ("improved", "regressed", "new", "retired")
 JUMP_CHUNK = 2000  # rows read at a time when ] or [ looks for the next change
-
-
-def _styler(mapping: dict[str, str], family: str) -> Callable[[str], str]:
-    by_label = {word(family, code): style for code, style in mapping.items()}
-    return lambda text: by_label.get(text, "")
-
-
-def column(key: str, width: int, **options) -> Column:
-    """A column headed by the catalogue text ``key``, never narrower than that heading (English is wider)."""
-    label = t(key)
-    return Column(label, max(width, cell_len(label)) if width else 0, **options)
 
 
 def bar(percent: float | None, width: int = 10) -> str:
@@ -64,16 +51,7 @@ class ItemSource:
         self.capped = False  # the last count stopped at the cap: there may be more
         self._preset: int | None = None
         self._first: list[ItemRow] | None = None  # rows read by a capped count, for the first page
-        self.columns = [
-            column("col.id", 9),
-            column("col.kind", 4),
-            column("col.text", 0),
-            column("col.lead_unit", 14),
-            column("col.status", 8, style_fn=_styler(STATUS_STYLE, "status")),
-            column("col.progress", 6, align="right"),
-            column("col.light", 4, style_fn=_styler(LIGHT_STYLE, "light")),
-            column("col.note", 18),
-        ]
+        self.columns = [c.column() for c in ITEM_COLUMNS]
         self._count: int | None = None
 
     def count(self) -> int:
@@ -100,10 +78,8 @@ class ItemSource:
         return self._read(offset, limit)
 
     def _read(self, offset: int, limit: int) -> list[ItemRow]:
-        return [ItemRow([r["id"], word("kind", r["kind"]), r["text"], r["lead_unit"] or "",
-                         word("status", r["status"]), f"{r['progress'] or 0}%", word("light", r["light"]),
-                         r["note"] or ""], r)
-                for r in queries.page_items(self.conn, self.round_id, self.scope, offset, limit)]
+        return [ItemRow(item_cells(r), r) for r in queries.page_items(self.conn, self.round_id, self.scope,
+                                                                      offset, limit)]
 
     def key(self, row: Sequence[str]) -> str:
         return row[0]
@@ -129,18 +105,24 @@ class ListSource:
 def count_cells(r: dict) -> list[str]:
     """The status counts of a roll-up row, as table cells."""
     return [str(r["items"]), str(r["done"]), str(r["in_progress"]), str(r["behind"]),
-            str(r["not_started"]), str(r["red"]), bar(r["progress"])]
+            str(r["not_started"]), str(r["red"]), str(r["not_reported"]), bar(r["progress"])]
+
+
+def _red(text: str) -> str:
+    return "bold red" if text not in ("", "0") else ""
 
 
 def count_columns() -> list[Column]:
+    """The count columns; at a narrow width 推进中 and 未启动 give way (they are the rest), then the bar."""
     return [
         column("col.items", 6, align="right"),
         column("col.done", 6, align="right"),
-        column("col.in_progress", 6, align="right"),
+        column("col.in_progress", 6, align="right", drop=3),
         column("col.behind", 9, align="right"),
-        column("col.not_started", 6, align="right"),
-        column("col.red", 4, align="right", style_fn=lambda s: "bold red" if s not in ("", "0") else ""),
-        column("col.progress", 15),
+        column("col.not_started", 6, align="right", drop=2),
+        column("col.red", 4, align="right", style_fn=_red),
+        column("col.not_reported", 6, align="right", style_fn=_red),
+        column("col.progress", 15, drop=1),
     ]
 
 
@@ -150,7 +132,9 @@ def pillar_source(conn: sqlite3.Connection, round_id: int) -> ListSource:
 
 def pillar_list(rows: list[dict]) -> ListSource:
     """Pillar roll-up rows (queries.pillar_summary) as a table; [] gives the empty table."""
-    columns = [column("col.pillar", 0), column("col.works", 10, align="right")] + count_columns()
+    # "一、提信心增预期" whole at 80 columns: the works count and the rest give way to it
+    columns = [column("col.pillar", 0, min_width=18), column("col.works", 10, align="right", drop=4)]
+    columns += count_columns()
     cells = [[f"{r['numeral']}、{r['title']}", str(r["works"])] + count_cells(r) for r in rows]
     return ListSource(columns, cells, [r["id"] for r in rows])
 
@@ -158,10 +142,10 @@ def pillar_list(rows: list[dict]) -> ListSource:
 def work_source(conn: sqlite3.Connection, round_id: int, scope: Scope) -> ListSource:
     rows = queries.work_summary(conn, round_id, scope)
     role = queries.unit_roles(conn, scope.unit) if scope.unit is not None else {}
-    columns = [column("col.work", 0), column("col.lead_unit", 14)]
+    columns = [column("col.work", 0, min_width=24), column("col.lead_unit", 14, drop=5)]
     if role:
         columns.append(column("col.role", 4))
-    columns += [column("col.leader", 8)] + count_columns()
+    columns += [column("col.leader", 8, drop=6)] + count_columns()
     cells = []
     for r in rows:
         row = [f"({r['numeral']}){r['title']}", r["lead_unit"] or ""]
@@ -174,19 +158,22 @@ def work_source(conn: sqlite3.Connection, round_id: int, scope: Scope) -> ListSo
 def unit_source(conn: sqlite3.Connection, round_id: int) -> ListSource:
     rows = queries.unit_summary(conn, round_id)
     columns = [
-        column("col.unit", 0), column("col.works_lead", 8, align="right"),
-        column("col.works_co", 8, align="right"), column("col.items_lead", 8, align="right"),
-        column("col.items_co", 8, align="right"), column("col.done", 6, align="right"),
-        column("col.behind", 9, align="right"), column("col.progress", 15),
+        column("col.unit", 0, min_width=16), column("col.works_lead", 8, align="right", drop=2),
+        column("col.works_co", 8, align="right", drop=4), column("col.items_lead", 8, align="right"),
+        column("col.items_co", 8, align="right", drop=3), column("col.done", 6, align="right"),
+        column("col.behind", 9, align="right"), column("col.red", 4, align="right", style_fn=_red),
+        column("col.not_reported", 6, align="right", style_fn=_red), column("col.progress", 15, drop=1),
     ]
     cells = [[r["name"], str(r["works_lead"]), str(r["works_co"]), str(r["items_lead"] or 0),
-              str(r["items_co"] or 0), str(r["done"]), str(r["behind"]), bar(r["progress"])] for r in rows]
+              str(r["items_co"] or 0), str(r["done"]), str(r["behind"]), str(r["red"] or 0),
+              str(r["not_reported"] or 0), bar(r["progress"])] for r in rows]
     return ListSource(columns, cells, [str(r["id"]) for r in rows])
 
 
 def people_source(conn: sqlite3.Connection, round_id: int) -> ListSource:
     rows = queries.people_summary(conn, round_id)
-    columns = [column("col.name", 0), column("col.role", 8), column("col.works", 10, align="right")]
+    columns = [column("col.name", 0, min_width=8), column("col.role", 8),
+               column("col.works", 10, align="right", drop=4)]
     columns += count_columns()
     cells = [[r["name"], word("role", r["role"]), str(r["works"])] + count_cells(r) for r in rows]
     return ListSource(columns, cells, [f"{r['id']}:{r['role']}" for r in rows])
@@ -200,13 +187,16 @@ class DiffSource:
         self.columns = [
             column("col.id", 9),
             column("diff.class", 6, style_fn=self._class_style),
-            column("col.text", 0),
-            column("col.lead_unit", 12),
+            # the text keeps 20 cells at 80 columns: the unit, the note flag and the reason give way first
+            column("col.text", 0, min_width=20, weight=2),
+            column("col.lead_unit", 12, drop=2),
             column("diff.status", 17),
             column("diff.light", 7),
             column("diff.progress", 13, align="right"),
-            column("diff.note", 4),
+            column("diff.note", 4, drop=3),
+            column("col.light_reason", 0, drop=4, min_width=24),
         ]
+        self.basis = basis_for_round(conn, new)
         self.by_label = {word("diff.class", c): c for c in diff.CLASSES}
         self.counts = diff.diff_counts(conn, old, new, flt)
         self.snapshot = diff.DiffSnapshot(conn, old, new, flt, changed_only=changed_only)
@@ -227,6 +217,7 @@ class DiffSource:
                 f"{word('light', r['old_light']) or '—'}→{word('light', r['new_light']) or '—'}",
                 f"{r['old_progress'] or 0}→{r['new_progress'] or 0}" + (f" ({delta:+d})" if delta else ""),
                 t("diff.note_changed") if r["note_changed"] else "",
+                diff.light_reason(r, self.basis),
             ])
         return out
 

@@ -133,7 +133,8 @@ def test_the_html_prints_on_a4_and_never_breaks_an_id_a_name_or_a_status(bulleti
     row = next(line for line in page.splitlines() if line.startswith("<tr><td class=\"nw\">W01-T02</td>"))
     assert row == ('<tr><td class="nw">W01-T02</td><td>对个体工商户年应纳税所得额不超过200万元部分减半征收个人所得税,'
                    '落实支持重点群体和退役士兵创业就业税费优惠政策。</td><td class="nw">市税务局</td>'
-                   '<td class="nw">陈宋淼</td><td class="nw">受阻</td><td class="nw">50%</td><td></td><td></td></tr>')
+                   '<td class="nw">陈宋淼</td><td class="nw">受阻</td><td class="nw">50%</td><td>单位报告受阻</td>'
+                   '<td></td></tr>')
 
 
 def test_no_list_is_printed_twice(scenario, tasklist, monkeypatch):

@@ -8,7 +8,15 @@ from datetime import date
 
 import pytest
 
-from supervise_tui.domain.lights import LIGHT_RANK, LightBasis, basis_for_round, compute_light, light_sql, stage_cte
+from supervise_tui.domain.lights import (
+    LIGHT_RANK,
+    LightBasis,
+    basis_for_round,
+    compute_light,
+    judge,
+    light_sql,
+    stage_cte,
+)
 from supervise_tui.domain.settings import LightRules
 
 D = date.fromisoformat
@@ -126,3 +134,82 @@ def test_a_closed_round_keeps_the_lights_of_its_closing_day(store):
 def test_an_open_round_is_judged_today(store):
     # conftest pins today to 2024-03-15
     assert basis_for_round(store, 1).as_of == D("2024-03-15")
+
+
+# --------------------------------------------------------------------------- why: the reason in words and numbers
+
+# as_of, stage, status, progress, due, override (light, reason), closed out → light, rule, reason (中文)
+REASONS = [
+    ("2025-07-02", (2023, 2027), "in_progress", 20, None, None, False,
+     "yellow", "behind", "进度 20%,实施阶段已过 50%,落后 30 个百分点"),
+    ("2025-07-02", (2023, 2027), "in_progress", 19, None, None, False,
+     "red", "behind", "进度 19%,实施阶段已过 50%,落后 31 个百分点"),
+    ("2025-07-02", (2023, 2027), "in_progress", 41, None, None, False,
+     "green", "on_schedule", "进度 41%,实施阶段已过 50%"),
+    ("2025-07-02", (2023, 2027), "in_progress", 90, None, None, False,
+     "green", "on_schedule", "进度 90%,实施阶段已过 50%"),
+    ("2024-07-02", LONG, "in_progress", 20, None, None, False,
+     "yellow", "behind", "进度 20%,本年已过 50%,落后 30 个百分点"),
+    ("2026-03-01", (2023, 2025), "in_progress", 60, None, None, False,
+     "red", "overdue", "实施阶段已于 2025 年底结束,超期 60 天,进度 60%"),
+    ("2024-03-15", (2023, 2027), "blocked", 40, None, None, False, "red", "blocked", "单位报告受阻"),
+    ("2024-03-15", (2023, 2027), "behind", 30, None, None, False,
+     "yellow", "reported_behind", "单位报告滞后;进度 30%,实施阶段已过 24%"),
+    ("2024-03-15", (2023, 2027), "in_progress", 30, "2024-03-20", None, False,
+     "yellow", "due_near", "本轮报送截止日 2024-03-20 将到或已过;进度 30%,实施阶段已过 24%"),
+    ("2030-01-01", (2023, 2025), "done", 100, None, None, False, "green", "done", "已完成"),
+    ("2030-01-01", (2023, 2025), "in_progress", 10, None, ("yellow", "现场核实有进展"), False,
+     "yellow", "override", "督查覆盖:现场核实有进展"),
+    ("2030-01-01", (2023, 2025), "done", 100, None, ("red", "材料不实"), True, "green", "closed_out", "已销号"),
+    # 2024-03-15 is day 74 of 2023-2027's 1827: 24.2 % gone, so 0 % trails by 24.2 → shown 24
+    ("2024-03-15", (2023, 2027), "not_started", 0, None, None, False,
+     "yellow", "behind", "进度 0%,实施阶段已过 24%,落后 24 个百分点"),
+]
+
+
+@pytest.mark.parametrize("as_of, stage, status, progress, due, override, closed, light, rule, reason", REASONS)
+def test_every_light_says_why_in_words_and_numbers(as_of, stage, status, progress, due, override, closed,
+                                                    light, rule, reason):
+    basis = LightBasis(as_of=D(as_of), due=D(due) if due else None)
+    verdict = judge(status, progress, *stage, basis, override=override[0] if override else None,
+                    override_reason=override[1] if override else "", closed_out=closed)
+    assert (verdict.light, verdict.rule, str(verdict.reason())) == (light, rule, reason)
+    assert verdict.light == compute_light(status, progress, *stage, basis, override=override and override[0],
+                                          closed_out=closed)
+
+
+def test_the_reason_reads_in_english_too(english):
+    verdict = judge("in_progress", 20, 2023, 2027, LightBasis(as_of=D("2025-07-02")))
+    assert str(verdict.reason()) == "progress 20 %, 50 % of the stage gone: 30 points behind"
+
+
+def test_the_numbers_shown_never_contradict_the_light():
+    """Rounding must not show 30 points for a red (more than 30) or 10 for a green (under 10)."""
+    rules = LightRules()
+    seen = set()
+    for day in range(0, 1827, 3):
+        as_of = date(2023, 1, 1).toordinal() + day
+        basis = LightBasis(as_of=date.fromordinal(as_of), rules=rules)
+        for progress in range(0, 100):
+            verdict = judge("in_progress", progress, 2023, 2027, basis)
+            behind = float(verdict.values["behind"])
+            elapsed = float(verdict.values["elapsed"])
+            assert elapsed - progress == pytest.approx(behind)  # the words add up
+            if verdict.light == "red":
+                assert behind > rules.red_behind, verdict
+            elif verdict.light == "yellow":
+                assert rules.yellow_behind <= behind <= rules.red_behind, verdict
+            else:
+                assert behind < rules.yellow_behind, verdict
+            seen.add((verdict.light, "." in verdict.values["behind"]))
+    # all three lights, and the edges shown with a decimal
+    assert {("red", False), ("yellow", False), ("green", False), ("red", True), ("green", True)} <= seen
+
+
+def test_a_new_rule_needs_only_its_text():
+    """Every rule judge() can give has its words in the catalogue (a deadline rule adds its own)."""
+    from supervise_tui.i18n import CATALOGUE
+
+    rules = {"closed_out", "override", "done", "blocked", "overdue", "behind", "reported_behind", "due_near",
+             "on_schedule"}
+    assert {key.split(".")[-1] for key in CATALOGUE if key.startswith("light.why.")} == rules

@@ -225,11 +225,13 @@ def test_a_light_override_needs_a_reason_and_wins(store):
         apply_changes(store, INSPECTOR, 1, "W01-M05", {"light": "green"})
     set_light(store, INSPECTOR, 1, "W01-M05", "green", "已现场核实")
     item = get_item(store, 1, "W01-M05")
-    assert (item["light"], item["light_override"], item["light_reason"]) == ("green", "green", "已现场核实")
+    assert (item["light"], item["light_override"], item["override_reason"]) == ("green", "green", "已现场核实")
+    assert item["light_reason"] == "inspector's override: 已现场核实"
     set_light(store, INSPECTOR, 1, "W01-M05", None)  # back to the rules
     item = get_item(store, 1, "W01-M05")
     # W01 is 2023-2027: on 2024-03-15 24 % of it has passed, and 0 % done trails by 24 points
-    assert (item["light"], item["light_override"], item["light_reason"]) == ("yellow", None, "")
+    assert (item["light"], item["light_override"], item["override_reason"]) == ("yellow", None, "")
+    assert item["light_reason"] == "progress 0 %, 24 % of the stage gone: 24 points behind"
     with pytest.raises(EditRefused, match="inspector"):
         set_light(store, Actor("联络员", role="liaison", unit_id=1), 1, "W01-M05", "red", "x")
 

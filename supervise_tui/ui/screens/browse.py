@@ -10,10 +10,12 @@ from textual.widgets import Static
 
 from ...domain import queries
 from ...domain.queries import Scope
+from ...domain.vocab import word
 from ...i18n import t
 from ..bindings import bind
+from ..columns import LIGHT_STYLE
 from ..sources import ItemSource, ListSource, people_source, pillar_source, unit_source, work_source
-from ..text import literal
+from ..text import line, literal
 from ..widgets.vtable import VirtualTable
 from .base import Frame
 from .editing import ItemEditing
@@ -129,6 +131,20 @@ class ItemsScreen(ItemEditing, TableScreen):
 
     def make_source(self):
         return ItemSource(self.session.conn, self.session.round.id, self.scope)
+
+    def compose_body(self) -> ComposeResult:
+        yield from super().compose_body()
+        yield Static(id="row-hint")  # the light of the row under the cursor, and why
+
+    def on_virtual_table_cursor_moved(self, event: VirtualTable.CursorMoved) -> None:
+        state = getattr(event.row, "state", None)
+        hint = self.query_one("#row-hint", Static)
+        if state is None:
+            hint.update("")
+            return
+        light = state["light"]
+        hint.update(line((t("col.light_reason") + ":", "dim"), " ",
+                         (word("light", light), LIGHT_STYLE.get(light, "")), " · ", state["light_reason"]))
 
     class Counted(Message):
         """The counts of the items in scope, worked out by a worker."""

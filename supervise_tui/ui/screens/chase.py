@@ -24,9 +24,11 @@ class ChaseScreen(TableScreen):
         groups = queries.chase_list(self.session.conn, self.session.round.id)
         # enrolled units whose return has not come back; None when no unit is in the exchange
         self.missing = chase_returns(self.session.conn, self.session.round.id, groups)
-        columns = [column("col.lead_unit", 14), column("col.id", 9), column("tui.chase.why", 10),
-                   column("col.text", 0), column("col.leader", 8), column("col.liaison", 8),
-                   column("col.status", 8), column("col.progress", 6, align="right")]
+        # 未报送、红灯 whole; at 80 columns the liaison and the leader give way to the text
+        columns = [column("col.lead_unit", 14), column("col.id", 9), column("tui.chase.why", 11),
+                   column("col.text", 0, min_width=24), column("col.leader", 8, drop=3),
+                   column("col.liaison", 8, drop=4), column("col.status", 8),
+                   column("col.progress", 6, align="right")]
         cells, keys = [], []
         for group in groups:
             for item in group["items"]:

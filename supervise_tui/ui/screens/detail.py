@@ -9,9 +9,11 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from ...domain import queries
+from ...domain.clock import shown_time
 from ...domain.targets import goal_facts
 from ...domain.vocab import shown_value, word
 from ...i18n import t
+from ..columns import LIGHT_STYLE
 from ..text import line, literal
 from .base import VIEW_CSS, Frame
 from .editing import ItemEditing
@@ -62,6 +64,14 @@ class DetailScreen(ItemEditing, Frame):
         facts.add_row(t("col.liaison"), literal(item["liaison"] or t("detail.none")))
         facts.add_row(t("col.status"), literal(word("status", item["status"])))
         facts.add_row(t("col.progress"), literal(f"{item['progress'] or 0}%"))
+        facts.add_row(t("col.light"), line((word("light", item["light"]), LIGHT_STYLE.get(item["light"], "")),
+                                           " · ", item["light_reason"]))
+        facts.add_row(t("detail.override"), literal(
+            t("detail.override_set", light=word("light", item["light_override"]), reason=item["override_reason"])
+            if item["light_override"] else t("detail.override_none")))
+        facts.add_row(t("field.closed_out"), literal(
+            t("detail.closed_out_yes", by=item["closed_by"] or "", at=shown_time(item["closed_at"]))
+            if item["closed_out"] else t("detail.closed_out_no")))
         facts.add_row(t("col.note"), literal(item["note"] or ""))
         for heading, fact in goal_facts(item):  # a target's goal, deadline, attainment; any item's evidence
             facts.add_row(heading, literal(fact, "green" if fact.endswith(t("goal.met")) else ""))
@@ -71,14 +81,16 @@ class DetailScreen(ItemEditing, Frame):
 
     def _history(self, rows: list[dict]) -> Table:
         table = Table(title=t("detail.history"), title_justify="left", expand=True, show_edge=False)
-        for heading in ("col.round", "col.status", "col.progress", "col.light", "field.value", "col.note",
+        for heading in ("col.round", "col.status", "col.progress", "col.light", "col.light_reason", "field.value",
+                        "col.note",
                         "col.updated_by", "col.updated_at"):
             table.add_column(t(heading), overflow="fold")
         for h in rows:
             table.add_row(literal(h["round_name"]), literal(word("status", h["status"])),
-                          literal(f"{h['progress']}%"), literal(word("light", h["light"])),
-                          literal(shown_value("value", h["value"])), literal(h["note"]),
-                          literal(h["updated_by"] or ""), literal(h["updated_at"] or ""))
+                          literal(f"{h['progress']}%"), literal(word("light", h["light"]),
+                                                                LIGHT_STYLE.get(h["light"], "")),
+                          literal(h["light_reason"]), literal(shown_value("value", h["value"])), literal(h["note"]),
+                          literal(h["updated_by"] or ""), literal(shown_time(h["updated_at"])))
         return table
 
     def _audit(self, rows: list[dict]) -> Table:

@@ -138,8 +138,8 @@ class DiffItemScreen(Frame):
         table.add_column(literal(self.old.name), ratio=1, overflow="fold")
         table.add_column(literal(self.new.name), ratio=1, overflow="fold")
         old, new = by_round.get(self.old.id, {}), by_round.get(self.new.id, {})
-        for field in ("status", "progress", "light", "note", "evidence", "value", "comment", "closed_out",
-                      "updated_by", "updated_at"):
+        for field in ("status", "progress", "light", "light_reason", "note", "evidence", "value", "comment",
+                      "closed_out", "updated_by", "updated_at"):
             a, b = _shown(field, old.get(field)), _shown(field, new.get(field))
             style = "bold yellow" if a != b else ""
             table.add_row(field_name(field), literal(a, style), literal(b, style))

@@ -112,7 +112,7 @@ class ItemEditing(Frame):
             light, reason = choice
             self._write(item_id, "light", lambda: self.session.set_light(item_id, light, reason, shown))
 
-        self.app.push_screen(LightPicker(item_id, state["light_override"], state["light_reason"], submit=submit))
+        self.app.push_screen(LightPicker(item_id, state["light_override"], state["override_reason"], submit=submit))
 
     def action_close_out(self) -> None:
         """销号 a done item (asked first, no by default); a not-done one or a reopening needs a reason."""

@@ -112,12 +112,21 @@ class Column:
         align: ``"left"`` or ``"right"``.
         style_fn: Optional ``cell text -> Rich style string`` (e.g. colour a
             status).  Invalid style strings are ignored.
+        drop: When the table is too narrow, columns with ``drop > 0`` are
+            left out, the highest first, rather than starving the flexible
+            columns; ``0`` = always shown.
+        min_width: The width a flexible column (``width=0``) asks for before
+            droppable columns give way to it.
+        weight: A flexible column's share of the spare width.
     """
 
     label: str
     width: int
     align: str = "left"
     style_fn: Callable[[str], str] | None = None
+    drop: int = 0
+    min_width: int = 0
+    weight: int = 1
 
 
 @runtime_checkable
@@ -146,6 +155,7 @@ class RowSource(Protocol):
 class _Layout:
     widths: tuple[int, ...]
     total: int
+    shown: tuple[bool, ...]  # False: dropped at this width
 
 
 # --------------------------------------------------------------------------- #
@@ -301,6 +311,17 @@ class VirtualTable(ScrollView, can_focus=True):
         """Key of the row under the cursor, or None if the table is empty."""
         row = self.current_row
         return None if row is None else self._source.key(row)
+
+    @property
+    def shown_columns(self) -> list[Column]:
+        """The columns drawn at the table's present width (droppable ones may be left out)."""
+        layout = self._get_layout()
+        return [column for column, shown in zip(self._columns, layout.shown) if shown]
+
+    def column_widths(self) -> dict[str, int]:
+        """Each drawn column's width in cells, by its label."""
+        layout = self._get_layout()
+        return {c.label: w for c, w, shown in zip(self._columns, layout.widths, layout.shown) if shown}
 
     def set_source(self, source: RowSource) -> None:
         """Show a different data set; the cursor goes back to the first row."""
@@ -509,7 +530,9 @@ class VirtualTable(ScrollView, can_focus=True):
         append = segments.append
         pad = Segment(" " * self.CELL_PAD, row_style) if self.CELL_PAD else None
         used = 0
-        for column, text, width in zip(self._columns, cells, layout.widths):
+        for column, text, width, shown in zip(self._columns, cells, layout.widths, layout.shown):
+            if not shown:
+                continue
             if pad is not None:
                 append(pad)
             style = row_style
@@ -547,9 +570,11 @@ class VirtualTable(ScrollView, can_focus=True):
     # ------------------------------------------------------------- layout
 
     def _compute_min_total(self) -> int:
+        """The narrowest the table gets: the columns that are never dropped, at their minimum."""
         total = 0
         for column in self._columns:
-            total += self.CELL_PAD + self._min_width(column)
+            if not column.drop:
+                total += self.CELL_PAD + self._min_width(column)
         return total + self.CELL_PAD
 
     def _min_width(self, column: Column) -> int:
@@ -557,18 +582,47 @@ class VirtualTable(ScrollView, can_focus=True):
             return column.width
         return max(self.MIN_FLEX_WIDTH, cell_len(printable(column.label)))
 
+    def _wanted_width(self, column: Column) -> int:
+        """What a column needs before droppable ones give way: a flexible one asks for its min_width."""
+        return max(self._min_width(column), column.min_width) if column.width <= 0 else column.width
+
+    def _shown_columns(self, avail: int) -> list[int]:
+        """The columns drawn at this width: droppable ones go, highest ``drop`` first (the rightmost
+        of equals), until every column has what it wants or none is left to drop."""
+        shown = list(range(len(self._columns)))
+
+        def need() -> int:
+            return sum(self.CELL_PAD + self._wanted_width(self._columns[i]) for i in shown) + self.CELL_PAD
+
+        while need() > avail:
+            droppable = [i for i in shown if self._columns[i].drop]
+            if not droppable:
+                break
+            shown.remove(max(droppable, key=lambda i: (self._columns[i].drop, i)))
+        return shown
+
     def _get_layout(self) -> _Layout:
         avail = max(0, self.size.width - self.scrollbar_size_vertical)
         if self._layout is not None and avail == self._layout_avail:
             return self._layout
-        widths = [self._min_width(column) for column in self._columns]
-        flex = [i for i, column in enumerate(self._columns) if column.width <= 0]
-        extra = max(0, avail - self._min_total)
+        shown = self._shown_columns(avail)
+        widths = [self._min_width(column) if i in shown else 0 for i, column in enumerate(self._columns)]
+        used = sum(self.CELL_PAD + widths[i] for i in shown) + self.CELL_PAD
+        flex = [i for i in shown if self._columns[i].width <= 0]
+        extra = max(0, avail - used)
         if flex and extra:
-            share, remainder = divmod(extra, len(flex))
+            # Each flexible column first gets up to what it asks for, then the rest by weight.
+            for i in flex:
+                give = min(extra, max(0, self._wanted_width(self._columns[i]) - widths[i]))
+                widths[i] += give
+                extra -= give
+            weights = sum(self._columns[i].weight for i in flex)
+            given = 0
             for n, i in enumerate(flex):
-                widths[i] += share + (1 if n < remainder else 0)
-        layout = _Layout(tuple(widths), max(self._min_total, avail))
+                share = extra - given if n == len(flex) - 1 else extra * self._columns[i].weight // weights
+                widths[i] += share
+                given += share
+        layout = _Layout(tuple(widths), max(used, avail), tuple(i in shown for i in range(len(self._columns))))
         if layout != self._layout:
             self._strips.clear()
         self._layout = layout
