@@ -45,6 +45,8 @@ def build_parser() -> Parser:
     s.add_argument("--items", type=int, required=True, help="how many targets and measures")
     s.add_argument("--rounds", type=int, default=3, help="how many reporting rounds of state (default 3)")
     s.add_argument("--seed", type=int, default=1)
+    sub.add_parser("selfcheck", help="check the install: the bundled task list in a scratch store, then a "
+                   "query, an edit, a diff and an export there, one line per step (your data is not touched)")
     _share_globals(sub)
     return p
 

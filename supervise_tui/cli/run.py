@@ -34,6 +34,7 @@ HANDLERS = {
     "check": "store:cmd_check",
     "backup": "store:cmd_backup",
     "exchange": "exchange:cmd_exchange",
+    "selfcheck": "selfcheck:cmd_selfcheck",
 }
 
 

@@ -13,6 +13,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..errors import CheckFailed
+
 USER = "selfcheck"
 SEARCH = "税"  # a Chinese substring, so the search runs its CJK path
 ROUND = "自检"
@@ -20,19 +22,16 @@ ROUND = "自检"
 
 @dataclass(frozen=True)
 class Step:
-    """One step: its catalogue key (``selfcheck.<name>``), the values the line shows, and the outcome."""
+    """One step: its name (``selfcheck.step.<name>`` in the catalogue), the values its line shows
+    (``selfcheck.done.<name>``), or the error that stopped it."""
 
     name: str  # load | query | edit | diff | export
     values: dict = field(default_factory=dict)
-    error: str | None = None
+    error: BaseException | None = None
 
     @property
     def ok(self) -> bool:
         return self.error is None
-
-
-class Mismatch(Exception):
-    """A step ran but did not give what it must."""
 
 
 def run_selfcheck(tasklist_path: Path) -> Iterator[Step]:
@@ -44,7 +43,7 @@ def run_selfcheck(tasklist_path: Path) -> Iterator[Step]:
                 try:
                     values = step(state)
                 except Exception as exc:  # noqa: BLE001 - whatever breaks is what the check reports
-                    yield Step(name, error=f"{type(exc).__name__}: {exc}")
+                    yield Step(name, error=exc)
                     return
                 yield Step(name, values)
         finally:
@@ -62,7 +61,7 @@ def _load(state: dict) -> dict:
     report = load(conn, tasklist, user=USER, source=str(state["tasklist"]))
     items = conn.execute("SELECT count(*) FROM items").fetchone()[0]
     if items != len(tasklist.items) or report.added["works"] != len(tasklist.works):
-        raise Mismatch(f"{len(tasklist.items)} items in the file, {items} in the store")
+        raise CheckFailed("error.selfcheck.loaded", expected=len(tasklist.items), found=items)
     return {"works": report.added["works"], "items": items}
 
 
@@ -72,11 +71,14 @@ def _query(state: dict) -> dict:
 
     conn = state["conn"]
     state["round1"] = current_round(conn)
-    rows = page_items(conn, state["round1"].id, Scope(search=SEARCH, kind="measure"))
-    if not rows or count_items(conn, state["round1"].id, Scope(search=SEARCH, kind="measure")) != len(rows):
-        raise Mismatch(f"searching {SEARCH!r} found {len(rows)} measures")
-    if any(SEARCH not in row["text"] and SEARCH not in (row["work_title"] or "") for row in rows):
-        raise Mismatch(f"a measure found for {SEARCH!r} does not hold it")
+    scope = Scope(search=SEARCH, kind="measure")
+    rows = page_items(conn, state["round1"].id, scope)
+    counted = count_items(conn, state["round1"].id, scope)
+    if not rows or counted != len(rows):
+        raise CheckFailed("error.selfcheck.search", term=SEARCH, found=len(rows), counted=counted)
+    for row in rows:
+        if SEARCH not in row["text"] and SEARCH not in (row["work_title"] or ""):
+            raise CheckFailed("error.selfcheck.search_hit", term=SEARCH, id=row["id"])
     state["item"] = rows[0]["id"]
     return {"term": SEARCH, "found": len(rows)}
 
@@ -92,7 +94,8 @@ def _edit(state: dict) -> dict:
     apply_changes(conn, actor, state["round2"].id, item, {"status": "in_progress", "progress": 50})
     row = get_item(conn, state["round2"].id, item)
     if (row["status"], row["progress"], row["updated_by"]) != ("in_progress", 50, USER):
-        raise Mismatch(f"{item} reads back as {row['status']} {row['progress']}% by {row['updated_by']}")
+        raise CheckFailed("error.selfcheck.read_back", id=item, status=row["status"], progress=row["progress"],
+                          user=row["updated_by"])
     return {"id": item, "round": ROUND}
 
 
@@ -101,7 +104,7 @@ def _diff(state: dict) -> dict:
 
     counts = diff_counts(state["conn"], state["round1"].id, state["round2"].id)
     if counts["changed"] != 1 or counts["improved"] != 1:
-        raise Mismatch(f"one item improved, but the diff counts {counts}")
+        raise CheckFailed("error.selfcheck.diff", changed=counts["changed"], improved=counts["improved"])
     return {"changed": counts["changed"], "improved": counts["improved"]}
 
 
@@ -113,7 +116,7 @@ def _export(state: dict) -> dict:
         path = export_bulletin(bulletin, "csv", state["folder"] / "exports")
     data = path.read_bytes()
     if not data.startswith(b"\xef\xbb\xbf") or state["item"].encode("ascii") not in data:
-        raise Mismatch(f"{path.name} lacks the byte order mark or the edited item")
+        raise CheckFailed("error.selfcheck.export", file=path.name, id=state["item"])
     return {"file": path.name, "size": len(data)}
 
 

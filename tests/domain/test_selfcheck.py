@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 
 from supervise_tui.domain.selfcheck import Step, run_selfcheck
+from supervise_tui.errors import CheckFailed
+from supervise_tui.i18n import Msg
 
 
 @pytest.fixture
@@ -47,7 +49,8 @@ def test_a_step_that_does_not_give_what_it_must_fails_and_is_the_last(small_task
     steps = list(run_selfcheck(small_tasklist_file))
     assert [(s.name, s.ok) for s in steps] == [("load", True), ("query", False)]
     assert steps[0].values == {"works": 1, "items": 3}
-    assert steps[1].error == "Mismatch: searching '税' found 0 measures"
+    assert isinstance(steps[1].error, CheckFailed)
+    assert steps[1].error.msg == Msg("error.selfcheck.search", term="税", found=0, counted=0)
     assert list(scratch.iterdir()) == []
 
 
@@ -56,4 +59,4 @@ def test_an_unreadable_task_list_fails_the_first_step(tmp_path, scratch):
     bad.write_text("schema: '1'\nworks: [\n", encoding="utf-8")
     steps = list(run_selfcheck(bad))
     assert [(s.name, s.ok) for s in steps] == [("load", False)]
-    assert str(bad) in steps[0].error
+    assert str(bad) in str(steps[0].error)
