@@ -9,9 +9,10 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 
-# Loaded by name at run time, so PyInstaller's import scan cannot see them: Textual's widgets
+# Loaded by name at run time, so PyInstaller's import scan cannot see them: the CLI's handlers
+# (supervise_tui.cli.run imports each subcommand's module by name), Textual's widgets
 # (textual.widgets resolves its names lazily) and Rich's Unicode width tables.
-COLLECT_SUBMODULES = ("textual.widgets", "rich._unicode_data")
+COLLECT_SUBMODULES = ("supervise_tui", "textual.widgets", "rich._unicode_data")
 
 
 def executable_name(version: str) -> str:
