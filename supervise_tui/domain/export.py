@@ -21,7 +21,7 @@ from itertools import groupby, islice
 from pathlib import Path
 from typing import BinaryIO, TextIO
 
-from ..errors import BadValue
+from ..errors import BadValue, ExportLocked
 from ..i18n import language, t
 from ..textsafe import printable
 from .bulletin import Bulletin, Heading, Paragraph, Table, header, parts, title
@@ -71,7 +71,12 @@ def atomic_file(path: Path) -> Iterator[BinaryIO]:
             yield out
             out.flush()
             os.fsync(out.fileno())
-        os.replace(tmp, path)
+        try:
+            os.replace(tmp, path)
+        except PermissionError:
+            # On Windows a file another program holds open (Excel, a CSV being looked at) cannot be
+            # replaced; the old file stays as it was and the user is told what to close.
+            raise ExportLocked("error.export.locked", path=str(path)) from None
     except BaseException:
         try:
             os.unlink(tmp)
