@@ -48,8 +48,19 @@ def say(message: object) -> None:
     print(one_line(str(message)), file=sys.stderr)
 
 
+def utf8_when_redirected(streams=None, platform: str = sys.platform) -> None:
+    """On Windows, output to a file or a pipe is in the ANSI code page, which cannot hold every name a
+    person types (nor the ✓ of the diff): write UTF-8 there, as every file the app writes is."""
+    if platform != "win32":
+        return
+    for stream in streams if streams is not None else (sys.stdout, sys.stderr):
+        if not stream.isatty() and stream.encoding.lower().replace("-", "") != "utf8":
+            stream.reconfigure(encoding="utf-8")
+
+
 def run_command(args: Namespace) -> int:
     """Run the subcommand; a refusal or problem is said in the user's language, never as a traceback."""
+    utf8_when_redirected()
     try:
         code = handler(args.command)(args)  # a handler that went on after a refusal says so by its status
     except BrokenPipeError:

@@ -128,3 +128,22 @@ def test_no_posix_only_module_or_call_and_every_text_file_names_its_encoding():
     problems = [f for path in modules()
                 for f in findings(path.read_text(encoding="utf-8"), path.relative_to(PACKAGE.parent).as_posix())]
     assert problems == []
+
+
+def test_on_windows_redirected_output_is_utf8_not_the_ansi_code_page():
+    import io
+
+    from supervise_tui.cli.run import utf8_when_redirected
+
+    def stream() -> io.TextIOWrapper:
+        return io.TextIOWrapper(io.BytesIO(), encoding="cp936")  # what a Chinese Windows gives a pipe
+
+    text = "W01-M01 ✓ 张三 𠀋"  # ✓ and the rare character have no cp936 code
+    redirected = stream()
+    utf8_when_redirected([redirected], platform="win32")
+    redirected.write(text)
+    redirected.flush()
+    assert redirected.buffer.getvalue() == text.encode("utf-8")
+    elsewhere = stream()
+    utf8_when_redirected([elsewhere], platform="linux")
+    assert elsewhere.encoding == "cp936"
