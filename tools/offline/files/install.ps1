@@ -138,7 +138,7 @@ if ($Keep) {
     Say "升级 $Prefix 中已有的安装" "Upgrading the install in $Prefix"
 } else {
     Say "在 $Prefix 中建立虚拟环境" "Making a virtual environment in $Prefix"
-    New-Item -ItemType Directory -Force -Path $Prefix | Out-Null
+    [IO.Directory]::CreateDirectory($Prefix) | Out-Null
     & $Py.Exe @PyArgs -m venv --clear --without-pip $Venv
     if ($LASTEXITCODE -ne 0) { Fail "无法在 $Venv 建立虚拟环境" "cannot make a virtual environment in $Venv" }
 }
@@ -155,7 +155,7 @@ if ($LASTEXITCODE -ne 0) { Fail "pip 安装失败(见上方信息)" "pip could n
 Remove-Item Env:\PIP_CONFIG_FILE
 
 # 7. The supervise-tui command: bin\supervise-tui.cmd, its folder added to the user's PATH.
-New-Item -ItemType Directory -Force -Path $Bin | Out-Null
+[IO.Directory]::CreateDirectory($Bin) | Out-Null
 $Cmd = "@echo off`r`nrem supervise-tui offline installer: runs the app installed in ..\venv`r`n" +
        "`"%~dp0..\venv\Scripts\supervise-tui.exe`" %*`r`nexit /b %ERRORLEVEL%`r`n"
 [IO.File]::WriteAllText($Launcher, $Cmd, [Text.Encoding]::ASCII)
