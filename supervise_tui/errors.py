@@ -77,14 +77,6 @@ class ExchangeRefused(SuperviseError):
     """
 
 
-class ExportLocked(SuperviseError):
-    """An export could not replace its file: another program (Excel on Windows) holds it open."""
-
-
-class CheckFailed(SuperviseError):
-    """A self-check step ran but did not give what it must."""
-
-
 class SettingsError(SuperviseError, ValueError):
     """The settings file is unreadable or holds a bad value."""
 

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import importlib
+import io
 import os
 import sqlite3
 import sys
 from argparse import Namespace
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from typing import TextIO
 
 from ..errors import EvidenceProblems, FileProblems, SuperviseError, describe, store_error
 from ..i18n import t
@@ -48,13 +50,14 @@ def say(message: object) -> None:
     print(one_line(str(message)), file=sys.stderr)
 
 
-def utf8_when_redirected(streams=None, platform: str = sys.platform) -> None:
+def utf8_when_redirected(streams: Sequence[TextIO] | None = None, platform: str = sys.platform) -> None:
     """On Windows, output to a file or a pipe is in the ANSI code page, which cannot hold every name a
     person types (nor the ✓ of the diff): write UTF-8 there, as every file the app writes is."""
     if platform != "win32":
         return
     for stream in streams if streams is not None else (sys.stdout, sys.stderr):
-        if not stream.isatty() and stream.encoding.lower().replace("-", "") != "utf8":
+        if isinstance(stream, io.TextIOWrapper) and not stream.isatty() \
+                and stream.encoding.lower().replace("-", "") != "utf8":
             stream.reconfigure(encoding="utf-8")
 
 

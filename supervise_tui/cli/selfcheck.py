@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from argparse import Namespace
 
-from ..errors import CheckFailed, describe
+from ..errors import SuperviseError, describe
 from ..i18n import t
 from ..textsafe import one_line
 
@@ -15,9 +15,9 @@ def cmd_selfcheck(args: Namespace) -> None:
 
     for step in run_selfcheck(bundled_tasklist()):
         mark = t("selfcheck.mark.ok" if step.ok else "selfcheck.mark.failed")
-        detail = t(f"selfcheck.done.{step.name}", **step.values) if step.ok else describe(step.error)
+        detail = t(f"selfcheck.done.{step.name}", **step.values) if step.error is None else describe(step.error)
         print(t("selfcheck.line", mark=mark, step=t(f"selfcheck.step.{step.name}"), detail=one_line(detail)),
               flush=True)
         if not step.ok:
-            raise CheckFailed("error.selfcheck.failed", step=t(f"selfcheck.step.{step.name}"))
+            raise SuperviseError("error.selfcheck.failed", step=t(f"selfcheck.step.{step.name}"))
     print(t("selfcheck.passed"))

@@ -21,7 +21,7 @@ from itertools import groupby, islice
 from pathlib import Path
 from typing import BinaryIO, TextIO
 
-from ..errors import BadValue, ExportLocked
+from ..errors import BadValue, SuperviseError
 from ..i18n import language, t
 from ..textsafe import printable
 from .bulletin import Bulletin, Heading, Paragraph, Table, header, parts, title
@@ -76,7 +76,7 @@ def atomic_file(path: Path) -> Iterator[BinaryIO]:
         except PermissionError:
             # On Windows a file another program holds open (Excel, a CSV being looked at) cannot be
             # replaced; the old file stays as it was and the user is told what to close.
-            raise ExportLocked("error.export.locked", path=str(path)) from None
+            raise SuperviseError("error.export.locked", path=str(path)) from None
     except BaseException:
         try:
             os.unlink(tmp)

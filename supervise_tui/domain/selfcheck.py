@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import CheckFailed
+from ..errors import SuperviseError
 
 USER = "selfcheck"
 SEARCH = "税"  # a Chinese substring, so the search runs its CJK path
@@ -61,7 +61,7 @@ def _load(state: dict) -> dict:
     report = load(conn, tasklist, user=USER, source=str(state["tasklist"]))
     items = conn.execute("SELECT count(*) FROM items").fetchone()[0]
     if items != len(tasklist.items) or report.added["works"] != len(tasklist.works):
-        raise CheckFailed("error.selfcheck.loaded", expected=len(tasklist.items), found=items)
+        raise SuperviseError("error.selfcheck.loaded", expected=len(tasklist.items), found=items)
     return {"works": report.added["works"], "items": items}
 
 
@@ -75,10 +75,10 @@ def _query(state: dict) -> dict:
     rows = page_items(conn, state["round1"].id, scope)
     counted = count_items(conn, state["round1"].id, scope)
     if not rows or counted != len(rows):
-        raise CheckFailed("error.selfcheck.search", term=SEARCH, found=len(rows), counted=counted)
+        raise SuperviseError("error.selfcheck.search", term=SEARCH, found=len(rows), counted=counted)
     for row in rows:
         if SEARCH not in row["text"] and SEARCH not in (row["work_title"] or ""):
-            raise CheckFailed("error.selfcheck.search_hit", term=SEARCH, id=row["id"])
+            raise SuperviseError("error.selfcheck.search_hit", term=SEARCH, id=row["id"])
     state["item"] = rows[0]["id"]
     return {"term": SEARCH, "found": len(rows)}
 
@@ -94,7 +94,7 @@ def _edit(state: dict) -> dict:
     apply_changes(conn, actor, state["round2"].id, item, {"status": "in_progress", "progress": 50})
     row = get_item(conn, state["round2"].id, item)
     if (row["status"], row["progress"], row["updated_by"]) != ("in_progress", 50, USER):
-        raise CheckFailed("error.selfcheck.read_back", id=item, status=row["status"], progress=row["progress"],
+        raise SuperviseError("error.selfcheck.read_back", id=item, status=row["status"], progress=row["progress"],
                           user=row["updated_by"])
     return {"id": item, "round": ROUND}
 
@@ -104,7 +104,7 @@ def _diff(state: dict) -> dict:
 
     counts = diff_counts(state["conn"], state["round1"].id, state["round2"].id)
     if counts["changed"] != 1 or counts["improved"] != 1:
-        raise CheckFailed("error.selfcheck.diff", changed=counts["changed"], improved=counts["improved"])
+        raise SuperviseError("error.selfcheck.diff", changed=counts["changed"], improved=counts["improved"])
     return {"changed": counts["changed"], "improved": counts["improved"]}
 
 
@@ -116,7 +116,7 @@ def _export(state: dict) -> dict:
         path = export_bulletin(bulletin, "csv", state["folder"] / "exports")
     data = path.read_bytes()
     if not data.startswith(b"\xef\xbb\xbf") or state["item"].encode("ascii") not in data:
-        raise CheckFailed("error.selfcheck.export", file=path.name, id=state["item"])
+        raise SuperviseError("error.selfcheck.export", file=path.name, id=state["item"])
     return {"file": path.name, "size": len(data)}
 
 

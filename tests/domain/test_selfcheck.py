@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from supervise_tui.domain.selfcheck import Step, run_selfcheck
-from supervise_tui.errors import CheckFailed
+from supervise_tui.errors import SuperviseError
 from supervise_tui.i18n import Msg
 
 
@@ -49,7 +49,7 @@ def test_a_step_that_does_not_give_what_it_must_fails_and_is_the_last(small_task
     steps = list(run_selfcheck(small_tasklist_file))
     assert [(s.name, s.ok) for s in steps] == [("load", True), ("query", False)]
     assert steps[0].values == {"works": 1, "items": 3}
-    assert isinstance(steps[1].error, CheckFailed)
+    assert isinstance(steps[1].error, SuperviseError)
     assert steps[1].error.msg == Msg("error.selfcheck.search", term="税", found=0, counted=0)
     assert list(scratch.iterdir()) == []
 

@@ -14,9 +14,9 @@ import pytest
 from textual.widgets import Label
 
 from supervise_tui.domain import bulletin, export
-from supervise_tui.errors import ExportLocked
+from supervise_tui.errors import SuperviseError
 from supervise_tui.i18n import Msg, set_language
-from tests.tui_helpers import ROUND, SIZE, build_app, settle
+from tests.tui.kit import ROUND, SIZE, build_app, settle
 
 SHARING_VIOLATION = "The process cannot access the file because it is being used by another process"
 
@@ -43,7 +43,7 @@ def test_the_domain_keeps_the_old_file_and_says_it_is_held_open(store, tmp_path,
     before = path.read_bytes()
     excel_holds.add(str(path))
     b["generated_at"] = "2024-06-21T00:00:00+08:00"
-    with pytest.raises(ExportLocked) as caught:
+    with pytest.raises(SuperviseError) as caught:
         export.export_bulletin(b, "csv", folder)
     assert caught.value.msg == Msg("error.export.locked", path=str(path))
     assert path.read_bytes() == before

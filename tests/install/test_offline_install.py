@@ -15,9 +15,9 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from offline_kit import BASE_BIN, clean_env, other_python, run_installer
-from tmux_kit import Pane
 
+from tests.e2e.tmux_kit import Pane
+from tests.install.offline_kit import BASE_BIN, clean_env, other_python, run_installer
 from tools.offline.targets import PYTHONS
 from tools.offline.wheelhouse import read_wheels, resolve
 
