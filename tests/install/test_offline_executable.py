@@ -35,9 +35,11 @@ SESSION = [
     ("diff", "1", "2", "--format", "md"),
     ("export", "--format", "html", "--by", "unit", "--out", "exports"),
     ("synth", "--items", "300", "--rounds", "2", "--db", "synth.db"),
+    ("check",),
+    ("backup", "backup.db"),
 ]
 # Lines that name where a file is, which differs between the two runs by design.
-WHERE = ("load", "export")
+WHERE = ("load", "export", "check", "backup")
 
 
 def subcommands() -> set[str]:
@@ -57,6 +59,16 @@ def run(argv: list[str], folder: Path, prefix: list[str] = ()) -> subprocess.Com
 
 def test_the_session_covers_every_subcommand():
     assert {argv[0] for argv in SESSION} | {"selfcheck"} >= subcommands()
+
+
+def test_its_selfcheck_passes_with_an_empty_environment_and_no_network(executable, offline, tmp_path):
+    proc = subprocess.run([*offline, "env", "-i", str(executable), "selfcheck"], capture_output=True, text=True,
+                          cwd=tmp_path, timeout=120)
+    assert (proc.returncode, proc.stderr) == (0, ""), proc.stderr
+    lines = proc.stdout.splitlines()
+    assert [line[:7] for line in lines[:-1]] == ["[通过] 载入", "[通过] 查询", "[通过] 修改", "[通过] 对比", "[通过] 导出"]
+    assert lines[-1].startswith("自检通过")
+    assert list(tmp_path.iterdir()) == []  # nothing left where it ran
 
 
 def test_every_subcommand_gives_what_the_installed_app_gives(executable, offline, tmp_path):
