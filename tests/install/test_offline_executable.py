@@ -37,9 +37,11 @@ SESSION = [
     ("synth", "--items", "300", "--rounds", "2", "--db", "synth.db"),
     ("check",),
     ("backup", "backup.db"),
+    ("exchange", "enrol", "市税务局"),
+    ("exchange", "issue", "市税务局", "--out", "usb"),
 ]
-# Lines that name where a file is, which differs between the two runs by design.
-WHERE = ("load", "export", "check", "backup")
+# Lines that name where a file is, or a unit's fresh random key, which differ between the two runs by design.
+WHERE = ("load", "export", "check", "backup", "exchange")
 
 
 def subcommands() -> set[str]:
