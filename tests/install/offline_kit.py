@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import platform
+import shlex
 import shutil
 import subprocess
 import sys
@@ -55,6 +56,16 @@ def clean_env(home: Path, **extra: str) -> list[str]:
     values = {"HOME": str(home), "PATH": f"{BASE_BIN}:/usr/bin:/bin", "PIP_CONFIG_FILE": "/dev/null",
               "LANG": "C.UTF-8", **extra}
     return ["env", "-i", *(f"{k}={v}" for k, v in values.items())]
+
+
+def open_tui(pane, command: str, rc_file: Path) -> None:
+    """Run ``command`` in a tmux pane and get to the overview; on a first run (no store yet) the
+    welcome dialog's first choice, the inspector's start on the bundled list, is taken."""
+    pane.start(f"{command}; echo $? > {shlex.quote(str(rc_file))}")
+    first = pane.wait_for(lambda s: "首次使用" in s or "总览" in s, "the first screen", timeout=60)
+    if "首次使用" in first:
+        pane.keys("Enter")
+    pane.wait_for(lambda s: "总览" in s and "提信心增预期" in s, "the overview", timeout=60)
 
 
 def run_installer(offline: list[str], folder: Path, *args: str, home: Path, **extra: str) -> subprocess.CompletedProcess:

@@ -15,6 +15,7 @@ import pytest
 from supervise_tui import __version__
 from supervise_tui.cli.parser import build_parser
 from tests.e2e.tmux_kit import Pane, requires_tmux
+from tests.install.offline_kit import open_tui
 
 pytestmark = pytest.mark.slow
 REPO = Path(__file__).resolve().parents[2]
@@ -30,7 +31,7 @@ SESSION = [
     ("round", "new", "2024年第一季度", "--period", "2024-Q1"),
     ("set", "W05-M03", "--status", "推进中", "--progress", "40", "--note", "已对接 12 家银行"),
     ("light", "W05-M03", "red", "--reason", "融资担保余额未达序时进度"),
-    ("close-out", "W01-M01"),
+    ("close-out", "W01-M01", "--reason", "现场核查已办结"),
     ("chase", "--format", "csv"),
     ("diff", "1", "2", "--format", "md"),
     ("export", "--format", "html", "--by", "unit", "--out", "exports"),
@@ -102,8 +103,7 @@ def test_the_tui_opens_from_the_executable(executable, offline, tmp_path):
     command = shlex.join([*offline, "env", "-i", *(f"{k}={v}" for k, v in env.items()), str(executable)])
     pane = Pane(tmp_path)
     try:
-        pane.start(f"{command}; echo $? > {shlex.quote(str(rc_file))}")
-        pane.wait_for(lambda s: "总览" in s and "提信心增预期" in s, "the overview", timeout=60)
+        open_tui(pane, command, rc_file)
         pane.keys("q")
         pane.wait_exit()
     finally:

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.tmux_kit import Pane
-from tests.install.offline_kit import BASE_BIN, clean_env, other_python, run_installer
+from tests.install.offline_kit import BASE_BIN, clean_env, open_tui, other_python, run_installer
 from tools.offline.targets import PYTHONS
 from tools.offline.wheelhouse import read_wheels, resolve
 
@@ -73,8 +73,7 @@ def test_installed_with_no_network_it_checks_itself_and_opens(built, here, unpac
     command = shlex.join([*offline, *clean_env(home, TERM="xterm-256color"), str(launcher)])
     pane = Pane(tmp_path)
     try:
-        pane.start(f"{command}; echo $? > {shlex.quote(str(rc_file))}")
-        pane.wait_for(lambda s: "总览" in s and "提信心增预期" in s, "the overview", timeout=60)
+        open_tui(pane, command, rc_file)
         pane.keys("q")
         pane.wait_exit()
     finally:
