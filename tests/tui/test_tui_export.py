@@ -193,24 +193,52 @@ async def test_escape_and_cancel_write_nothing(store, isolated_locations, in_tmp
         assert app.recorded == []
 
 
-async def test_cancelling_an_export_under_way_writes_nothing(isolated_locations, in_tmp, bundled_path):
-    """Escape while a province-sized bulletin is being read or written: its query is interrupted and
-    no file, whole or partial, is left in the folder."""
+async def test_cancelling_an_export_under_way_writes_nothing(isolated_locations, in_tmp, bundled_path, monkeypatch):
+    """Escape while a province-sized bulletin is being written: the worker stops at its next batch and
+    no file, whole or partial, is left in the folder.
+
+    The real export runs; it is held at its first progress report until the test has pressed escape,
+    so the test does not depend on how fast this machine writes 20,000 rows."""
+    import threading
+
+    from supervise_tui.domain import export as export_module
     from supervise_tui.domain.db import connect
     from supervise_tui.domain.synth import synthesize
 
     conn = connect(isolated_locations)
     synthesize(conn, str(bundled_path), items=20_000, rounds=2)
     conn.close()
+    started, release = threading.Event(), threading.Event()
+    real = export_module.export_bulletin
+
+    def held(bulletin, fmt, folder, progress=None):
+        def gated(done, total):
+            started.set()
+            release.wait(30)
+            if progress is not None:
+                progress(done, total)
+
+        return real(bulletin, fmt, folder, progress=gated)
+
+    monkeypatch.setattr(export_module, "export_bulletin", held)
     app = build_app(isolated_locations)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         dialog = await open_dialog(pilot)
         await set_folder(pilot, dialog, "out")
         await pilot.press("enter")  # the export starts in its worker ...
-        await pilot.pause()
+        for _ in range(600):
+            if started.is_set():
+                break
+            await pilot.pause(0.05)
+        assert started.is_set(), "the export never reported progress"
         assert dialog.running is not None and not dialog.running.is_finished
         await pilot.press("escape")  # ... and is stopped
+        release.set()
+        for _ in range(600):
+            if dialog.running.is_finished:
+                break
+            await pilot.pause(0.05)
         await settle(pilot)
         assert not isinstance(app.screen, ExportDialog)
         assert dialog.running.is_finished and dialog.running.state != WorkerState.SUCCESS
