@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rich.text import Text
 
-from ..textsafe import printable
+from ..textsafe import one_line, printable
 
 
 def literal(value: object, style: str = "") -> Text:
@@ -19,3 +19,11 @@ def line(*parts: tuple[object, str] | str) -> Text:
         value, style = part if isinstance(part, tuple) else (part, "")
         out.append_text(literal(value, style))
     return out
+
+
+def label(value: object, style: str = "") -> Text:
+    """A one-line label (a choice in a list): literal, line breaks made visible, cut with … if too long.
+
+    A long name never wraps, so it cannot push a dialog's buttons out of sight.
+    """
+    return Text(one_line("" if value is None else str(value)), style=style, no_wrap=True, overflow="ellipsis")

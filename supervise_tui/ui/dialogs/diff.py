@@ -12,7 +12,7 @@ from textual.widgets import Button, Label, Select
 from ...domain import diff, queries
 from ...domain.rounds import Round
 from ...i18n import t
-from ..text import literal
+from ..text import label, literal
 from .base import Dialog
 
 
@@ -24,7 +24,7 @@ class RoundPairPicker(Dialog[tuple[int, int] | None]):
         self.rounds, self.old, self.new = rounds, old, new
 
     def compose(self) -> ComposeResult:
-        options = [(literal(r.name + (f" ({r.period})" if r.period else "")), r.id) for r in self.rounds]
+        options = [(label(r.name + (f" ({r.period})" if r.period else "")), r.id) for r in self.rounds]
         with Vertical(classes="editor"):
             yield Label(literal(t("diff.pick_title")), classes="editor-title")
             with Horizontal(classes="pickers"):
@@ -51,9 +51,9 @@ class DiffFilterPicker(Dialog[diff.DiffFilter | None]):
         self.conn, self.current = conn, current
 
     def compose(self) -> ComposeResult:
-        pillars = [(literal(name), key) for key, name in queries.pillar_choices(self.conn)]
-        units = [(literal(name), key) for key, name in queries.unit_choices(self.conn)]
-        leaders = [(literal(name), key) for key, name in queries.leader_choices(self.conn)]
+        pillars = [(label(name), key) for key, name in queries.pillar_choices(self.conn)]
+        units = [(label(name), key) for key, name in queries.unit_choices(self.conn)]
+        leaders = [(label(name), key) for key, name in queries.leader_choices(self.conn)]
         with Vertical(classes="editor editor-tall"):
             yield Label(literal(t("diff.filter_title")), classes="editor-title")
             yield Select(pillars, value=self.current.pillar or Select.NULL, prompt=t("col.pillar"), id="f-pillar")

@@ -23,7 +23,7 @@ from ...domain.rounds import list_rounds
 from ...errors import describe, naming
 from ...i18n import t
 from ...locations import exports_dir
-from ..text import literal
+from ..text import label, literal
 from .base import Dialog
 
 if TYPE_CHECKING:
@@ -51,7 +51,7 @@ class ExportDialog(Dialog[Path | None]):
         self.reading: sqlite3.Connection | None = None  # the running export's connection
 
     def compose(self) -> ComposeResult:
-        rounds = [(literal(r.name), r.id) for r in list_rounds(self.session.conn)]
+        rounds = [(label(r.name), r.id) for r in list_rounds(self.session.conn)]
         with Vertical(classes="editor editor-tall"):
             yield Label(literal(t("tui.export.title")), classes="editor-title")
             # One row for the three choices: stacked, they pushed the buttons out of the dialog.
