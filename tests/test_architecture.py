@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 import pkgutil
@@ -176,3 +177,24 @@ def test_there_are_no_import_circles():
     real = [c for c in cycles if not all(m == c[0] or m.startswith(c[0] + ".") or c[0].startswith(m + ".")
                                         for m in c)]
     assert real == []
+
+
+# Small rooms: a module or function past these has grown two jobs and should be split by meaning.
+# The catalogue is data (one entry per message in two languages) and is exempt by design.
+MODULE_LINES, FUNCTION_LINES = 750, 75
+DATA_MODULES = {"supervise_tui/i18n.py"}
+
+
+def test_rooms_stay_small():
+    too_big = []
+    for path in sorted((REPO / "supervise_tui").rglob("*.py")):
+        rel = path.relative_to(REPO).as_posix()
+        text = path.read_text(encoding="utf-8")
+        if rel not in DATA_MODULES and len(text.splitlines()) > MODULE_LINES:
+            too_big.append(f"{rel}: {len(text.splitlines())} lines")
+        for node in ast.walk(ast.parse(text)):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                length = (node.end_lineno or node.lineno) - node.lineno + 1
+                if length > FUNCTION_LINES:
+                    too_big.append(f"{rel}:{node.lineno} {node.name}(): {length} lines")
+    assert too_big == [], "split these by meaning:\n" + "\n".join(too_big)
