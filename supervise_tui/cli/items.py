@@ -9,7 +9,7 @@ from ..errors import SuperviseError
 from ..i18n import t
 from ..textsafe import printable
 from .common import item_id, open_store, round_of
-from .output import emit, item_columns, table, to_json, worded
+from .output import csv_stream, emit, item_columns, json_stream, table, to_json, worded
 
 # What `list --format json` gives each item (the store's codes, not words).
 ITEM_KEYS = ("id", "kind", "no", "text", "work_id", "work_title", "pillar_id", "lead_unit", "leader", "liaison",
@@ -33,11 +33,15 @@ def cmd_list(args: Namespace) -> None:
         scope = scope.but(person=queries.resolve_person(conn, args.leader), person_role="leader")
     if args.liaison:
         scope = scope.but(person=queries.resolve_person(conn, args.liaison), person_role="liaison")
-    rows = queries.page_items(conn, rnd.id, scope)
+    # JSON and CSV stream from the store, however many items; the table is for people, on a screen.
     if args.format == "json":
-        emit([{k: r[k] for k in ITEM_KEYS} for r in rows], [], "json")
+        json_stream(queries.item_rows(conn, rnd.id, scope, ITEM_KEYS, as_json=True))
         return
-    emit([worded(r) for r in rows], item_columns(), args.format,
+    columns = item_columns()
+    if args.format == "csv":
+        csv_stream(queries.item_rows(conn, rnd.id, scope, [k for k, _ in columns]), columns)
+        return
+    emit([worded(r) for r in queries.page_items(conn, rnd.id, scope)], columns, args.format,
          widths={"work_title": 16, "text": 40, "lead_unit": 14, "note": 20})
 
 

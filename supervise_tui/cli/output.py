@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import sys
 from collections.abc import Iterable, Sequence
 
@@ -69,6 +70,59 @@ def emit(rows: list[dict], columns: Columns, fmt: str, *, widths: dict[str, int]
         write_bytes(to_csv(rows, columns).encode("utf-8"))
     else:
         print(table(rows, columns, widths=widths) if rows else t("cli.no_items"))
+
+
+def _batches(cursor) -> Iterable[list]:
+    while batch := cursor.fetchmany(STREAM_BATCH):
+        yield batch
+
+
+STREAM_BATCH = 2000
+_FORMULA = re.compile(r"[=+\-@\t\r]")
+
+
+def _csv_column(key: str):
+    """How a streamed CSV column turns stored values into cells, a batch at a time (loops in C)."""
+    if key in WORDED:
+        words: dict = {}
+
+        def coded(values):
+            for value in set(values) - words.keys():
+                words[value] = cell_text(key, value)
+            return map(words.__getitem__, values)
+        return coded
+
+    def text(values):
+        cells = ["" if v is None else str(v) for v in values] if not all(map(str.__instancecheck__, values)) \
+            else values
+        return map(neutralise, cells) if any(map(_FORMULA.match, cells)) else cells
+    return text
+
+
+def csv_stream(cursor, columns: Columns) -> None:
+    """Rows of ``cursor`` (values in the order of ``columns``) as CSV on stdout, written as the store
+    yields them: UTF-8 with a BOM for Excel, coded fields in words, formulas neutralised."""
+    sys.stdout.flush()
+    out = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="", write_through=False)
+    try:
+        out.write("\ufeff")
+        writer = csv.writer(out, lineterminator="\r\n")
+        writer.writerow([h for _, h in columns])
+        cells = [_csv_column(key) for key, _ in columns]
+        for batch in _batches(cursor):
+            writer.writerows(zip(*map(lambda cell, values: cell(values), cells, zip(*batch))))
+        out.flush()
+    finally:
+        out.detach()
+
+
+def json_stream(cursor) -> None:
+    """A JSON list on stdout of the JSON objects ``cursor`` yields (one per row), one per line."""
+    first = True
+    for batch in _batches(cursor):
+        sys.stdout.write(("[\n" if first else ",\n") + ",\n".join(row[0] for row in batch))
+        first = False
+    sys.stdout.write("[]\n" if first else "\n]\n")
 
 
 def write_bytes(data: bytes) -> None:

@@ -394,7 +394,7 @@ def write_bulletin(b: Bulletin, fmt: str, out: BinaryIO, progress: Progress | No
     """Write the bulletin in one of EXPORT_FORMATS to the binary file ``out``, as it is read."""
     if fmt not in EXPORT_FORMATS:
         raise BadValue("error.bad_format", allowed=", ".join(EXPORT_FORMATS), fmt=fmt)
-    text = io.TextIOWrapper(out, encoding="utf-8", newline="", write_through=True)
+    text = io.TextIOWrapper(out, encoding="utf-8", newline="", write_through=False)
     try:
         if fmt == "json":
             _write_json(b, text, progress)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from ..errors import NotFound
@@ -176,6 +177,35 @@ def page_items(conn: sqlite3.Connection, round_id: int, scope: Scope = Scope(),
               "ORDER BY i.pos LIMIT :limit OFFSET :offset")
     sql = f"{ITEM_SELECT} WHERE i.rowid IN ({window}) ORDER BY i.pos"
     return with_reasons([dict(r) for r in conn.execute(sql, {**params, "limit": limit, "offset": offset})], basis)
+
+
+# ITEM_SELECT's columns one by one, for a list that reads only some of them (``item_rows``).
+ITEM_FIELDS = {
+    "id": "i.id", "kind": "i.kind", "no": "i.no", "prefix": "i.prefix", "text": "i.text", "work_id": "i.work_id",
+    "work_seq": "w.seq", "work_title": "w.title", "pillar_id": "w.pillar_id", "pillar_title": "p.title",
+    "lead_unit": "u.name", "leader": "w.leader", "liaison": "w.liaison", "stage_text": "w.stage_text",
+    "stage_start": "w.stage_start", "stage_end": "w.stage_end", "retired": "i.retired", "goal": "i.goal",
+    "deadline": "i.deadline", "status": "s.status", "progress": "s.progress", "light": LIGHT,
+    "light_override": "s.light", "note": "s.note", "evidence": "s.evidence", "value": "s.value",
+    "comment": "s.comment", "light_reason": "s.light_reason", "closed_out": "s.closed_out",
+    "updated_by": "s.updated_by", "updated_at": "s.updated_at", "version": "s.version",
+}
+
+
+def item_rows(conn: sqlite3.Connection, round_id: int, scope: Scope, fields: Sequence[str], *,
+              as_json: bool = False) -> sqlite3.Cursor:
+    """The items of ``scope`` in list order, as tuples of ``fields`` — or, ``as_json``, as one JSON
+    object of them each, made by SQLite — on a cursor, so a province-wide list streams."""
+    where, params = _where(scope)
+    select = ", ".join(ITEM_FIELDS[f] for f in fields)
+    if as_json:
+        select = "json_object(" + ", ".join(f"'{f}', {ITEM_FIELDS[f]}" for f in fields) + ")"
+    pillars = "JOIN pillars p ON p.id = w.pillar_id " if "pillar_title" in fields else ""
+    sql = f"""WITH {STAGES} SELECT {select}
+        FROM items i JOIN works w ON w.id = i.work_id JOIN ls ON ls.work_id = w.id {pillars}
+        LEFT JOIN work_units wu ON wu.work_id = w.id AND wu.role = 'lead' LEFT JOIN units u ON u.id = wu.unit_id
+        LEFT JOIN item_state s ON s.round_id = :round AND s.item_id = i.id{where} ORDER BY i.pos"""
+    return conn.execute(sql, {"round": round_id, **params, **light_params(conn, round_id)})
 
 
 def get_item(conn: sqlite3.Connection, round_id: int, item_id: str) -> dict:

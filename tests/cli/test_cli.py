@@ -246,6 +246,33 @@ def test_list_csv_en_headings(loaded, run_cli):
     assert {r[4] for r in rows[1:]} == {"市发改局", "市商务局", "市委依法治市办", "市委宣传部"}
 
 
+def test_list_json_and_csv_are_the_rows_the_screens_read(store, run_cli):
+    """Streamed from the store, they hold exactly what the item queries give (codes in JSON, words in CSV)."""
+    from supervise_tui.cli.items import ITEM_KEYS
+    from supervise_tui.domain.queries import Scope, page_items
+
+    store.execute("UPDATE item_state SET note = '=1+2', progress = 40 WHERE item_id = 'W01-T02'")
+    rows = page_items(store, 1, Scope())
+    assert json_rows(run_cli("list", "--format", "json").out) == [{k: r[k] for k in ITEM_KEYS} for r in rows]
+    lines = csv_rows(run_cli("list", "--format", "csv").out)
+    assert [line[0] for line in lines[1:]] == [r["id"] for r in rows]
+    assert lines[2][1:] == ["目标", "强化财税政策保障", rows[1]["text"], "市税务局", "未启动", "40", "黄" if rows[1]["light"] == "yellow"
+                            else {"red": "红", "green": "绿"}[rows[1]["light"]], "'=1+2"]
+
+
+def test_list_streams_a_province_of_items(isolated_locations, run_cli, bundled_path):
+    """Thousands of items come out whole, each once, in list order, in both machine formats."""
+    from supervise_tui.domain.db import connect
+    from supervise_tui.domain.synth import synthesize
+
+    conn = connect(isolated_locations)
+    synthesize(conn, str(bundled_path), items=5000, rounds=1)
+    ids = [r[0] for r in conn.execute("SELECT id FROM items ORDER BY pos")]
+    conn.close()
+    assert [r["id"] for r in json_rows(run_cli("list", "--format", "json").out)] == ids
+    assert [r[0] for r in csv_rows(run_cli("list", "--format", "csv").out)[1:]] == ids
+
+
 def test_list_nothing_matches(loaded, run_cli):
     result = run_cli("list", "--search", "没有这样的内容")
     assert result.code == 0
