@@ -628,6 +628,13 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "bulletin.col.source": ("报送包", "return"),
     "bulletin.col.accepted_by": ("采纳人", "accepted by"),
     "bulletin.goals": ("主要目标", "Headline goals"),
+    "bulletin.attainment": ("全市目标完成情况(数量目标 {count} 个)", "Numeric targets ({count})"),
+    "bulletin.attainment_note": (
+        "已达标:各项指标均达到目标值;进度正常:未达标,亮绿灯;落后:未达标,亮黄灯或红灯(落后于时间进度或已超期);"
+        "未填:本轮没有填报完成值。",
+        "Met: every measure reached its goal; on track: not yet, and green; behind: not yet, and yellow or red "
+        "(behind its time, or overdue); not reported: no value reached this round."),
+    "bulletin.total": ("合计", "Total"),
     "bulletin.col.metric": ("指标", "measure"),
     "bulletin.col.value": ("数值", "value"),
     "bulletin.col.group": ("分组", "group"),
@@ -666,6 +673,13 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "bulletin.col.progress_delta": ("进度变化", "progress change"),
     "bulletin.col.note_changed": ("备注有改", "note changed"),
     "bulletin.col.year": ("年份", "year"),
+    "bulletin.col.targets": ("数量目标", "numeric targets"),
+    "bulletin.col.t_met": ("已达标", "met"),
+    "bulletin.col.t_on_track": ("进度正常", "on track"),
+    "bulletin.col.t_behind": ("落后", "behind"),
+    "bulletin.col.t_no_value": ("未填", "not reported"),
+    "bulletin.col.goal_value": ("完成值", "value reached"),
+    "bulletin.col.attainment": ("完成情况", "attainment"),
     "bulletin.col.leaders": ("分管领导", "leaders"),
     "bulletin.col.liaisons": ("联络员", "liaisons"),
     "bulletin.col.unreported": ("未报送(红灯除外)", "not reported (red aside)"),

@@ -24,8 +24,9 @@ from .clock import now
 from .db import get_meta
 from .exchange.status import accepted_changes
 from .formats import GROUPINGS
-from .queries import indicators
+from .queries import goal_values
 from .rounds import get_round, previous_round
+from .targets import ATTAINMENT_STATES, all_met, attainment_state, attainment_text, goal_from_json, reported
 from .vocab import field_name, shown_edit
 
 # What the JSON export gives each item of the red and chase lists, and each changed item.
@@ -96,7 +97,8 @@ class Bulletin:
             self.breakdown = [{"group": p["name"]} | p for p in self.data.leaders()]
         self.chase = self.data.chase_units()
         self.changes = self.data.diff_counts() if prev else None
-        self.goals = indicators(conn)
+        self.attainment = _attainment(self.data, self.pillars)
+        self.goals = _goal_values(conn, rnd.id)
         # the units' own changes taken from their return files (none where the exchange is not used)
         self.imported = accepted_changes(conn, rnd.id)
 
@@ -164,6 +166,27 @@ class Bulletin:
     def chase_count(self) -> int:
         """Items listed in the chase list (not reported, not red)."""
         return sum(u["not_reported"] for u in self.chase)
+
+
+def _attainment(data: RoundPass, pillars: list[dict]) -> list[dict]:
+    """Per pillar, its numeric targets: how many, met, on track, behind, with no value reported."""
+    counts: dict[str, dict[str, int]] = {p["id"]: dict.fromkeys(("targets", *ATTAINMENT_STATES), 0) for p in pillars}
+    for pillar, goal, value, light in data.targets():
+        if pillar in counts:
+            counts[pillar]["targets"] += 1
+            counts[pillar][attainment_state(goal_from_json(goal), value, light)] += 1
+    return [{"title": f"{p['numeral']}、{p['title']}"} | counts[p["id"]] for p in pillars if counts[p["id"]]["targets"]]
+
+
+def _goal_values(conn: sqlite3.Connection, round_id: int) -> list[dict]:
+    """The headline goals with their value reached in the round and its attainment."""
+    out = []
+    for g in goal_values(conn, round_id):
+        goal = goal_from_json(g["goal"])
+        out.append({"id": g["id"], "year": g["year"], "text": g["text"], "value": g["value"],
+                    "attainment": attainment_text(goal, g["value"]) if reported(g["value"]) else "",
+                    "met": all_met(goal, g["value"]), "evidence": g["evidence"]})
+    return out
 
 
 def build_bulletin(conn: sqlite3.Connection, round_id: int, *, by: str = "pillar") -> Bulletin:
@@ -286,17 +309,32 @@ def _imported(b: Bulletin) -> Iterator[Part]:
                   for r in b.imported])
 
 
+def _targets(b: Bulletin) -> Iterator[Part]:
+    """全市目标完成情况: the numeric targets of each pillar, met, on track, behind, with no value."""
+    yield Heading(t("bulletin.attainment", count=sum(r["targets"] for r in b.attainment)))
+    if not b.attainment:
+        yield _none()
+        return
+    yield Paragraph(t("bulletin.attainment_note"))
+    keys = ("title", "targets", *(f"t_{state}" for state in ATTAINMENT_STATES))
+    rows = [r | {f"t_{state}": r[state] for state in ATTAINMENT_STATES} for r in b.attainment]
+    total = {"title": t("bulletin.total")} | {k: sum(r[k] for r in rows) for k in keys[1:]}
+    yield _small(keys, [*rows, total])
+
+
 def _goals(b: Bulletin) -> Iterator[Part]:
     yield Heading(t("bulletin.goals"))
     if not b.goals:
         yield _none()
         return
-    yield _small(("year", "text"), b.goals)
+    yield _small(("year", "text", "goal_value", "attainment"),
+                 [g | {"goal_value": g["value"], "attainment": g["attainment"] + (" ✓" if g["met"] else "")}
+                  for g in b.goals])
 
 
 # The bulletin's sections in reading order; a new section is one more function here.
-SECTIONS: list[Callable[[Bulletin], Iterable[Part]]] = [_overall, _breakdown, _red, _chase, _changes, _imported,
-                                                        _goals]
+SECTIONS: list[Callable[[Bulletin], Iterable[Part]]] = [_overall, _breakdown, _targets, _red, _chase, _changes,
+                                                        _imported, _goals]
 
 
 def parts(b: Bulletin) -> Iterator[Part]:

@@ -156,6 +156,15 @@ class RoundPass:
         return sorted(units.values(), key=lambda u: (-(u["not_reported"] + u["red"]), u["unit"] is None,
                                                      u["unit"] or ""))
 
+    def targets(self) -> sqlite3.Cursor:
+        """Each current numeric target in list order: pillar, goal (JSON), value reached and light."""
+        return self.conn.execute(f"""
+            SELECT w.pillar_id, i.goal,
+                   (SELECT value FROM item_state s WHERE s.round_id = ? AND s.item_id = i.id) AS value,
+                   {_LIGHT_NAME.format("r.lrank")} AS light
+            FROM temp.{self.t} r CROSS JOIN items i ON i.rowid = r.item JOIN works w ON w.id = r.work_id
+            WHERE r.retired = 0 AND i.goal LIKE '[%' ORDER BY r.n""", (self.round_id,))
+
     def diff_counts(self) -> dict:
         """As ``diff.diff_counts`` of the previous round and this one."""
         row = self.conn.execute(

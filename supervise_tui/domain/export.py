@@ -355,7 +355,8 @@ def _write_json(b: Bulletin, out: TextIO, progress: Progress | None) -> None:
         return json.dumps(value, ensure_ascii=False)
 
     head = {"document": b.document, "round": b.round, "generated_at": b.generated_at, "by": b.by,
-            "overall": b.overall, "breakdown": b.breakdown, "pillars": b.pillars, "units": b.units}
+            "overall": b.overall, "breakdown": b.breakdown, "pillars": b.pillars, "units": b.units,
+            "attainment": b.attainment}
     out.write("{\n" + "".join(f"{dump(k)}: {dump(v)},\n" for k, v in head.items()) + '"red": [\n')
     _json_list(out, b.json_rows("red"), tracker)
     out.write('\n],\n"chase": [\n')

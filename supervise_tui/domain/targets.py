@@ -331,6 +331,19 @@ def attainment_cell(goal: Goal, value: str | None) -> str:
              progress=derived_progress(goal, value))
 
 
+ATTAINMENT_STATES = ("met", "on_track", "behind", "no_value")
+
+
+def attainment_state(goal: Goal, value: str | None, light: str | None) -> str:
+    """Where a numeric target stands: ``met`` (every measure), ``no_value`` (none reported), else
+    ``behind`` when its light is red or yellow (it trails its time, or is overdue) or ``on_track``."""
+    if not reported(value):
+        return "no_value"
+    if all_met(goal, value):
+        return "met"
+    return "behind" if light in ("red", "yellow") else "on_track"
+
+
 def goal_facts(item: dict) -> list[tuple[str, str]]:
     """(heading, line) of an item's goal, own deadline, attainment and evidence, for a detail view.
 

@@ -171,7 +171,7 @@ def test_markdown_cells_keep_the_table_shape(bulletin):
         elif block:
             tables.append(block)
             block = []
-    assert len(tables) == 12 and all(len(set(bars)) == 1 for bars in tables)
+    assert len(tables) == 13 and all(len(set(bars)) == 1 for bars in tables)
 
 
 NOTE_MARKDOWN = "[点此](http://evil.example/x) <http://evil.example> **粗** `码` www.evil.example a@evil.example"
