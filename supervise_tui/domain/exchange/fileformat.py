@@ -18,6 +18,7 @@ import json
 import os
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -118,11 +119,13 @@ class Malformed(Exception):
 
 
 def _dup_refused(pairs: list[tuple[str, Any]]) -> dict:
-    out: dict = {}
-    for key, value in pairs:
-        if key in out:  # json would keep the last one silently, and the MAC would cover another text
-            raise Malformed("", Msg("exchange.bad.duplicate", key=key))
-        out[key] = value
+    out = dict(pairs)
+    if len(out) != len(pairs):  # json would keep the last one silently, and the MAC would cover another text
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise Malformed("", Msg("exchange.bad.duplicate", key=key))
+            seen.add(key)
     return out
 
 
@@ -134,33 +137,44 @@ def _no_constant(text: str) -> Any:
     raise Malformed("", Msg("exchange.bad.float", value=text))
 
 
+# A JSON string, and the brackets outside strings: how deep a text nests, found without parsing it.
+_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+_BRACKET = re.compile(r"[\[\]{}]")
+# Where json.loads could make a lone surrogate: a \uD800–\uDFFF escape (raw UTF-8 cannot hold one).
+_SURROGATE_ESCAPE = re.compile(r"\\[uU][dD][89a-fA-F]")
+
+
+def _nesting(text: str) -> int:
+    """The deepest nesting of objects and lists in a JSON text (brackets inside strings left out)."""
+    depth = deepest = 0
+    for bracket in _BRACKET.findall(_STRING.sub("", text)):
+        depth += 1 if bracket in "[{" else -1
+        deepest = max(deepest, depth)
+    return deepest
+
+
 def parse(data: bytes) -> Any:
-    """JSON from bytes, refusing what has no single meaning: duplicate keys, floats, NaN, bad UTF-8."""
+    """JSON from bytes, refusing what has no single meaning: duplicate keys, floats, NaN, bad UTF-8;
+    and anything nested deeper than MAX_DEPTH, before it is parsed."""
+    return _parse(data)[1]
+
+
+def _parse(data: bytes) -> tuple[str, Any]:
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]  # a BOM an editor added is no part of the text
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise Malformed("", Msg("exchange.bad.utf8", offset=exc.start)) from None
+    if _nesting(text) > MAX_DEPTH:
+        raise Malformed("", Msg("exchange.bad.depth", limit=MAX_DEPTH))
     try:
-        return json.loads(text, object_pairs_hook=_dup_refused, parse_float=_no_float,
-                          parse_constant=_no_constant)
+        return text, json.loads(text, object_pairs_hook=_dup_refused, parse_float=_no_float,
+                                parse_constant=_no_constant)
     except RecursionError:
         raise Malformed("", Msg("exchange.bad.depth", limit=MAX_DEPTH)) from None
     except json.JSONDecodeError as exc:
         raise Malformed("", Msg("exchange.bad.json", line=exc.lineno, col=exc.colno, detail=exc.msg)) from None
-
-
-def _depth(value: Any, limit: int) -> None:
-    stack = [(value, 1)]
-    while stack:
-        node, depth = stack.pop()
-        if depth > limit:
-            raise Malformed("", Msg("exchange.bad.depth", limit=limit))
-        if isinstance(node, dict):
-            stack.extend((v, depth + 1) for v in node.values())
-        elif isinstance(node, list):
-            stack.extend((v, depth + 1) for v in node)
 
 
 def check(spec: Any, value: Any, where: str = "") -> None:
@@ -219,6 +233,52 @@ def check(spec: Any, value: Any, where: str = "") -> None:
         raise TypeError(spec)
 
 
+def compiled(spec: Any) -> Callable[[Any], bool]:
+    """A fast yes/no for ``spec`` (the same rules as ``check`` but lone surrogates); ``check`` says why not.
+
+    A return of a thousand items is millions of values: the walk that can say where a value is
+    wrong runs only for a file that is wrong.
+    """
+    if isinstance(spec, Maybe):
+        inner = compiled(spec.inner)
+        return lambda v: v is None or inner(v)
+    if isinstance(spec, Text):
+        limit, choices = spec.limit, frozenset(spec.choices)
+        if choices:
+            return lambda v: type(v) is str and v in choices
+        return lambda v: type(v) is str and len(v) <= limit
+    if isinstance(spec, Int):
+        low, high = spec.low, spec.high
+        return lambda v: type(v) is int and low <= v <= high
+    if isinstance(spec, Bool):
+        return lambda v: type(v) is bool
+    if isinstance(spec, ListOf):
+        element, most = compiled(spec.inner), spec.limit
+        return lambda v: type(v) is list and len(v) <= most and all(map(element, v))
+    if isinstance(spec, MapOf):
+        value, most, key = compiled(spec.inner), spec.limit, compiled(Text())
+        return lambda v: (type(v) is dict and len(v) <= most and all(map(key, v))
+                          and all(map(value, v.values())))
+    if isinstance(spec, Record):
+        names = frozenset(spec.fields)
+        required = names - spec.optional
+        fields = [(name, compiled(inner)) for name, inner in spec.fields.items()]
+
+        def record(v: Any) -> bool:
+            if type(v) is not dict:
+                return False
+            keys = v.keys()
+            if not (keys <= names and required <= keys):
+                return False
+            for name, ok in fields:
+                if name in v and not ok(v[name]):
+                    return False
+            return True
+
+        return record
+    raise TypeError(spec)  # pragma: no cover
+
+
 def _shown_key(key: str) -> str:
     return key if len(key) <= 40 else key[:40] + "…"
 
@@ -246,10 +306,12 @@ def read(path: Path, *, kind: str, spec: Record, name: str | None = None) -> dic
     return read_bytes(data, kind=kind, spec=spec, name=shown)
 
 
+_COMPILED: dict[int, Callable[[Any], bool]] = {}
+
+
 def read_bytes(data: bytes, *, kind: str, spec: Record, name: str) -> dict:
     try:
-        obj = parse(data)
-        _depth(obj, MAX_DEPTH)
+        text, obj = _parse(data)
         if not isinstance(obj, dict):
             raise Malformed("", Msg("exchange.bad.type", expected=Msg("exchange.type.object")))
         found = obj.get("format")
@@ -260,7 +322,11 @@ def read_bytes(data: bytes, *, kind: str, spec: Record, name: str) -> dict:
         if version != VERSION:
             raise Malformed("", Msg("exchange.bad.version", found=_shown_key(str(version)),
                                            supported=VERSION))
-        check(spec, obj)
+        fast = _COMPILED.get(id(spec))
+        if fast is None:
+            fast = _COMPILED[id(spec)] = compiled(spec)
+        if not fast(obj) or _SURROGATE_ESCAPE.search(text):
+            check(spec, obj)  # where and what: raises for any file the fast look refused
     except Malformed as exc:
         reason = Msg("exchange.bad.at", where=exc.where, detail=exc.detail) if exc.where else exc.detail
         raise ExchangeRefused("error.exchange.refused", file=name, reason=reason) from None
