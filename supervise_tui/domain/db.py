@@ -19,7 +19,7 @@ __all__ = ["SCHEMA_VERSION", "FrozenRound", "Store", "StoreError", "connect", "g
            "transaction"]
 
 # How many steps migrations.py holds; a store stamped with a higher number is refused.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 # The oldest schema the queries can read as it is: a store on read-only media cannot be
 # moved forward, so it is read as it stands if it is at least this version. A step that
 # adds or renames something the queries read must raise this to its own number.

@@ -3,6 +3,7 @@ scenarios, the review's decisions, and what the next package tells the liaison."
 
 from __future__ import annotations
 
+import json
 import sqlite3
 
 import pytest
@@ -89,9 +90,9 @@ def test_a_scripted_exchange_leaves_exactly_these_rows(exchange):
         ("W01-M01", "progress", 0, 0, 30, LIAISON, "accepted", T3, "督查员"),
         ("W01-M01", "status", 0, "not_started", "in_progress", LIAISON, "accepted", T3, "督查员"),
         ("W01-M02", "note", 0, "", "已对接 12 家银行", LIAISON, "accepted", T3, "督查员")]
-    history = store.execute("SELECT history FROM exchange_changes WHERE field = 'note'").fetchone()[0]
-    assert history == ('[{"at": "2024-03-16T09:00:00+08:00", "user": "林良卡", "field": "note", "old": "", '
-                       '"new": "已对接 12 家银行"}]')
+    audit = json.loads(store.execute("SELECT audit FROM exchange_returns").fetchone()[0])
+    assert audit["W01-M02"] == [{"at": T1, "user": LIAISON, "field": "note", "old": "", "new": "已对接 12 家银行"}]
+    assert [r["field"] for r in audit["W01-M01"]] == ["status", "progress"]
     assert unit_status(store, 1)[0] | {"enrolled": None, "package_at": None} == {
         "unit": UNIT, "enrolled": None, "key": 1, "package_at": None, "package": "package-r1-第1轮-市税务局.json",
         "returns": 1, "last_seq": 1, "last_at": T3, "items": 2, "open": 0, "conflicts": 0, "returned": True}

@@ -35,7 +35,7 @@ from ..queries import resolve_unit
 from ..rounds import Round, get_round
 from .fileformat import RETURN_FORMAT, read, verifies
 from .keys import current_key, key_of, unit_name, unit_names
-from .liaison import SPEC, author
+from .liaison import SPEC
 from .review import apply_rows, judge, ours
 from .storekind import require_inspector
 
@@ -153,6 +153,7 @@ def receive(conn: sqlite3.Connection, incoming: Incoming, inspector: Actor, *,
         if get_round(conn, rnd.id).closed:  # closed by another process since the file was verified
             raise _refused(incoming.path, "exchange.round_closed", round=rnd.name)
         rows = [(i["id"], f, i["base"][f], v, i) for i in obj["items"] for f, v in i["new"].items()]
+        authors = _authors(obj)
         state = ours(conn, rnd.id, [i["id"] for i in obj["items"]])
         outcome: dict[tuple[str, str], str] = {}
         if newer is not None:
@@ -174,28 +175,30 @@ def receive(conn: sqlite3.Connection, incoming: Incoming, inspector: Actor, *,
                 f"WHERE outcome = 'open' AND return_id IN (SELECT id FROM exchange_returns WHERE unit IN ({marks}) "
                 "AND round_id = ? AND seq < ?)", [stamp, inspector.user, *names, rnd.id, obj["seq"]])
             if accept == "non-conflicting":
-                clean = [(item_id, field_, theirs, author(i, field_, obj["written_by"]))
-                         for item_id, field_, _, theirs, i in rows
+                clean = [(item_id, field_, theirs, authors[item_id, field_])
+                         for item_id, field_, _, theirs, _ in rows
                          if outcome[item_id, field_] == "open" and verdicts[item_id, field_] == "clean"]
                 written, refused = apply_rows(conn, inspector, unit_id=incoming.unit_id, round_id=rnd.id,
                                               return_id=obj["return"], written_by=obj["written_by"], rows=clean)
                 report.refused.update(refused)
                 outcome.update({(item_id, field_): "refused" if item_id in refused else "accepted"
                                 for item_id, field_, _, _ in clean})
+        # the liaison's audit rows travel with the file: kept as they came, by item
+        history = {i["id"]: i["audit"] for i in obj["items"] if i["audit"]}
         conn.execute(
             "INSERT INTO exchange_returns(id, unit, seq, generation, round_id, package_id, items, written_at, "
-            "written_by, file_name, imported_at, imported_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "written_by, file_name, imported_at, imported_by, audit) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (obj["return"], incoming.unit, obj["seq"], obj["key"], rnd.id, obj["package"], len(obj["items"]),
-             obj["written_at"], obj["written_by"], incoming.path.name, stamp, inspector.user))
+             obj["written_at"], obj["written_by"], incoming.path.name, stamp, inspector.user,
+             json.dumps(history, ensure_ascii=False) if history else None))
         decided = {"accepted", "refused", "superseded", "same", "repeat"}
+        rid, user, refusals = obj["return"], inspector.user, report.refused
         conn.executemany(
             "INSERT INTO exchange_changes(return_id, item_id, field, base_version, base, theirs, author, outcome, "
-            "reason, decided_at, decided_by, history) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [(obj["return"], item_id, field_, i["base_version"], base, theirs, author(i, field_, obj["written_by"]),
-              outcome[item_id, field_], report.refused.get(item_id),
-              stamp if outcome[item_id, field_] in decided else None,
-              inspector.user if outcome[item_id, field_] in decided else None,
-              _history(i, field_)) for item_id, field_, base, theirs, i in rows])
+            "reason, decided_at, decided_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(rid, item_id, field_, i["base_version"], base, theirs, authors[item_id, field_], verdict,
+              refusals.get(item_id), stamp if verdict in decided else None, user if verdict in decided else None)
+             for item_id, field_, base, theirs, i in rows for verdict in (outcome[item_id, field_],)])
         conn.execute("INSERT INTO audit(at, user, round_id, action, field, new, source) "
                      "VALUES (?, ?, ?, 'exchange_import', 'return', ?, ?)",
                      (stamp, inspector.user, rnd.id, f"{obj['return']} {incoming.unit} #{obj['seq']} "
@@ -221,9 +224,16 @@ def _earlier(conn: sqlite3.Connection, names: list[str], round_id: int, seq: int
     return out
 
 
-def _history(item: dict, field_: str) -> str | None:
-    rows = [r for r in item["audit"] if r["field"] == field_]
-    return json.dumps(rows, ensure_ascii=False) if rows else None
+def _authors(obj: dict) -> dict[tuple[str, str], str]:
+    """(item, field) → who made the change: the last of the liaison's audit rows for it, else who wrote the file."""
+    out = {}
+    for item in obj["items"]:
+        for field_ in item["new"]:
+            out[item["id"], field_] = obj["written_by"]
+        for row in item["audit"]:  # in order: the last one for a field wins
+            if row["field"] in item["new"]:
+                out[item["id"], row["field"]] = row["user"]
+    return out
 
 
 # --------------------------------------------------------------------------- importing files and folders
