@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 
@@ -28,6 +29,18 @@ def one_line(text: str) -> str:
     if text.isascii() and text.isprintable():
         return text
     return text.translate(_ONE_LINE)
+
+
+# JSON keeps C0 controls escaped already; these it would write raw: DEL, the C1 controls, the
+# bidi embeddings, overrides and isolates, and the line and paragraph separators.
+_JSON_RAW = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
+
+
+def json_escaped(text: str) -> str:
+    """JSON text with every control and bidi character written as a ``\\uXXXX`` escape: the same
+    data to a program, inert on a terminal. Only valid inside JSON made by ``json.dumps`` or SQLite,
+    where such characters can stand only inside strings."""
+    return _JSON_RAW.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def printable(text: str) -> str:

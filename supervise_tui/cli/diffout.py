@@ -14,7 +14,8 @@ from ..domain.diff import CLASSES, EXPORT_KEYS
 from ..domain.export import md_cell
 from ..domain.vocab import LIGHTS, STATUSES, word
 from ..i18n import t
-from ..textsafe import cell_width, clip, one_line, printable
+from ..textsafe import cell_width, clip, json_escaped, one_line, printable
+from .output import on_terminal
 
 CHUNK = 2000
 TEXT_CELLS = 40  # the item text column of the diff table, in terminal cells
@@ -68,8 +69,8 @@ def _side(rnd) -> dict:
 def summary(old, new, counts: dict, fmt: str) -> None:
     """The counts alone, as ``sqldiff --summary`` or ``git diff --stat`` give them."""
     if fmt == "json":
-        sys.stdout.write(json.dumps({"from": _side(old), "to": _side(new), "counts": counts},
-                                    ensure_ascii=False) + "\n")
+        sys.stdout.write(json_escaped(json.dumps({"from": _side(old), "to": _side(new), "counts": counts},
+                                                 ensure_ascii=False)) + "\n")
     elif fmt == "csv":
         sys.stdout.buffer.write(("\ufeffclass,count\r\n" + "".join(f"{k},{v}\r\n" for k, v in counts.items()))
                                 .encode("utf-8"))
@@ -121,15 +122,22 @@ def markdown(old, new, counts, rows) -> None:
 
 def json_rows(old, new, counts, lines) -> None:
     head = {"from": _side(old), "to": _side(new), "counts": counts}
-    sys.stdout.write(json.dumps(head, ensure_ascii=False)[:-1] + ', "rows": [\n')
-    _chunked(((",\n" if n else "") + line for n, line in enumerate(lines)), sys.stdout.write)
+    sys.stdout.write(json_escaped(json.dumps(head, ensure_ascii=False))[:-1] + ', "rows": [\n')
+    _chunked(((",\n" if n else "") + line for n, line in enumerate(lines)),
+             lambda text: sys.stdout.write(json_escaped(text)))
     sys.stdout.write("\n]}\n")
 
 
 def csv_rows(lines) -> None:
-    """The export columns, codes not words, for machines; UTF-8 with a BOM for Excel."""
+    """The export columns, codes not words, for machines; UTF-8 with a BOM for Excel.
+
+    On a terminal each control and bidi character is made visible; to a file or a pipe the
+    store's bytes go as they are."""
     sys.stdout.flush()
     out = sys.stdout.buffer
     out.write(("\ufeff" + ",".join(EXPORT_KEYS) + "\r\n").encode("utf-8"))
-    _chunked(lines, out.write, b"")  # the store hands over UTF-8 bytes: written as they are
+    if on_terminal():
+        _chunked(lines, lambda data: out.write(printable(data.decode("utf-8")).encode("utf-8")), b"")
+    else:
+        _chunked(lines, out.write, b"")  # the store hands over UTF-8 bytes: written as they are
     out.flush()

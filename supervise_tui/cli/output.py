@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from ..domain.formats import neutralise
 from ..domain.vocab import shown_value
 from ..i18n import t
-from ..textsafe import clip, one_line
+from ..textsafe import clip, json_escaped, one_line, printable
 
 Columns = Sequence[tuple[str, str]]  # (key in the row, heading)
 
@@ -49,16 +49,29 @@ def table(rows: Iterable[dict], columns: Columns, *, widths: dict[str, int] | No
 
 
 def to_json(rows: list[dict] | dict) -> str:
-    return json.dumps(rows, ensure_ascii=False, indent=2)
+    """JSON with Chinese as itself and every control or bidi character escaped (``\\u001b``)."""
+    return json_escaped(json.dumps(rows, ensure_ascii=False, indent=2))
 
 
-def to_csv(rows: Iterable[dict], columns: Columns, *, bom: bool = True) -> str:
-    """CSV text (with a UTF-8 BOM mark when written with utf-8) that Excel opens with Chinese intact."""
+def on_terminal() -> bool:
+    """Whether stdout is a terminal (a person reads it) rather than a file or a pipe (the data, exact)."""
+    try:
+        return sys.stdout.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def to_csv(rows: Iterable[dict], columns: Columns, *, bom: bool = True, shown: bool = False) -> str:
+    """CSV text (with a UTF-8 BOM mark when written with utf-8) that Excel opens with Chinese intact.
+
+    ``shown``: for a terminal, each cell's control and bidi characters are made visible.
+    """
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
     writer.writerow([h for _, h in columns])
     for row in rows:
-        writer.writerow([neutralise("" if row.get(k) is None else str(row.get(k))) for k, _ in columns])
+        cells = [neutralise("" if row.get(k) is None else str(row.get(k))) for k, _ in columns]
+        writer.writerow([printable(c) for c in cells] if shown else cells)
     return ("\ufeff" if bom else "") + buf.getvalue()
 
 
@@ -67,7 +80,7 @@ def emit(rows: list[dict], columns: Columns, fmt: str, *, widths: dict[str, int]
     if fmt == "json":
         print(to_json(rows))
     elif fmt == "csv":
-        write_bytes(to_csv(rows, columns).encode("utf-8"))
+        write_bytes(to_csv(rows, columns, shown=on_terminal()).encode("utf-8"))
     else:
         print(table(rows, columns, widths=widths) if rows else t("cli.no_items"))
 

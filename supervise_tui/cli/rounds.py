@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from argparse import Namespace
 
 from ..domain.vocab import field_name
@@ -10,7 +9,7 @@ from ..errors import SuperviseError
 from ..i18n import t
 from ..textsafe import one_line
 from .common import actor, item_id, open_store, round_of
-from .output import cell_text, emit, worded
+from .output import cell_text, emit, to_json, worded
 
 
 def cmd_round(args: Namespace) -> None:
@@ -136,7 +135,7 @@ def cmd_chase(args: Namespace) -> None:
     groups = chase_list(conn, rnd.id)
     missing = chase_returns(conn, rnd.id, groups)  # units in the exchange whose return has not come back
     if args.format == "json":
-        print(json.dumps(groups, ensure_ascii=False, indent=2))
+        print(to_json(groups))
         return
     rows = [worded(item) | {"reason": "、".join(t("bulletin.reason." + k) for k in ("not_reported", "red")
                                                 if item[k]), "returned": returned_word(g["returned"])}

@@ -23,7 +23,7 @@ from typing import BinaryIO, TextIO
 
 from ..errors import BadValue, SuperviseError
 from ..i18n import language, t
-from ..textsafe import printable
+from ..textsafe import json_escaped, printable
 from .bulletin import Bulletin, Heading, Paragraph, Table, header, parts, title
 from .cells import CellFormat, CsvCells, HtmlCells, MarkdownCells, column_cells, html_text, md_text
 from .formats import EXPORT_FORMATS, neutralise
@@ -341,7 +341,7 @@ def _json_list(out: TextIO, rows: Iterable[Sequence], tracker: _Tracker) -> None
     first = True
     with closing(_batches(rows)) as batches:
         for batch in batches:
-            out.write(("" if first else ",\n") + ",\n".join(row[1] for row in batch))
+            out.write(json_escaped(("" if first else ",\n") + ",\n".join(row[1] for row in batch)))
             first = False
             tracker.add(len(batch))
 
@@ -352,7 +352,7 @@ def _write_json(b: Bulletin, out: TextIO, progress: Progress | None) -> None:
     tracker = _Tracker(b.red_count + b.chase_count + changed, progress)
 
     def dump(value) -> str:
-        return json.dumps(value, ensure_ascii=False)
+        return json_escaped(json.dumps(value, ensure_ascii=False))
 
     head = {"document": b.document, "round": b.round, "generated_at": b.generated_at, "by": b.by,
             "overall": b.overall, "breakdown": b.breakdown, "pillars": b.pillars, "units": b.units,
@@ -370,7 +370,7 @@ def _write_json(b: Bulletin, out: TextIO, progress: Progress | None) -> None:
                 items.append(row[1])
                 row = cursor.fetchone()
                 if len(items) == BATCH or row is None or row[0] != unit["unit"]:
-                    out.write(sep + ",\n".join(items))
+                    out.write(json_escaped(sep + ",\n".join(items)))
                     tracker.add(len(items))
                     items, sep = [], ",\n"
             out.write("\n]}")

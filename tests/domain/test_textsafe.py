@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import unicodedata
 
 from hypothesis import given
 from hypothesis import strategies as st
 
-from supervise_tui.textsafe import editable, restore, typed
+from supervise_tui.textsafe import editable, json_escaped, restore, typed
 
 CONTROL_HEAVY = st.text(alphabet=st.sampled_from(
     ["a", "b", "中", "\n", "\t", "\r", "\x1b", "\x07", "\x9b", "\x7f", "\x00", "\u202e", "\u2066", "\u2028", "[", "]"]),
@@ -55,3 +56,12 @@ def test_a_typed_picture_stays_a_picture_and_a_pasted_control_becomes_one():
     assert restore("a\x1bb", "a␛b␛") == "a\x1bb␛"  # only the stored one goes back to ESC
     assert typed("x\x1b[2Jy\r\nz", multiline=True) == "x␛[2Jy\nz"
     assert typed("x\ny") == "x␊y"
+
+
+@given(st.recursive(st.none() | st.integers() | CONTROL_HEAVY,
+                    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(CONTROL_HEAVY, inner, max_size=4),
+                    max_leaves=12))
+def test_escaped_json_is_the_same_data_with_no_control_or_bidi_character_raw(data):
+    text = json_escaped(json.dumps(data, ensure_ascii=False, indent=2))
+    assert json.loads(text) == data
+    assert unsafe(text.replace("\n", ""), multiline=False) == []
