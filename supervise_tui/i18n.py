@@ -940,6 +940,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "file.expected_list": ("须为列表", "expected a list"),
     "file.expected_text": ("须为文本", "expected text"),
     "file.blank": ("不能为空", "must not be blank"),
+    "file.text_too_long": ("文本长 {length} 个字符,超过 {limit} 个字符的上限",
+                           "text of {length} characters is longer than the limit of {limit}"),
     "file.unknown_field": ("未知字段 {name!r}", "unknown field {name!r}"),
     "file.missing_field": ("缺少字段 {name!r}", "missing field {name!r}"),
     "file.expected_number": ("须为整数,收到 {value!r}", "expected a whole number, got {value!r}"),

@@ -26,6 +26,9 @@ YEAR = re.compile(r"^\d{4}$")
 # What a double-quoted YAML escape ("\e", "\x00", "\ud800") can smuggle into a value:
 # C0 controls but tab and newline, DEL, C1 controls, and lone surrogates.
 CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+# The longest text in the published source (a measure) is 210 characters; ten times that leaves
+# room for any real document and keeps a runaway value out of every table, export and screen.
+TEXT_LIMIT = 2_000
 
 
 @dataclass(frozen=True)
@@ -120,6 +123,9 @@ class _Checker:
         return value
 
     def printable(self, value: str, path: tuple, *, at_key: bool = False) -> None:
+        if len(value) > TEXT_LIMIT:
+            self.fail(path, Msg("file.text_too_long", length=len(value), limit=TEXT_LIMIT), at_key=at_key)
+            return
         if bad := CONTROL.search(value):
             self.fail(path, Msg("file.control", code=f"{ord(bad.group()):04X}"), at_key=at_key)
 

@@ -384,3 +384,34 @@ def test_validate_cli_never_prints_a_control_character(tmp_path, run_cli):
     line = assert_one_clean_line(result.err)
     assert "\x1b" not in result.err
     assert line.endswith("aliases.市公安␛[2J: control character U+001B is not allowed")
+
+
+# --- big inputs stay bounded ------------------------------------------------------------------
+
+def test_a_text_over_the_limit_is_refused_where_it_is():
+    from supervise_tui.domain.tasklist import TEXT_LIMIT
+
+    huge = "长" * 1_000_000
+    assert problems(edited("    text: 举措二\n", f"    text: {huge}\n")) == [
+        f"t.yaml:38:11: works[0].measures[1].text: text of 1000000 characters is longer than the limit of {TEXT_LIMIT}"]
+    just = "长" * TEXT_LIMIT
+    tl = parse_tasklist(edited("    text: 举措二\n", f"    text: {just}\n").encode("utf-8"), "t.yaml")
+    assert tl.works[0].items[-1].text == just
+    assert problems(edited("  leader: 陈宋淼\n", f"  leader: {just}名\n")) == [
+        f"t.yaml:26:11: works[0].leader: text of {TEXT_LIMIT + 1} characters is longer than the limit of {TEXT_LIMIT}"]
+
+
+def test_the_limit_is_far_above_the_longest_text_of_the_bundled_list(tasklist):
+    from supervise_tui.domain.tasklist import TEXT_LIMIT
+
+    longest = max(len(i.text) for i in tasklist.items)
+    assert 5 * longest < TEXT_LIMIT
+
+
+def test_loading_a_million_character_measure_is_one_line_and_changes_nothing(store, tmp_path, run_cli):
+    before = store.execute("SELECT count(*), max(length(text)) FROM items").fetchone()
+    path = write(tmp_path, edited("    text: 举措二\n", f"    text: {'长' * 1_000_000}\n"))
+    result = run_cli("load", str(path))
+    assert result.code == 1
+    assert assert_one_clean_line(result.err).startswith(f"{path}:38:11: works[0].measures[1].text: text of 1000000")
+    assert store.execute("SELECT count(*), max(length(text)) FROM items").fetchone() == before
