@@ -143,6 +143,14 @@ def store_conn():
     (lambda path, key: forged(path, key, lambda o: o.update(seq="1")), "seq: expected a whole number"),
     (lambda path, key: forged(path, key, lambda o: o["items"][0]["new"].update(note="长" * 20_001)),
      "items[0].new.note: longer than 20000 characters"),
+    (lambda path, key: forged(path, key, lambda o: o.update(unit="无此单位")),
+     "there is no unit named '无此单位' in this store"),
+    (lambda path, key: forged(path, key, lambda o: o.update(round={"id": 7, "name": "第7轮"})),
+     "this store has no round '第7轮'"),
+    (lambda path, key: forged(path, key, lambda o: o["items"].append(o["items"][0])),
+     "the id 'W01-M01' is repeated or blank"),
+    (lambda path, key: forged(path, key, lambda o: o["items"][0]["base"].pop("note")),
+     "W01-M01: base and new must list the same fields"),
     (lambda path, key: path.write_bytes(path.read_bytes()[:-40]), "not valid JSON"),
     (lambda path, key: path.write_bytes(b'{"format": "supervise-tui/return", "version": 1, "items": '
                                         + b"[" * 9 + b"]" * 9 + b"}"), "nested deeper than 8 levels"),
@@ -157,6 +165,51 @@ def test_a_refused_return_says_why_in_one_line_and_leaves_the_store_as_it_was(cl
     result = cli("exchange", "import", str(path))
     assert (result.code, result.out) == (1, "")
     assert result.err.startswith(f"supervise-tui: {path.name}: {reason}") and len(result.err.splitlines()) == 1
+    assert dump(conn) == before
+
+
+def test_a_file_passed_off_as_another_enrolled_units_is_refused_by_its_mac(cli, returned, english):
+    """A liaison holds only their own unit's key: a file that names another unit does not verify under its key."""
+    from tests.exchange_kit import OTHER, unit_key
+
+    _, path = returned
+    cli("exchange", "enrol", OTHER)
+    conn = store_conn()
+    forged(path, unit_key(conn), lambda o: o.update(unit=OTHER))
+    before = dump(conn)
+    result = cli("exchange", "import", str(path))
+    assert (result.code, result.out) == (1, "")
+    assert result.err == (f"supervise-tui: {path.name}: the MAC does not verify: the file was changed after it was "
+                          "signed, or was not signed with this unit's key\n")
+    assert dump(conn) == before
+
+
+def test_a_return_for_another_round_than_its_packages_is_refused(cli, returned, english):
+    from tests.exchange_kit import unit_key
+
+    _, path = returned
+    cli("round", "new", "第2轮")
+    conn = store_conn()
+    second = conn.execute("SELECT id FROM rounds WHERE name = '第2轮'").fetchone()[0]
+    forged(path, unit_key(conn), lambda o: o.update(round={"id": second, "name": "第2轮"}))
+    before = dump(conn)
+    assert cli("exchange", "import", str(path)) == (
+        1, "", f"supervise-tui: {path.name}: round '第2轮' is not the round of its package\n")
+    assert dump(conn) == before
+
+
+def test_a_second_file_with_a_number_already_imported_is_refused(cli, returned, english):
+    """A liaison store restored from a copy writes its number 1 again: the second file is refused, not merged."""
+    from tests.exchange_kit import unit_key
+
+    _, path = returned
+    assert cli("exchange", "import", str(path)).code == 0
+    conn = store_conn()
+    forged(path, unit_key(conn), lambda o: o.update({"return": "R-0000000000000001"}))
+    before = dump(conn)
+    assert cli("exchange", "import", str(path)) == (
+        1, "", f"supervise-tui: {path.name}: the unit's return number 1 was imported on 2024-03-15 from another "
+               "file\n")
     assert dump(conn) == before
 
 
