@@ -77,6 +77,13 @@ class ExchangeRefused(SuperviseError):
     """
 
 
+class RoundMoved(EditRefused):
+    """The store's current round moved (another session opened or chose one) since this one showed its round.
+
+    Nothing was written: an edit goes to the round on screen only once the user has agreed to it.
+    """
+
+
 class SettingsError(SuperviseError, ValueError):
     """The settings file is unreadable or holds a bad value."""
 

@@ -56,17 +56,21 @@ class SuperviseApp(App):
     }
     # The app opens straight on the overview's mode: no blank default screen built first.
     DEFAULT_MODE = "overview"
-    COMMANDS = App.COMMANDS | {_commands}
+    # Our commands only: Textual's own (theme, screenshot, keys) would speak English in a Chinese app.
+    COMMANDS = {_commands}
+    ROUND_POLL_SECONDS = 2.0  # how often the app looks whether another session moved the current round
+    # The top-level keys open their own screen's top (goto), however deep it was left.
     BINDINGS = [
-        bind("1", "switch_mode('overview')", "overview"),
-        bind("2", "switch_mode('pillars')", "pillars"),
-        bind("3", "switch_mode('units')", "units"),
-        bind("4", "switch_mode('people')", "people"),
-        bind("5", "switch_mode('chase')", "chase", show=False),
-        bind("6", "switch_mode('exchange')", "exchange", show=False),
-        bind("r", "switch_mode('rounds')", "rounds", show=False),
-        bind("d", "diff", "diff", show=False),
-        bind("e", "export", "export", show=False),
+        bind("1", "goto('overview')", "overview"),
+        bind("2", "goto('pillars')", "pillars"),
+        bind("3", "goto('units')", "units"),
+        bind("4", "goto('people')", "people"),
+        bind("5", "goto('chase')", "chase"),
+        bind("6", "goto('exchange')", "exchange"),
+        bind("r", "goto('rounds')", "rounds"),
+        bind("d", "diff", "diff"),
+        bind("e", "export", "export"),
+        bind("u", "follow_round", "follow_round"),
         bind("escape", "back", "back"),
         bind("slash", "search", "search", key_display="/"),
         bind("ctrl+z", "undo", "undo"),
@@ -87,6 +91,7 @@ class SuperviseApp(App):
         self.title = t("app.title")
 
     def on_mount(self) -> None:
+        self.set_interval(self.ROUND_POLL_SECONDS, self.poll_round)
         if self.session.home_unit:
             self.switch_mode("units")
             self.push_screen(ItemsScreen([t("screen.units"), self.session.home_unit],
@@ -109,13 +114,71 @@ class SuperviseApp(App):
         if len(self.screen_stack) > 1:
             self.pop_screen()
 
+    def check_action(self, action: str, parameters) -> bool | None:
+        if action == "back":  # nothing to go back to at a screen's top: not offered
+            return len(self.screen_stack) > 1
+        if action == "follow_round":  # only while another session has moved the current round
+            return self.session.newer is not None
+        return True
+
+    async def action_goto(self, mode: str) -> None:
+        """A top-level key: its screen at the top, whatever was drilled into or searched there before,
+        with the cursor on the first row — so an edit never lands on a row left from last time."""
+        from .screens.base import Frame
+
+        if self.current_mode != mode:
+            await self.switch_mode(mode)
+        while len(self.screen_stack) > 1:
+            await self.pop_screen()
+        if isinstance(self.screen, Frame):
+            self.screen.to_top()
+        self.refresh_bindings()
+
+    def poll_round(self) -> None:
+        """Look whether another session moved the store's current round, and say so on the screen."""
+        from .screens.base import Frame
+
+        if not self.session.poll_round():
+            return
+        if self.session.newer is not None:
+            self.notify(t("tui.round_moved.note", current=self.session.newer.name, shown=self.session.round.name),
+                        severity="warning", timeout=10)
+        if isinstance(self.screen, Frame):
+            self.screen.update_topbar()
+        self.refresh_bindings()
+
+    def action_follow_round(self) -> None:
+        """u: show, and write to, the round the store now has as current."""
+        rnd = self.session.follow_round()
+        self.notify(t("tui.round_followed", name=rnd.name))
+        self.refresh_views()
+        self.refresh_bindings()
+
+    def action_command_palette(self) -> None:
+        """The command palette, its prompt in the interface language."""
+        from textual.command import CommandPalette
+
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(CommandPalette(placeholder=t("palette.placeholder"), id="--command-palette"))
+
     def action_search(self) -> None:
         from .screens.search import SearchScreen
 
         self.push_screen(SearchScreen([*getattr(self.screen, "crumbs", []), t("screen.search")]))
 
     def action_diff(self) -> None:
-        """Pick two rounds, then compare them."""
+        """Pick two rounds, then compare them (a diff opened before is closed first: d starts afresh)."""
+        from .screens.diff import DiffItemScreen, DiffScreen
+
+        stack = self.screen_stack
+        first = next((n for n, screen in enumerate(stack) if isinstance(screen, (DiffScreen, DiffItemScreen))),
+                     None)
+        if first is not None and first > 0:
+            for _ in range(len(stack) - first):
+                self.pop_screen()
+        self._pick_diff()
+
+    def _pick_diff(self) -> None:
         from ..domain.rounds import list_rounds
         from .dialogs.diff import RoundPairPicker
         from .screens.diff import DiffScreen, default_pair

@@ -31,3 +31,20 @@ def localise(node: DOMNode) -> None:
 
 def _text(value: str) -> str:
     return t(value) if value in CATALOGUE else value
+
+
+# The key bar's order, most used first: working on the row, then this screen's own keys (any name
+# not listed here, in the order the screen declares them), then getting about, help and quitting.
+KEYS_FIRST = ("open", "search", "status", "progress", "note", "value", "light", "close_out", "follow_round")
+KEYS_LAST = ("back", "undo", "overview", "pillars", "units", "people", "chase", "exchange", "rounds", "diff",
+             "export", "help", "quit")
+
+
+def key_rank(binding: Binding, position: int) -> tuple[int, int]:
+    """Where a binding goes on the key bar (see KEYS_FIRST and KEYS_LAST); ``position`` breaks ties."""
+    name = (binding.id or "").removeprefix(BINDING_ID_PREFIX)
+    if name in KEYS_FIRST:
+        return 0, KEYS_FIRST.index(name)
+    if name in KEYS_LAST:
+        return 2, KEYS_LAST.index(name)
+    return 1, position

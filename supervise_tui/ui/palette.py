@@ -17,7 +17,7 @@ class SuperviseCommands(Provider):
         """(name, what it runs, help) of every command; actions are run by name, as the keys run them."""
         run = self.app.run_action
         out: list[tuple[str, Callable[[], object], str]] = [
-            (t("palette.goto", name=t(f"screen.{mode}")), partial(run, f"switch_mode('{mode}')"), t(f"tip.{mode}"))
+            (t("palette.goto", name=t(f"screen.{mode}")), partial(run, f"goto('{mode}')"), t(f"tip.{mode}"))
             for mode in ("overview", "pillars", "units", "people", "chase", "rounds", "exchange")]
         out += [
             (t("key.diff"), partial(run, "diff"), t("diff.pick_title")),

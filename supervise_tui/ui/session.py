@@ -12,7 +12,7 @@ from pathlib import Path
 from ..domain import edits
 from ..domain.edits import Actor, Change
 from ..domain.rounds import Round, current_round
-from ..errors import StoreError
+from ..errors import RoundMoved, StoreError, SuperviseError
 from ..i18n import Msg
 
 
@@ -27,6 +27,10 @@ class Session:
     home_unit: str | None = None  # a liaison's unit name, shown and opened first
     undo_stack: list[list[Change]] = field(default_factory=list)
     revision: int = 0  # bumped on every write, so views know their counts are stale
+    # The store's current round when someone else moved it away from the one on screen (polled),
+    # and the one of those the user agreed to keep writing beside (edits then go to ``round``).
+    newer: Round | None = None
+    kept_beside: int | None = None
     _readers: set = field(default_factory=set)
     _readers_lock: threading.Lock = field(default_factory=threading.Lock)
     _quitting: bool = False
@@ -73,27 +77,65 @@ class Session:
 
     def refresh_round(self) -> None:
         self.round = current_round(self.conn)
+        self.newer, self.kept_beside = None, None
+
+    def poll_round(self) -> bool:
+        """Look whether another session moved the store's current round; True if that changed ``newer``."""
+        try:
+            store = current_round(self.conn)
+        except (SuperviseError, sqlite3.Error):  # no round at all, or the store is busy: look next time
+            return False
+        newer = store if store.id != self.round.id else None
+        changed = (newer and newer.id) != (self.newer and self.newer.id)
+        self.newer = newer
+        return changed
+
+    def round_moved(self) -> Round | None:
+        """The store's current round if it moved away from the one on screen and the user has not
+        agreed to keep writing to the round on screen; looked up afresh."""
+        self.poll_round()
+        return self.newer if self.newer is not None and self.newer.id != self.kept_beside else None
+
+    def keep_round(self, newer: Round) -> None:
+        """The user agreed: edits keep going to the round on screen while ``newer`` is the store's."""
+        self.kept_beside = newer.id
+
+    def follow_round(self) -> Round:
+        """Show (and write to) the store's current round from now on."""
+        self.refresh_round()
+        self.revision += 1
+        return self.round
+
+    def _check_round(self) -> None:
+        moved = self.round_moved()
+        if moved is not None:
+            raise RoundMoved("error.round_moved", current=moved.name, shown=self.round.name)
 
     def edit(self, item_id: str, changes: dict, shown: dict) -> list[Change]:
         """Apply one user action to the current round; remember it for undo."""
+        self._check_round()
         return self._record(edits.apply_changes(self.conn, self.actor, self.round.id, item_id, changes,
                                                 shown=shown))
 
     def set_light(self, item_id: str, light: str | None, reason: str, shown: dict) -> list[Change]:
         """An inspector's light override (None: back to the rules), with its reason."""
+        self._check_round()
         return self._record(edits.set_light(self.conn, self.actor, self.round.id, item_id, light, reason,
                                             shown=shown))
 
     def close_out(self, item_id: str, reason: str = "", shown: dict | None = None) -> list[Change]:
         """销号: the item is verified done and locked in later rounds (a reason if it is not done)."""
+        self._check_round()
         return self._record(edits.close_out(self.conn, self.actor, self.round.id, item_id, reason, shown=shown))
 
     def edit_goal(self, goal_id: str, changes: dict, shown: dict) -> list[Change]:
         """A headline goal's value reached and evidence in the current round (an inspector's)."""
+        self._check_round()
         return self._record(edits.set_indicator(self.conn, self.actor, self.round.id, goal_id, changes, shown=shown))
 
     def reopen_close_out(self, item_id: str, reason: str, shown: dict | None = None) -> list[Change]:
         """Undo a close-out in this round, with the reason for the audit log."""
+        self._check_round()
         return self._record(edits.reopen_close_out(self.conn, self.actor, self.round.id, item_id, reason,
                                                    shown=shown))
 

@@ -55,6 +55,7 @@ class Frame(Screen):
 
     def compose(self) -> ComposeResult:
         yield Static(id="topbar")
+        yield Static(id="round-banner")  # shown when another session moved the store's current round
         if self.session.read_only:  # a store on read-only media, a read-only file, a full disk
             yield Static(literal(t("tui.read_only", path=str(self.session.db_path),
                                    reason=Msg(self.session.read_only))), id="read-only")
@@ -77,6 +78,9 @@ class Frame(Screen):
     def refresh_data(self) -> None:
         """Re-read what this screen shows (after an edit anywhere)."""
 
+    def to_top(self) -> None:
+        """Back to where the screen starts: its first row, its first widget focused (a top-level key)."""
+
     def update_topbar(self) -> None:
         s = self.session
         rnd = t("bar.round", name=s.round.name) + (t("bar.round_closed") if s.round.closed else "")
@@ -87,6 +91,10 @@ class Frame(Screen):
             line((c, "bold")) if i == len(self.crumbs) - 1 else line(c) for i, c in enumerate(self.crumbs))
         bar = Text.assemble(crumbs, "   ", line((rnd, "cyan")), "   ", line((who, "dim")))
         self.query_one("#topbar", Static).update(bar)
+        banner = self.query_one("#round-banner", Static)
+        banner.display = s.newer is not None
+        if s.newer is not None:
+            banner.update(literal(t("tui.round_moved.banner", current=s.newer.name, shown=s.round.name)))
 
     def refused_read_only(self) -> bool:
         """On a read-only store, say so (before anything is typed) and return True."""

@@ -48,9 +48,20 @@ class TableScreen(Frame):
         return self.table
 
     def refresh_data(self) -> None:
-        self.table.set_source(self.make_source()) if isinstance(self.table.source, ListSource) \
-            else self.table.reload()
+        source = self.table.source
+        # A list is read afresh; a paged source re-counts in place, unless the round it reads is not
+        # the session's any more (the round was switched): then it is made anew for that round.
+        current = self.session.round.id
+        if isinstance(source, ListSource) or getattr(source, "round_id", current) != current:
+            self.table.set_source(self.make_source())
+        else:
+            self.table.reload()
         self.update_summary()
+
+    def to_top(self) -> None:
+        self.table.move_cursor(0)
+        self.table.scroll_to(0, 0, animate=False)
+        self.first_focus().focus()
 
     def update_summary(self) -> None:
         self.query_one("#summary", Static).update(literal(t("summary.rows", rows=self.table.row_count), "dim"))

@@ -45,8 +45,27 @@ class ItemEditing(Frame):
         """The item's state as the user sees it now (for the conflict check)."""
         raise NotImplementedError
 
-    def _target(self) -> tuple[str, dict] | None:
+    def _target(self, again: str) -> tuple[str, dict] | None:
+        """The item to edit and its state as shown; None (having said why, or asked) if there is none yet.
+
+        If another session moved the store's current round, the user is asked first whether to
+        write to the round on screen (no by default); on yes the action ``again`` runs again.
+        """
         if self.refused_read_only():  # said before anything is typed, not after
+            return None
+        moved = self.session.round_moved()
+        if moved is not None:
+            from ..dialogs.inspector import Confirm
+
+            shown = self.session.round.name
+
+            def answered(yes: bool | None) -> None:
+                if yes:
+                    self.session.keep_round(moved)
+                    self.call_later(self.run_action, again)
+
+            self.app.push_screen(Confirm(t("tui.round_moved.ask", current=moved.name, shown=shown),
+                                         yes=t("tui.round_moved.keep", shown=shown)), answered)
             return None
         item_id = self.current_item()
         state = self.shown_state(item_id) if item_id else None
@@ -56,7 +75,7 @@ class ItemEditing(Frame):
         return item_id, state
 
     def _edit_field(self, field: str, dialog_class) -> None:
-        target = self._target()
+        target = self._target(f"edit_{field}")
         if target:
             item_id, state = target
             self.app.push_screen(dialog_class(item_id, state[field],
@@ -80,7 +99,7 @@ class ItemEditing(Frame):
 
     def action_edit_value(self) -> None:
         """完成值/佐证: a numeric target's value reached per measure, and any item's evidence."""
-        target = self._target()
+        target = self._target("edit_value")
         if not target:
             return
         item_id, state = target
@@ -101,7 +120,7 @@ class ItemEditing(Frame):
                                          submit=submit))
 
     def action_edit_light(self) -> None:
-        target = self._target()
+        target = self._target("edit_light")
         if not target:
             return
         item_id, state = target
@@ -116,7 +135,7 @@ class ItemEditing(Frame):
 
     def action_close_out(self) -> None:
         """销号 a done item (asked first, no by default); a not-done one or a reopening needs a reason."""
-        target = self._target()
+        target = self._target("close_out")
         if not target:
             return
         item_id, state = target

@@ -16,6 +16,8 @@ from rich.text import Text
 from textual import events
 from textual.widget import Widget
 
+from ..bindings import key_rank
+
 
 class KeySpan(NamedTuple):
     key: str
@@ -68,23 +70,26 @@ class KeyBar(Widget, can_focus=False):
             self.refresh()
 
     def shown(self) -> list[tuple[str, str, str, bool]]:
-        """(key, key as shown, description, enabled) of each binding on the bar, in order.
+        """(key, key as shown, description, enabled) of each binding on the bar, most important first.
 
-        One entry per action (the first key bound to it), as the footer does; the command
-        palette's entry comes last.
+        One entry per action (the first key bound to it), as the footer does, in ``key_rank``'s
+        order: the row's keys, this screen's own, then getting about; the command palette's last.
         """
         app = self.app
         palette_key = app.COMMAND_PALETTE_BINDING if app.ENABLE_COMMAND_PALETTE else None
         seen: set[str] = set()
-        keys: list[tuple[str, str, str, bool]] = []
+        keys: list[tuple[tuple[int, int], tuple[str, str, str, bool]]] = []
         palette: list[tuple[str, str, str, bool]] = []
-        for key, (_node, binding, enabled, _tooltip) in self.screen.active_bindings.items():
+        for position, (key, (_node, binding, enabled, _tooltip)) in enumerate(self.screen.active_bindings.items()):
             if not binding.show or binding.action in seen:
                 continue
             seen.add(binding.action)
             entry = (key, app.get_key_display(binding), binding.description, enabled)
-            (palette if key == palette_key else keys).append(entry)
-        return keys + palette
+            if key == palette_key:
+                palette.append(entry)
+            else:
+                keys.append((key_rank(binding, position), entry))
+        return [entry for _, entry in sorted(keys, key=lambda k: k[0])] + palette
 
     def render(self) -> Text:
         key_style = self.get_component_rich_style("keybar--key", partial=True)
