@@ -343,7 +343,9 @@ async def test_every_screen_and_dialog_shows_hostile_text_inert(hostile, isolate
         await settle(pilot)
 
         # a conflict's notice quotes the note someone else wrote
-        await pilot.press("2")  # back to the pillars' stack, still on the item
+        await pilot.press("2")  # the pillars' top (a top-level key never returns to an old drill-down)
+        await settle(pilot)
+        app.push_screen(DetailScreen(["W01-T01"], "W01-T01"))
         await settle(pilot)
         assert isinstance(app.screen, DetailScreen) and app.screen.item_id == "W01-T01"
         other = sqlite3.connect(isolated_locations, isolation_level=None)

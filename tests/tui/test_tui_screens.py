@@ -491,9 +491,13 @@ async def test_question_mark_opens_help_listing_every_key(store, isolated_locati
             # every key that works on the screen below is listed with its words, and nothing else
             assert {k: v for k, v in listed.items() if k not in (t("help.here"), t("help.everywhere"))} == active
             for key, name in {"1": "key.overview", "2": "key.pillars", "3": "key.units", "4": "key.people",
-                              "escape": "key.back", "/": "key.search", "ctrl+z": "key.undo",
+                              "5": "key.chase", "6": "key.exchange", "r": "key.rounds", "d": "key.diff",
+                              "e": "key.export", "/": "key.search", "ctrl+z": "key.undo",
                               "ctrl+p": "key.palette", "?": "key.help", "q": "key.quit"}.items():
                 assert listed.get(key) == t(name), f"help lacks {key} {t(name)} on {step}"
+            # escape goes back only where there is somewhere to go back to; u only when the round moved
+            assert listed.get("escape") == (None if step == "overview" else t("key.back"))
+            assert "u" not in listed
             if step != "overview":
                 for key, name in {"s": "key.status", "p": "key.progress", "n": "key.note", "l": "key.light",
                                   "c": "key.close_out"}.items():
