@@ -13,8 +13,18 @@ from supervise_tui.domain.exchange.importing import import_files
 from supervise_tui.domain.exchange.storekind import actor_for
 from supervise_tui.ui.dialogs.exchange import TextValueEditor
 from supervise_tui.ui.screens.exchange import ExchangeStatusScreen, ReviewScreen
-from tests.exchange_kit import INSPECTOR, LIAISON, UNIT, enrolled, issue_to, liaison_store, load_json, write
-from tests.exchange_kit import resign, unit_key
+from tests.exchange_kit import (
+    INSPECTOR,
+    LIAISON,
+    UNIT,
+    enrolled,
+    issue_to,
+    liaison_store,
+    load_json,
+    resign,
+    unit_key,
+    write,
+)
 from tests.tui.kit import SIZE, build_app, move_to_key, settle, table_keys
 from tests.tui.test_tui_hostile_text import RecordingDriver, Walk, payload
 
