@@ -920,6 +920,18 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                                  "{path}: user must be text and lang zh or en"),
     "error.synth.real_store": ("此数据库存有真实任务清单;请合成到新的 --db 文件",
                                "this store holds a real task list; synthesize into a new --db file"),
+    "error.load.retire": ("此次载入会把 {count} 项(共 {total} 项)标为退役,文件里已没有它们:{items}{more};"
+                          "请确认文件完整,再加 --retire 载入",
+                          "this load would retire {count} of {total} items no longer in the file: {items}{more}; "
+                          "check that the file is complete, then load it with --retire"),
+    "error.load.retire_most": ("警告:此次载入会把 {count} 项标为退役,超过全部 {total} 项的一半,文件是否被截断?"
+                               "文件里已没有:{items}{more};确认无误再加 --retire 载入",
+                               "WARNING: this load would retire {count} of {total} items, more than half: "
+                               "is the file cut short? No longer in it: {items}{more}; "
+                               "if that is right, load it with --retire"),
+    "load.more_ids": (" 等另外 {count} 项", " and {count} more"),
+    "cli.load_retired_most": ("警告:已将 {count} 项标为退役,超过全部 {total} 项的一半",
+                              "WARNING: {count} of {total} items were retired, more than half"),
     "error.synth.counts": ("--items 和 --rounds 至少为 1", "--items and --rounds must be at least 1"),
     # what only an inspector may do (error.inspector_only)
     "what.open_round": ("新建轮次", "open a round"),

@@ -54,6 +54,8 @@ def build_parser() -> Parser:
 def _tasklist(sub) -> None:
     s = sub.add_parser("load", help="load a task list YAML into the store (default: the bundled one)")
     s.add_argument("file", nargs="?", help="task list file (default: the bundled data/tasklist.yaml)")
+    s.add_argument("--retire", action="store_true",
+                   help="retire the items no longer in the file (without it, such a load is refused and lists them)")
     s.add_argument("--format", choices=("table", "json"), default="table")
     s = sub.add_parser("validate", help="check a task list file and report every problem")
     s.add_argument("file")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from argparse import Namespace
 
 from ..errors import SuperviseError
@@ -18,7 +19,10 @@ def cmd_load(args: Namespace) -> None:
     path = args.file or str(bundled_tasklist())
     tasklist = load_tasklist(path)  # the whole file is valid before anything is written
     conn = open_store(args, need_data=False, create=True)
-    report = load(conn, tasklist, user=user(args), source=str(path))
+    before = conn.execute("SELECT count(*) FROM items WHERE retired = 0").fetchone()[0]
+    report = load(conn, tasklist, user=user(args), source=str(path), retire=args.retire)
+    if 2 * report.retired.get("items", 0) > before:  # asked for with --retire, and still said loudly
+        print(t("cli.load_retired_most", count=report.retired["items"], total=before), file=sys.stderr)
     if args.format == "json":
         print(to_json(report.as_dict()))
         return

@@ -69,10 +69,12 @@ def _rows(tasklist: TaskList) -> dict[str, list[tuple]]:
 
 
 def load(conn: sqlite3.Connection, tasklist: TaskList, *, user: str, source: str = "",
-         package: bool = False) -> LoadReport:
+         package: bool = False, retire: bool = True) -> LoadReport:
     """Upsert the whole task list in one transaction; rows gone from the file are retired.
 
     A liaison store takes its list from round packages only (``package``), never a whole list.
+    With ``retire`` False, a list that would retire items is refused, naming them (a file cut
+    short is still valid YAML); nothing is written.
     """
     from .exchange.storekind import require_inspector
 
@@ -81,6 +83,8 @@ def load(conn: sqlite3.Connection, tasklist: TaskList, *, user: str, source: str
     report = LoadReport()
     stamp = now()
     with transaction(conn):
+        if not retire:
+            refuse_retirements(conn, tasklist)
         written = {table: _upsert(conn, table, rows, report, stamp) for table, rows in _rows(tasklist).items()}
         _rederive(conn, written["items"], user, stamp)
         # A work whose lead, co-units or people changed has changed, even if its row has not.
@@ -117,6 +121,30 @@ def load(conn: sqlite3.Connection, tasklist: TaskList, *, user: str, source: str
             # Fresh statistics, so the planner knows items_work beats a scan at any scale.
             conn.execute("ANALYZE")
     return report
+
+
+def retirements(conn: sqlite3.Connection, tasklist: TaskList) -> tuple[list[str], int]:
+    """The items in use that ``tasklist`` would retire (gone from the file), in list order, and how
+    many items are in use."""
+    keep = {item.id for item in tasklist.items}
+    active = [item_id for (item_id,) in conn.execute("SELECT id FROM items WHERE retired = 0 ORDER BY pos")]
+    return [item_id for item_id in active if item_id not in keep], len(active)
+
+
+SHOWN_IDS = 12  # ids named in a refusal before "… and N more"
+
+
+def refuse_retirements(conn: sqlite3.Connection, tasklist: TaskList) -> None:
+    """Refuse a load that would retire items, naming them; louder when it is more than half."""
+    from ..errors import EditRefused
+    from ..i18n import Msg
+
+    going, total = retirements(conn, tasklist)
+    if not going:
+        return
+    more = Msg("load.more_ids", count=len(going) - SHOWN_IDS) if len(going) > SHOWN_IDS else ""
+    key = "error.load.retire_most" if 2 * len(going) > total else "error.load.retire"
+    raise EditRefused(key, count=len(going), total=total, items=", ".join(going[:SHOWN_IDS]), more=more)
 
 
 def _upsert(conn: sqlite3.Connection, table: str, rows: list[tuple], report: LoadReport, stamp: str) -> set[str]:
