@@ -27,6 +27,25 @@ def choose_language(flag: str | None) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run the command; Ctrl+C at any moment (even while the app is still starting) is one line, exit 130."""
+    try:
+        return _main(argv)
+    except KeyboardInterrupt:
+        return interrupted()
+
+
+def interrupted() -> int:
+    """Say the command was interrupted (the store is as it was: every write is one transaction); 130."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl+C while saying so changes nothing
+    from .cli.run import EXIT_INTERRUPTED, report
+
+    report(KeyboardInterrupt())
+    return EXIT_INTERRUPTED
+
+
+def _main(argv: list[str] | None = None) -> int:
     import sqlite3
 
     from .cli.parser import build_parser

@@ -1,0 +1,34 @@
+"""Ctrl+C during a command: one line on stderr, exit 130, the store as it was."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def test_ctrl_c_during_load_is_one_line_exit_130_and_the_store_is_as_it_was(store, isolated_locations, tmp_path,
+                                                                            bundled_yaml):
+    before = [tuple(r) for r in store.execute("SELECT id, retired FROM items ORDER BY id")]
+    audit = store.execute("SELECT count(*) FROM audit").fetchone()[0]
+    fifo = tmp_path / "tasklist.yaml"
+    os.mkfifo(fifo)  # the load reads the task list from a pipe we feed: it is running, mid-read, when we stop it
+    child = subprocess.Popen([sys.executable, "-m", "supervise_tui", "load", str(fifo), "--retire"], cwd=REPO,
+                             env=dict(os.environ), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    with open(fifo, "wb") as pipe:  # opens once the child has opened the other end
+        pipe.write(bundled_yaml[: len(bundled_yaml) // 2])
+        pipe.flush()
+        child.send_signal(signal.SIGINT)
+        out, err = child.communicate(timeout=60)
+    assert child.returncode == 130, err.decode()
+    assert err.decode("utf-8") == "supervise-tui: 已中断,数据库保持原样\n"
+    assert out == b""
+    check = sqlite3.connect(isolated_locations)
+    assert [tuple(r) for r in check.execute("SELECT id, retired FROM items ORDER BY id")] == before
+    assert check.execute("SELECT count(*) FROM audit").fetchone()[0] == audit
+    check.close()
