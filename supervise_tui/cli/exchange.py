@@ -7,7 +7,14 @@ from pathlib import Path
 
 from ..errors import UsageError
 from ..i18n import t
+from ..textsafe import one_line
 from .common import actor, open_store, user
+
+
+def line(text: str) -> None:
+    """One line of output: it names files, units, rounds and items from other machines, so every control
+    and bidi character in them is shown as a visible placeholder, never sent to the terminal."""
+    print(one_line(text))
 
 
 def cmd_exchange(args: Namespace) -> int | None:
@@ -21,9 +28,9 @@ def _enrol(args: Namespace) -> None:
     conn = open_store(args)
     key = enrol(conn, actor(args, conn), args.unit, rotate=args.rotate)
     if key.generation > 1:
-        print(t("exchange.rotated", unit=key.unit, old=key.generation - 1, new=key.generation))
+        line(t("exchange.rotated", unit=key.unit, old=key.generation - 1, new=key.generation))
     else:
-        print(t("exchange.enrolled", unit=key.unit))
+        line(t("exchange.enrolled", unit=key.unit))
 
 
 def _issue(args: Namespace) -> None:
@@ -37,7 +44,7 @@ def _issue(args: Namespace) -> None:
     done = issue_all(conn, who, folder, round_ref=args.round) if args.all \
         else [issue(conn, who, args.unit, folder, round_ref=args.round)]
     for p in done:
-        print(t("exchange.issued_key" if p.with_key else "exchange.issued", path=str(p.path), unit=p.unit,
+        line(t("exchange.issued_key" if p.with_key else "exchange.issued", path=str(p.path), unit=p.unit,
                 round=p.round.name, items=p.items))
 
 
@@ -47,14 +54,14 @@ def _open(args: Namespace) -> None:
     conn = open_store(args, need_data=False, create=True)  # a package is how a liaison store begins
     opened = open_package(conn, Path(args.file), user=user(args))
     if opened.already:
-        print(t("exchange.opened_before", package=opened.package_id, at=opened.already))
+        line(t("exchange.opened_before", package=opened.package_id, at=opened.already))
         return
-    print(t("exchange.opened_new" if opened.created else "exchange.opened", unit=opened.unit,
+    line(t("exchange.opened_new" if opened.created else "exchange.opened", unit=opened.unit,
             round=opened.round.name, items=opened.items))
     if opened.kept:
-        print(t("exchange.kept", count=len(opened.kept), items=", ".join(opened.kept)))
+        line(t("exchange.kept", count=len(opened.kept), items=", ".join(opened.kept)))
     if opened.gone:
-        print(t("exchange.gone", count=len(opened.gone), items=", ".join(opened.gone)))
+        line(t("exchange.gone", count=len(opened.gone), items=", ".join(opened.gone)))
 
 
 def _return(args: Namespace) -> None:
@@ -62,7 +69,7 @@ def _return(args: Namespace) -> None:
 
     conn = open_store(args)
     written = write_return(conn, Path(args.out), user=user(args))
-    print(t("exchange.returned", path=str(written.path), seq=written.seq, round=written.round.name,
+    line(t("exchange.returned", path=str(written.path), seq=written.seq, round=written.round.name,
             items=written.items))
 
 
@@ -81,16 +88,16 @@ def _import(args: Namespace) -> int:
         assert isinstance(result, Received)
         if result.already:
             already += 1
-            print(t("exchange.import.already", file=result.path.name, at=result.already))
+            line(t("exchange.import.already", file=result.path.name, at=result.already))
             continue
         imported += 1
-        print(received_line(result))
+        line(received_line(result))
         for item, reason in result.refused.items():
-            print(t("exchange.import.item_refused", id=item, reason=reason))
+            line(t("exchange.import.item_refused", id=item, reason=reason))
     if refused + imported + already == 0:
         raise UsageError("error.usage", detail=t("exchange.import.no_files"))
     if refused + imported + already > 1:
-        print(t("exchange.import.summary", imported=imported, refused=refused, already=already))
+        line(t("exchange.import.summary", imported=imported, refused=refused, already=already))
     return 1 if refused else 0
 
 
@@ -125,5 +132,5 @@ def _status(args: Namespace) -> None:
     emit(rows, columns, args.format)
     if args.format == "table":
         missing = [r["unit"] for r in rows if r["returned"] == t("exchange.no")]
-        print(t("exchange.status.missing", round=rnd.name, count=len(missing), units="、".join(missing))
+        line(t("exchange.status.missing", round=rnd.name, count=len(missing), units="、".join(missing))
               if missing else t("exchange.status.all_in", round=rnd.name))

@@ -284,6 +284,20 @@ def test_a_folder_imports_the_good_files_and_names_the_bad_ones(cli, returned, t
     assert cli("exchange", "import", str(tmp_path / "empty-folder-that-is-not-there")).code == 1
 
 
+def test_names_from_the_stick_are_printed_inert(cli, returned, english):
+    """A file's name is text from another machine: its controls and bidi reach the terminal as placeholders."""
+    _, path = returned
+    hostile = path.with_name("r\x1b]2;PWNED\x07\u202eRTL\u202c.json")
+    path.rename(hostile)
+    first = cli("exchange", "import", str(hostile.parent))
+    assert first == (0, "r␛]2;PWNED␇\ufffdRTL\ufffd.json: 市税务局 number 1 (第1轮): 3 accepted\n", "")
+    again = cli("exchange", "import", str(hostile))
+    assert again.out == "r␛]2;PWNED␇\ufffdRTL\ufffd.json: already imported on 2024-03-15T10:00:00+08:00; nothing changed\n"
+    hostile.write_bytes(b"{}")
+    refused = cli("exchange", "import", str(hostile))
+    assert refused.err == "supervise-tui: r␛]2;PWNED␇\ufffdRTL\ufffd.json: not a return file (format is 'None')\n"
+
+
 def test_status_and_the_chase_list_count_who_has_not_returned(cli, tmp_path):
     cli("exchange", "enrol", UNIT)
     cli("exchange", "enrol", "市财政局")
