@@ -284,6 +284,22 @@ def test_a_folder_imports_the_good_files_and_names_the_bad_ones(cli, returned, t
     assert cli("exchange", "import", str(tmp_path / "empty-folder-that-is-not-there")).code == 1
 
 
+def test_status_of_an_earlier_round_with_round(cli, returned, english):
+    """A return counts for its round: after 第2轮 opens, 市税务局 has returned for 第1轮 and not for 第2轮."""
+    _, path = returned
+    cli("exchange", "import", str(path))
+    cli("round", "new", "第2轮")
+    earlier = json.loads(cli("exchange", "status", "--round", "第1轮", "--format", "json").out)
+    now = json.loads(cli("exchange", "status", "--format", "json").out)
+    assert [(r["unit"], r["returns"], r["last_seq"], r["items"], r["returned"]) for r in earlier
+            if r["returned"] is not None] == [(UNIT, 1, 1, 1, True)]  # the units not enrolled: None
+    assert [(r["unit"], r["returns"], r["returned"]) for r in now if r["returned"] is not None] == [(UNIT, 0, False)]
+    assert cli("exchange", "status", "--round", "第1轮").out.splitlines()[-1] == \
+        "第1轮: every enrolled unit has returned"
+    assert cli("exchange", "status").out.splitlines()[-1] == \
+        "第2轮: 1 enrolled units have not returned: 市税务局"
+
+
 def test_names_from_the_stick_are_printed_inert(cli, returned, english):
     """A file's name is text from another machine: its controls and bidi reach the terminal as placeholders."""
     _, path = returned
