@@ -949,7 +949,9 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "what.import": ("导入报送包", "import return files"),
     "what.set_goal": ("填报总体要求目标的完成值", "record a headline goal's value"),
     # problems in a task list file: FILE:LINE:COL: field: message
-    "file.too_large": ("文件超过 {limit} 字节的上限", "file is larger than the limit of {limit} bytes"),
+    "file.too_large": ("文件有 {size} 字节,超过任务清单 {limit} 字节(约 {limit_mb} MB)的上限;请拆分或精简后再载入",
+                       "the file is {size} bytes, over the limit of {limit} bytes (about {limit_mb} MB) for a "
+                       "task list; split or trim it first"),
     "file.utf16": ("文件是 UTF-16 编码;请另存为 UTF-8", "file is UTF-16 encoded; save it as UTF-8"),
     "file.gbk": ("文件不是有效的 UTF-8;看起来是 GBK/GB18030,须另存为 UTF-8",
                  "file is not valid UTF-8; it looks like GBK/GB18030 and must be saved as UTF-8"),

@@ -11,7 +11,7 @@ from typing import Any
 from ..errors import FileProblem, FileProblems
 from ..i18n import Msg
 from .targets import ASCII_COMPARES, COMPARES, QUALITATIVE, UNITS, Goal, Metric, number, quoted_numbers
-from .yamlstrict import Doc, parse_yaml
+from .yamlstrict import DEFAULT_MAX_BYTES, Doc, parse_yaml
 
 SCHEMA_VERSION = "1"
 DOCUMENT_FIELDS = {
@@ -97,11 +97,16 @@ class _Checker:
     """Walks the parsed YAML, collecting every problem instead of stopping at the first."""
 
     doc: Doc
-    problems: list[FileProblem] = field(default_factory=list)
+    found: list[tuple[tuple, Msg, bool]] = field(default_factory=list)
 
     def fail(self, path: tuple, message: Msg, *, at_key: bool = False) -> None:
-        # A path missing from the file (a field left out) is placed at its nearest parent.
-        self.problems.append(self.doc.error(path, message, key=at_key))
+        self.found.append((path, message, at_key))
+
+    @property
+    def problems(self) -> list[FileProblem]:
+        """Every problem found, placed in the file (all in one pass over it, when it was read fast);
+        a path missing from the file (a field left out) is placed at its nearest parent."""
+        return self.doc.errors(self.found)
 
     def mapping(self, value: Any, path: tuple, allowed: set[str], required: set[str]) -> dict | None:
         if not isinstance(value, dict):
@@ -155,7 +160,11 @@ class _Checker:
 def load_tasklist(path: str | os.PathLike) -> TaskList:
     """Read and validate a task list file; raise FileProblem or FileProblems."""
     with open(path, "rb") as fh:
-        data = fh.read(64 * 1024 * 1024 + 1)
+        size = os.fstat(fh.fileno()).st_size
+        if size > DEFAULT_MAX_BYTES:  # said before reading it
+            raise FileProblem(os.fspath(path), 1, 1, "", Msg("file.too_large", size=size, limit=DEFAULT_MAX_BYTES,
+                                                                limit_mb=DEFAULT_MAX_BYTES // 1_000_000))
+        data = fh.read(DEFAULT_MAX_BYTES + 1)
     return parse_tasklist(data, os.fspath(path))
 
 
@@ -178,7 +187,7 @@ def parse_tasklist(data: bytes, name: str) -> TaskList:
     for n, goal in enumerate(indicators):
         if goal.id in item_ids:  # `set ID` must know which one is meant
             c.fail(("indicators", n, "id"), Msg("file.duplicate_id", id=goal.id))
-    if c.problems:
+    if c.found:
         # In file order, as an editor lists them; problems at one place keep their order.
         raise FileProblems(sorted(c.problems, key=lambda p: (p.line, p.col)))
     return TaskList(document, indicators, aliases, pillars, works)

@@ -1,10 +1,28 @@
-"""Strict, safe YAML reader for hand-edited data files: all scalars stay str, every node keeps its position."""
+"""Strict, safe YAML reader for hand-edited data files: all scalars stay str, every node keeps its position.
+
+Two event streams feed the same strict reader: libyaml's (``yaml._yaml.CParser``, C speed) where
+PyYAML was built with it, and PyYAML's pure-Python one otherwise. A valid file is read by libyaml
+in one fast pass that keeps only the values; the positions of its nodes are found by a second pass
+when a problem must be placed (``Doc.errors``). A file the fast pass cannot take — a refusal, a
+syntax error — is read again by PyYAML's parser, with positions, which raises the refusal: every
+refusal reads the same, at the same place, on either stream.
+
+The two parsers differ on a few inputs a hand-edited list hardly holds, and those files go to
+PyYAML's parser from the start (``_fast``): a tab (libyaml takes tabs where PyYAML refuses them),
+a ``?`` (libyaml places the empty values of explicit keys elsewhere and takes some ``?`` in flow
+collections that PyYAML refuses), a comment right after a block scalar's ``|`` or ``>``; and, found
+in the fast pass, an empty document or an empty value in a ``{...}`` mapping (placed elsewhere).
+"""
 
 from __future__ import annotations
 
+import codecs
+import io
 import os
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from sys import intern as _intern
 from typing import Any, NoReturn
 
 import yaml
@@ -21,11 +39,22 @@ from yaml.events import (
 from ..errors import FileProblem
 from ..i18n import Msg
 
+_CParser: Any
+try:
+    from yaml._yaml import CParser as _CParser
+except ImportError:  # PyYAML built without libyaml: the pure-Python stream serves alone
+    _CParser = None
+
 __all__ = ["Doc", "FileProblem", "Mark", "Path", "format_path", "parse_yaml", "read_yaml"]
 
 Path = tuple[str | int, ...]
 
-DEFAULT_MAX_BYTES = 8 * 1024 * 1024
+# Which event stream reads files: "c" (libyaml) where available, else "python". Tests run both.
+PARSER = "c" if _CParser is not None else "python"
+
+# The largest file read. The bundled list (317 items) is under 0.1 MB; a province's list of a few
+# hundred thousand items is tens of MB. Reading takes about twice the file's size in memory.
+DEFAULT_MAX_BYTES = 100 * 1000 * 1000
 # Deep nesting is never legitimate in a hand-edited file, and callers walk the data recursively.
 MAX_DEPTH = 100
 
@@ -54,30 +83,54 @@ def format_path(path: Path) -> str:
 
 @dataclass
 class Doc:
-    """A parsed file: plain data in ``value`` plus the source position of every node."""
+    """A parsed file: plain data in ``value`` plus the source position of every node.
+
+    The positions are found on demand (a second pass over ``source``) when the fast pass read it.
+    """
 
     name: str
     value: Any
-    _marks: dict[Path, Mark] = field(default_factory=dict, repr=False)
+    _marks: dict[Path, Mark] | None = field(default_factory=dict, repr=False)
     _key_marks: dict[Path, Mark] = field(default_factory=dict, repr=False)
+    source: bytes | None = field(default=None, repr=False)
+
+    def _all_marks(self) -> dict[Path, Mark]:
+        if self._marks is None:
+            self._marks, self._key_marks = _locate(self.source or b"", None, None)
+        return self._marks
 
     def mark(self, path: Path) -> Mark:
         """Position of the value node at ``path``; raises KeyError for unknown paths."""
-        return self._marks[tuple(path)]
+        return self._all_marks()[tuple(path)]
 
     def key_mark(self, path: Path) -> Mark:
         """Position of the mapping key that ends ``path``; raises KeyError for unknown paths."""
+        self._all_marks()
         return self._key_marks[tuple(path)]
 
     def error(self, path: Path, message: Msg | str, *, key: bool = False) -> FileProblem:
         """Build an error for ``path``, located at its nearest existing ancestor if it is missing."""
-        path = tuple(path)
-        at, n = (self._key_marks if key else self._marks).get(path), len(path)
-        while at is None and n > 0:
-            n -= 1
-            at = self._marks.get(path[:n])
-        at = at or Mark(1, 1)
-        return FileProblem(self.name, at.line, at.col, format_path(path), message)
+        return self.errors([(path, message, key)])[0]
+
+    def errors(self, problems: Iterable[tuple[Path, Msg | str, bool]]) -> list[FileProblem]:
+        """Errors for (path, message, at its key) triples, each placed as ``error`` places it.
+
+        A document read by the fast pass is read once more for the positions of these paths only.
+        """
+        problems = [(tuple(path), message, key) for path, message, key in problems]
+        marks, key_marks = self._marks, self._key_marks
+        if marks is None:
+            values = {path[:n] for path, _, _ in problems for n in range(len(path) + 1)}
+            marks, key_marks = _locate(self.source or b"", values, {path for path, _, key in problems if key})
+        out = []
+        for path, message, key in problems:
+            at, n = (key_marks if key else marks).get(path), len(path)
+            while at is None and n > 0:
+                n -= 1
+                at = marks.get(path[:n])
+            at = at or Mark(1, 1)
+            out.append(FileProblem(self.name, at.line, at.col, format_path(path), message))
+        return out
 
 
 def read_yaml(path: str | os.PathLike, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Doc:
@@ -90,9 +143,17 @@ def read_yaml(path: str | os.PathLike, *, max_bytes: int = DEFAULT_MAX_BYTES) ->
 
 def parse_yaml(data: bytes, name: str = "<string>", *, max_bytes: int = DEFAULT_MAX_BYTES) -> Doc:
     """Parse YAML bytes strictly into a Doc, raising FileProblem on any problem."""
+    if len(data) > max_bytes:
+        raise FileProblem(name, 1, 1, "", Msg("file.too_large", size=len(data), limit=max_bytes,
+                                                 limit_mb=max_bytes // 1_000_000))
+    if PARSER == "c" and _fast(data):
+        try:
+            return Doc(name, _values(_c_events(data)), None, source=data)
+        except (_Unusual, yaml.YAMLError):
+            pass  # PyYAML's parser below says what is wrong, where, in its words
     text = _decode(data, name, max_bytes)
     try:
-        return _build(text, name)
+        return _build(_Events(text), name)
     except yaml.MarkedYAMLError as e:
         at = e.problem_mark or e.context_mark
         msg = e.problem or e.context or "invalid YAML"
@@ -120,8 +181,6 @@ def _decodes(data: bytes, encoding: str) -> bool:
 
 
 def _decode(data: bytes, name: str, max_bytes: int) -> str:
-    if len(data) > max_bytes:
-        raise FileProblem(name, 1, 1, "", Msg("file.too_large", limit=max_bytes))
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise FileProblem(name, 1, 1, "", Msg("file.utf16"))
     data = data.removeprefix(_UTF8_BOM)
@@ -142,6 +201,148 @@ def _decode(data: bytes, name: str, max_bytes: int) -> str:
     return text
 
 
+_CHUNK = 1 << 20
+_BLOCK_HEADER_COMMENT = re.compile(rb"[|>][-+0-9]*#")
+
+
+def _fast(data: bytes) -> bool:
+    """Whether libyaml reads ``data`` exactly as PyYAML does (see the module's docstring)."""
+    if _CParser is None or b"\t" in data or b"?" in data:
+        return False
+    if (b"|" in data or b">" in data) and _BLOCK_HEADER_COMMENT.search(data):
+        return False
+    return _clean(data)
+
+
+def _clean(data: bytes) -> bool:
+    """Whether the bytes are UTF-8 (a BOM allowed) with no character the reader refuses.
+
+    Checked a megabyte at a time, so a large file is never held as text; ``_decode`` says where
+    the first problem is when there is one.
+    """
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return False
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    view = memoryview(data)
+    try:
+        for start in range(0, len(data), _CHUNK):
+            if _NON_PRINTABLE.search(decoder.decode(view[start:start + _CHUNK])):
+                return False
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _c_events(data: bytes):
+    """libyaml's event stream over ``data`` (read from a view: the bytes are not copied)."""
+    stream = io.BytesIO(data)
+    if data.startswith(_UTF8_BOM):
+        stream.seek(len(_UTF8_BOM))  # positions count from after it, as in the decoded text
+    return _CParser(stream)
+
+
+class _Unusual(Exception):
+    """The fast pass met something the strict reader refuses: the full pass says what and where."""
+
+
+def _values(events) -> Any:
+    """The document's plain data, read fast: no positions; anything to refuse raises _Unusual."""
+    get = events.get_event
+    scalar, mapping_start, sequence_start = ScalarEvent, MappingStartEvent, yaml.events.SequenceStartEvent
+    root: Any = None
+    # [container, key, in flow style] per open collection; key is _NO_KEY while awaiting one
+    stack: list[list] = []
+    top: list | None = None
+    documents = 0
+    while True:
+        ev = get()
+        kind = ev.__class__
+        if kind is scalar:
+            if ev.anchor is not None or ev.tag is not None:
+                raise _Unusual
+            value = ev.value
+            if not value and not ev.style and (top is None or top[2]):
+                raise _Unusual  # an empty root or flow-mapping value: libyaml places it elsewhere
+            if top is None:
+                root = value
+            elif top[1] is _LIST:
+                top[0].append(value)
+            elif top[1] is _NO_KEY:
+                if value in top[0] or (value == "<<" and not ev.style):
+                    raise _Unusual
+                top[1] = _intern(value)  # one string per distinct key, not one per use
+            else:
+                top[0][top[1]] = value
+                top[1] = _NO_KEY
+        elif kind is mapping_start or kind is sequence_start:
+            if ev.anchor is not None or ev.tag is not None or len(stack) >= MAX_DEPTH:
+                raise _Unusual
+            container: Any = {} if kind is mapping_start else []
+            if top is None:
+                root = container
+            elif top[1] is _LIST:
+                top[0].append(container)
+            elif top[1] is _NO_KEY:
+                raise _Unusual  # a collection as a key
+            else:
+                top[0][top[1]] = container
+                top[1] = _NO_KEY
+            top = [container, _NO_KEY if kind is mapping_start else _LIST, kind is mapping_start and ev.flow_style]
+            stack.append(top)
+        elif isinstance(ev, CollectionEndEvent):
+            stack.pop()
+            top = stack[-1] if stack else None
+        elif kind is DocumentStartEvent:
+            documents += 1
+            if documents > 1:
+                raise _Unusual
+        elif kind is StreamEndEvent:
+            return root
+        elif kind is AliasEvent:
+            raise _Unusual
+
+
+_NO_KEY, _LIST = object(), object()
+
+
+def _locate(data: bytes, values: set[Path] | None, keys: set[Path] | None) -> tuple[dict, dict]:
+    """The positions of the value nodes at ``values`` and of the keys ending ``keys`` (None: all),
+    in a document the fast pass read (so libyaml places them as PyYAML would)."""
+    events = _c_events(data)
+    marks: dict[Path, Mark] = {(): Mark(1, 1)}
+    key_marks: dict[Path, Mark] = {}
+    stack: list[list] = []  # [path, next index (a list) or the pending key (a mapping) or _NO_KEY]
+    while not isinstance(ev := events.get_event(), StreamEndEvent):
+        if isinstance(ev, CollectionEndEvent):
+            stack.pop()
+            continue
+        if not isinstance(ev, (ScalarEvent, CollectionStartEvent)):
+            continue
+        top = stack[-1] if stack else None
+        assert ev.start_mark is not None  # the parser marks every event
+        at = Mark(ev.start_mark.line + 1, ev.start_mark.column + 1)
+        if top is None:
+            path: Path = ()
+        elif isinstance(top[1], int):
+            path = top[0] + (top[1],)
+            top[1] += 1
+        elif top[1] is _NO_KEY:  # a key (always a scalar in a document that read)
+            key = ev.value if isinstance(ev, ScalarEvent) else ""
+            top[1] = key
+            if keys is None or top[0] + (key,) in keys:
+                key_marks[top[0] + (key,)] = at
+            continue
+        else:
+            path = top[0] + (top[1],)
+            top[1] = _NO_KEY
+        if values is None or path in values:
+            marks[path] = at
+        if isinstance(ev, CollectionStartEvent):
+            stack.append([path, _NO_KEY if isinstance(ev, MappingStartEvent) else 0])
+    return marks, key_marks
+
+
 class _Events(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser):
     """PyYAML's event stream without composer, resolver or constructor."""
 
@@ -160,9 +361,10 @@ class _Frame:
         self.first_seen: dict[str, int] = {}
 
 
-def _build(text: str, name: str) -> Doc:
-    doc = Doc(name, None, {(): Mark(1, 1)})
-    events = _Events(text)
+def _build(events, name: str) -> Doc:
+    """The document with every node's position, or the first refusal, placed."""
+    marks: dict[Path, Mark] = {(): Mark(1, 1)}
+    doc = Doc(name, None, marks)
     stack: list[_Frame] = []
     seen_document = False
 
@@ -203,8 +405,8 @@ def _build(text: str, name: str) -> Doc:
             assert top is not None
             if not isinstance(ev, ScalarEvent):
                 fail(ev, path, Msg("file.key_not_scalar"))
-            key = ev.value
-            if key == "<<" and ev.style is None:
+            key = _intern(ev.value)
+            if key == "<<" and not ev.style:  # plain: None from PyYAML, "" from libyaml
                 fail(ev, path, Msg("file.merge_key"))
             if key in top.first_seen:
                 fail(ev, path + (key,), Msg("file.duplicate_key", key=key, line=top.first_seen[key]))
@@ -220,7 +422,7 @@ def _build(text: str, name: str) -> Doc:
         else:
             top.container[top.key] = value
             top.key = None
-        doc._marks[path] = at
+        marks[path] = at
         if isinstance(ev, CollectionStartEvent):
             if len(stack) >= MAX_DEPTH:
                 fail(ev, path, Msg("file.too_deep", limit=MAX_DEPTH))

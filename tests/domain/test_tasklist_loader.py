@@ -10,6 +10,7 @@ from conftest import SMALL_TASKLIST
 
 from supervise_tui.domain.tasklist import parse_tasklist
 from supervise_tui.errors import FileProblem, FileProblems
+from tests.domain.yaml_parsers import both_parsers  # noqa: F401  (every test on both event streams)
 
 # The refusals' words are checked in English (test_i18n checks both languages).
 pytestmark = pytest.mark.usefixtures("english")
@@ -189,12 +190,18 @@ def test_missing_ids_are_reported_not_crashed_on():
 
 
 def test_size_limit(tmp_path):
+    """A file over the limit is refused, saying its size and the limit, before it is read."""
     from supervise_tui.domain.tasklist import load_tasklist
+    from supervise_tui.domain.yamlstrict import DEFAULT_MAX_BYTES
 
-    path = write(tmp_path, VALID + "#" * (8 * 1024 * 1024) + "\n")
+    path = write(tmp_path, VALID)
+    with open(path, "r+b") as f:
+        f.truncate(DEFAULT_MAX_BYTES + 1)  # sparse: no disk taken
     with pytest.raises(FileProblem) as info:
         load_tasklist(path)
-    assert "larger than the limit" in info.value.message
+    assert (info.value.line, info.value.col) == (1, 1)
+    assert info.value.message == (f"the file is {DEFAULT_MAX_BYTES + 1} bytes, over the limit of {DEFAULT_MAX_BYTES} "
+                                  "bytes (about 100 MB) for a task list; split or trim it first")
 
 
 # --- every problem at once, in file order -----------------------------------------

@@ -2,10 +2,12 @@ import pickle
 
 import pytest
 import yaml
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from supervise_tui.domain import yamlstrict
 from supervise_tui.domain.yamlstrict import FileProblem, Mark, format_path, parse_yaml, read_yaml
+from tests.domain.yaml_parsers import both_parsers  # noqa: F401  (every test on both event streams)
 
 # The refusals' words are checked in English (test_i18n checks both languages).
 pytestmark = pytest.mark.usefixtures("english")
@@ -34,7 +36,7 @@ def test_format_path():
 def test_size_limit():
     e = fails("a: 12345\n", max_bytes=8)
     assert (e.line, e.col) == (1, 1)
-    assert "8 bytes" in e.message
+    assert "the file is 9 bytes, over the limit of 8 bytes" in e.message
     assert parse_yaml(b"a: 1234\n", max_bytes=8).value == {"a": "1234"}
 
 
@@ -234,7 +236,8 @@ def same(a, b) -> bool:
     return type(b) is str and a == b
 
 
-@settings(max_examples=200, deadline=None)
+# The stream is chosen once per test (the fixture), not per example.
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(trees)
 def test_roundtrip_of_string_trees(obj):
     text = yaml.safe_dump(obj, allow_unicode=True, sort_keys=False)
@@ -244,10 +247,39 @@ def test_roundtrip_of_string_trees(obj):
 yamlish = st.text(alphabet="-:?[]{},&*!|>'\"#%@` \t\n\rab01.~<", max_size=60).map(str.encode)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.one_of(st.binary(max_size=60), yamlish))
 def test_arbitrary_bytes_only_raise_yamlfileerror(data):
     try:
         parse_yaml(data)
     except FileProblem as e:
         assert e.line >= 1 and e.col >= 1
+
+
+def _outcome(data: bytes, parser: str):
+    """What reading ``data`` with one stream gives: the value and every position, or the refusal."""
+    before = yamlstrict.PARSER
+    yamlstrict.PARSER = parser
+    try:
+        doc = parse_yaml(data, "d.yaml")
+        doc.mark(())
+        return ("value", doc.value, doc._marks, doc._key_marks)
+    except FileProblem as e:
+        return ("refused", str(e))
+    finally:
+        yamlstrict.PARSER = before
+
+
+# Characters and pieces that make YAML's corners: indicators, indentation, line breaks, block scalars.
+yaml_pieces = st.lists(st.sampled_from([*"-:?[]{},&*!|>'\"#%@` \n\rab01.~<\t", "  ", "\n  ", "- ", ": ", "? ",
+                                        "名", "\n- ", "|-", ">+", "|2"]), max_size=30).map(lambda p: "".join(p).encode())
+
+
+@pytest.mark.skipif(yamlstrict._CParser is None, reason="PyYAML was built without libyaml")
+@settings(max_examples=2000, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.one_of(yamlish, yaml_pieces, st.binary(max_size=60),
+                 trees.map(lambda obj: yaml.safe_dump(obj, allow_unicode=True).encode("utf-8")),
+                 trees.map(lambda obj: yaml.safe_dump(obj, allow_unicode=True, default_style="|").encode("utf-8"))))
+def test_both_streams_read_every_input_alike(data):
+    """The same value and positions, or the same refusal at the same place in the same words."""
+    assert _outcome(data, "c") == _outcome(data, "python")
