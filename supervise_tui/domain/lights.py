@@ -261,3 +261,25 @@ def light_sql(state: str = "s", stage: str | None = "ls", prefix: str = "light",
   WHEN {status} = 'blocked' OR {done} < {red} THEN {out['red']}
   WHEN {done} <= {yellow} OR {status} = 'behind' THEN {out['yellow']}
   ELSE {out['green']} END)"""
+
+
+def overdue_sql(state: str = "s", work: str = "w", prefix: str = "light") -> str:
+    """SQL: the item's stage has ended by the as-of date and it is neither done nor closed out (rule 5's
+    test, whatever light an override gives it). Needs ``LightBasis.params(prefix)``."""
+    end = _jan1_sql(f"{work}.stage_end + 1")
+    return (f"({work}.stage_end IS NOT NULL AND :{prefix}_ord >= {end} "
+            f"AND COALESCE({state}.status, 'not_started') <> 'done' AND NOT COALESCE({state}.closed_out, 0))")
+
+
+def red_severity_sql(state: str = "s", stage: str = "ls", work: str = "w", prefix: str = "light") -> str:
+    """SQL ORDER BY keys for red items, most severe first: in the order of the rules that made them red
+    (an inspector's override, 受阻, overdue, behind), the longest overdue and the furthest behind first."""
+    end = _jan1_sql(f"{work}.stage_end + 1")
+    overdue = f"({work}.stage_end IS NOT NULL AND :{prefix}_ord >= {end})"
+    # points behind × the stage's length: 100 × elapsed − progress × length (see _stage_sql's red line)
+    behind = (f"({stage}.{prefix}_red + :{prefix}_red * {stage}.{prefix}_total "
+              f"- COALESCE({state}.progress, 0) * {stage}.{prefix}_total) * 1.0 / {stage}.{prefix}_total")
+    return (f"CASE WHEN {state}.light IS NOT NULL THEN 0 WHEN {state}.status = 'blocked' THEN 1 "
+            f"WHEN {overdue} THEN 2 ELSE 3 END, "
+            f"CASE WHEN {state}.light IS NOT NULL OR {state}.status = 'blocked' THEN 0 "
+            f"WHEN {overdue} THEN {end} - :{prefix}_ord ELSE -{behind} END")

@@ -1,4 +1,9 @@
-"""The current round at a glance: progress per pillar, the units most behind, red items, goals."""
+"""The current round at a glance: progress per pillar, the units most behind, red items, goals.
+
+Who is behind is ranked by what an inspector chases: red items, then items not reported, then
+overdue ones (``domain.standing``); the red list is a table of its own, most severe first, and
+enter on a row opens the item.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +12,7 @@ import json
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
-from textual.containers import Horizontal
+from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Static
 
@@ -16,13 +21,14 @@ from ...domain.db import get_meta
 from ...domain.queries import Scope
 from ...i18n import t
 from ..bindings import bind
-from ..sources import pillar_list
+from ..columns import column
+from ..sources import ListSource, pillar_list
 from ..text import line, literal
 from ..widgets.vtable import VirtualTable
 from .browse import TableScreen, WorksScreen
 
-TOP_UNITS = 8
-RED_SHOWN = 10
+TOP_UNITS = 5
+RED_SHOWN = 100  # the most severe; the chase list (5) and the bulletin have them all
 
 
 class OverviewScreen(TableScreen):
@@ -41,7 +47,10 @@ class OverviewScreen(TableScreen):
         # Two widgets below the table, each with its headings in its text: every widget on
         # the first screen costs start-up time.
         with Horizontal(id="overview-lower"):
-            yield Static(self._left_column(None, None), id="overview-left")
+            with Vertical(id="overview-left"):
+                yield Static(self._units_text(None), id="overview-units")
+                yield Static(literal(t("overview.red_list"), "bold"), id="red-title")
+                yield VirtualTable(red_list([]), id="red-table")
             yield Static(id="goals")
 
     def make_source(self):
@@ -120,37 +129,51 @@ class OverviewScreen(TableScreen):
     @work(thread=True, exclusive=True, exit_on_error=False, group="overview")
     def count(self, round_id: int) -> None:
         """Count the round off the UI thread and post the figures."""
+        from ...domain.standing import red_items, units_behind
+
         with self.session.reader() as conn:
             pillars = queries.pillar_summary(conn, round_id)
-            units = sorted((u for u in queries.unit_summary(conn, round_id) if u["behind"]),
-                           key=lambda u: (-u["behind"], u["name"]))[:TOP_UNITS]
-            reds = queries.page_items(conn, round_id, Scope(light="red"), 0, RED_SHOWN)
+            units = units_behind(conn, round_id, TOP_UNITS)
+            reds = red_items(conn, round_id, RED_SHOWN)
         totals = {k: sum(p[k] for p in pillars) for k in ("items", "done", "in_progress", "behind",
                                                             "not_started", "red")}
         self.post_message(self.Counted(pillars, units, reds, totals))
 
     def on_overview_screen_counted(self, event: Counted) -> None:
         self.table.set_source(pillar_list(event.pillars))
+        self.table.styles.height = len(event.pillars) + 1  # its rows and heading: the rest is for who is behind
         self.query_one("#summary", Static).update(literal(t("summary.counts", **event.totals), "dim"))
-        self.query_one("#overview-left", Static).update(self._left_column(event.units, event.reds))
+        self.query_one("#overview-units", Static).update(self._units_text(event.units))
+        title = t("overview.red_title", red=event.totals["red"])
+        self.query_one("#red-title", Static).update(literal(title if event.reds else t("overview.no_red"), "bold"))
+        self.query_one("#red-table", VirtualTable).set_source(red_list(event.reds))
 
     @staticmethod
-    def _left_column(units: list[dict] | None, reds: list[dict] | None) -> Text:
-        """The units most behind, then the red items (None: still counting)."""
+    def _units_text(units: list[dict] | None) -> Text:
+        """The lead units most behind, one a line with their red, not-reported and overdue items (None: counting)."""
         if units is None:
             worst = [literal(t("overview.loading"), "dim")]
         else:
-            worst = [line((f"{u['name']}  ", "bold"), (f"{t('col.behind')} {u['behind']}", "red"),
-                          f"  / {t('col.items_lead')} {u['items_lead']}") for u in units] or \
+            worst = [line((f"{u['name']}  ", "bold"), (t("overview.unit_behind", red=u["red"],
+                                                           not_reported=u["not_reported"], overdue=u["overdue"],
+                                                           items=u["items"]), "red")) for u in units] or \
                 [literal(t("overview.no_behind"), "dim")]
-        if reds is None:
-            red = [literal(t("overview.loading"), "dim")]
-        else:
-            red = [line((r["id"], "bold red"), "  ", r["text"]) for r in reds[:RED_SHOWN]] or \
-                [literal(t("overview.no_red"), "dim")]
-        return Text("\n", no_wrap=True, overflow="ellipsis").join(
-            [literal(t("overview.worst_units"), "bold"), *worst, Text(),
-             literal(t("overview.red_list"), "bold"), *red])
+        return Text("\n", no_wrap=True, overflow="ellipsis").join([literal(t("overview.worst_units"), "bold"), *worst])
+
+    def on_virtual_table_selected(self, event: VirtualTable.Selected) -> None:
+        if event.table.id == "red-table":  # a red item: its detail (not TableScreen's drill-down too)
+            from .detail import DetailScreen
+
+            event.stop()
+            event.prevent_default()
+            self.app.push_screen(DetailScreen([t("screen.overview"), event.key], event.key))
 
     def open_key(self, key: str, row) -> None:
         self.app.push_screen(WorksScreen([t("screen.pillars"), row[0]], Scope(pillar=key)))
+
+
+def red_list(reds: list[dict]) -> ListSource:
+    """The red items as a table: id, text, and why it is red (given way first on a narrow terminal)."""
+    columns = [column("col.id", 9, style_fn=lambda _: "bold red"), column("col.text", 0, min_width=16),
+               column("col.light_reason", 0, drop=1, min_width=24)]
+    return ListSource(columns, [[r["id"], r["text"], r["light_reason"]] for r in reds], [r["id"] for r in reds])
