@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from argparse import Namespace
 
-from ..domain.vocab import shown_value, word
+from ..domain.clock import shown_time
+from ..domain.vocab import shown_audit, shown_value, word
 from ..errors import SuperviseError
 from ..i18n import t
 from ..textsafe import printable
@@ -70,7 +71,8 @@ def cmd_show(args: Namespace) -> None:
         print(f"{key}: {printable(value)}")
     _goal(item)
     print(f"\n{t('detail.history')}:")
-    history = [worded(h) | {"round": h["round_name"]} for h in item["history"]]
+    history = [worded(h) | {"round": h["round_name"], "updated_at": shown_time(h["updated_at"])}
+               for h in item["history"]]
     print(table(history, [("round", t("col.round")), ("status", t("col.status")),
                           ("progress", t("col.progress")), ("light", t("col.light")),
                           ("value", t("field.value")), ("note", t("col.note")),
@@ -84,6 +86,7 @@ def cmd_show(args: Namespace) -> None:
     if any(a["source"] for a in audit):  # changes imported from a return file: which file, accepted by whom
         columns.append(("via", t("col.via")))
         audit = [a | {"via": via(a)} for a in audit]
+    audit = [shown_audit(a) for a in audit]  # local time, the action, field and codes in words
     print(table(audit, columns, widths={"old": 24, "new": 24}) if audit else t("detail.none"))
 
 

@@ -67,6 +67,37 @@ def shown_edit(field: str, value: object) -> str:
     return shown_value(field, value)
 
 
+def shown_audit(row: dict) -> dict:
+    """An audit row as a person reads it: local time, the action and field in words, coded values worded
+    (``edit/status/not_started→in_progress`` reads 修改 · 状态 · 未启动 → 推进中). Other keys as they are."""
+    from .clock import shown_time
+
+    field = row.get("field") or ""
+    out = dict(row)
+    out["at"] = shown_time(row.get("at"))
+    action = row.get("action") or ""
+    out["action"] = t(f"audit.action.{action}") if f"audit.action.{action}" in CATALOGUE else action
+    out["field"] = field_name(field) if f"field.{field}" in CATALOGUE else field
+    for side in ("old", "new"):
+        out[side] = _stored(field, row.get(side))
+    return out
+
+
+def _stored(field: str, text: object) -> str:
+    """A value as the audit log stores it (text) in the words of ``shown_value``."""
+    if text is None:
+        return shown_edit(field, None) if field == "light" else ""
+    if field == "closed_out" and text in ("0", "1"):
+        return t("detail.closed_out_no") if text == "0" else t("audit.closed_out")
+    if field == "progress" and isinstance(text, str) and text.isdigit():
+        return shown_value(field, int(text))
+    if field in ("closed_at", "updated_at"):
+        from .clock import shown_time
+
+        return shown_time(str(text))
+    return shown_value(field, text)
+
+
 def parse_status(text: str) -> str:
     """Turn a typed status (code, 中文 or English) into its code."""
     key = text.strip().lower().replace("-", " ")

@@ -11,7 +11,7 @@ from textual.widgets import Static
 from ...domain import queries
 from ...domain.clock import shown_time
 from ...domain.targets import goal_facts
-from ...domain.vocab import shown_value, word
+from ...domain.vocab import shown_audit, shown_value, word
 from ...i18n import t
 from ..columns import LIGHT_STYLE
 from ..text import line, literal
@@ -101,7 +101,8 @@ class DetailScreen(ItemEditing, Frame):
         if imported:  # changes from a return file: which file, accepted by whom
             table.add_column(t("col.via"), overflow="fold")
         for a in rows:
-            cells = [literal(a[k] or "") for k in ("at", "user", "round_name", "action", "field", "old", "new")]
+            shown = shown_audit(a)  # local time, the action, field and codes in words
+            cells = [literal(shown[k] or "") for k in ("at", "user", "round_name", "action", "field", "old", "new")]
             if imported:
                 cells.append(literal(t("detail.via", source=a["source"], by=a["accepted_by"] or "")
                                      if a["source"] else ""))
