@@ -28,7 +28,7 @@ test: $(BUNDLE_STAMP)  ## lint, type-check, then the whole suite on both cores (
 	$(BIN)/mypy
 	$(BIN)/python -m pytest -n 2 --dist loadgroup
 
-bench: $(STAMP)  ## start-up, latency, memory and diff figures at 300 and 200,000 items
+bench: $(STAMP)  ## start-up, latency, memory, diff, batch-job and loader figures (300 and 200,000 items)
 	$(BIN)/python benchmarks/bench.py
 
 bundle: $(BUNDLE_STAMP)  ## offline install zips (Linux x86-64/aarch64, Windows) and the Linux executable, into dist/

@@ -1,4 +1,4 @@
-"""Print start-up, latency, memory and diff figures at 300 and 200,000 items.
+"""Print start-up, latency, memory, diff and batch-job figures at 300 and 200,000 items.
 
 Every figure stands beside a floor measured in the same run — start-up and diff
 runs alternate with their floor's, turn by turn — so the ratios mean the same on
@@ -12,9 +12,20 @@ a slow machine and a fast one:
 - the round diff: the whole `supervise-tui diff --summary` process (the counts, as
   sqldiff gives them) and `supervise-tui diff --format csv` (every changed item
   written out) against `sqldiff --summary` on two database files holding the same
-  two rounds.
+  two rounds;
+- the batch jobs at the largest size: every bulletin format (`export`) and
+  `list --format csv|json`, against one Python script that runs one SQL query for
+  the same rows and writes them with the `csv` module;
+- the task list loader: `validate` and `load` (into a new store) of a list of
+  about 10 MB made from the bundled one, against `yaml.compose` with libyaml's
+  `CSafeLoader` on the same file.
 
-Usage: python benchmarks/bench.py [--items 300,200000] [--rounds 3] [--work DIR] [--only start,latency,diff]
+Each ratio is the median of the per-turn ratios, with their spread (lowest–highest)
+beside it, and every section prints the load average when it starts and ends, so a
+figure taken on a busy machine shows as such.
+
+Usage: python benchmarks/bench.py [--items 300,200000] [--rounds 3] [--work DIR]
+                                  [--only start,latency,diff,batch,loader]
 """
 
 from __future__ import annotations
@@ -76,9 +87,15 @@ def interleaved(cmds: dict[str, list[str]], runs: int = STARTS) -> dict[str, dic
     return out
 
 
-def ratio(figures: dict, name: str, base: str) -> float:
-    """Median over turns of name's time / base's time (see ``interleaved``)."""
-    return statistics.median(a / b for a, b in zip(figures[name]["times"], figures[base]["times"]))
+def spread(figures: dict, name: str, base: str) -> str:
+    """The median per-turn ratio of name to base and its range over the turns: "1.42× (1.30–1.61×)"."""
+    ratios = [a / b for a, b in zip(figures[name]["times"], figures[base]["times"])]
+    return f"{statistics.median(ratios):5.2f}× ({min(ratios):.2f}–{max(ratios):.2f}×)"
+
+
+def load_avg() -> str:
+    """The 1-minute load average (the machine's busyness while the figures were taken)."""
+    return f"load {os.getloadavg()[0]:.1f}"
 
 
 def median_s(figures: dict, name: str) -> float:
@@ -174,7 +191,7 @@ def diff_figures(work: Path, db: Path) -> dict | None:
                            "csv": ours + ["--format", "csv"]}, runs=5)
     return {"sqldiff_s": median_s(figures, "sqldiff"),
             **{f"{k}_s": median_s(figures, k) for k in ("summary", "csv")},
-            **{f"{k}_ratio": ratio(figures, k, "sqldiff") for k in ("summary", "csv")},
+            **{f"{k}_ratio": spread(figures, k, "sqldiff") for k in ("summary", "csv")},
             "rss_mb": max(figures[k]["rss"] for k in ("summary", "csv"))}
 
 
@@ -183,7 +200,7 @@ def main() -> None:
     ap.add_argument("--items", default="300,200000")
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--work", help="folder for the synthetic databases (kept between runs)")
-    ap.add_argument("--only", default="start,latency,diff", help="which figures (comma-separated)")
+    ap.add_argument("--only", default="start,latency,diff,batch,loader", help="which figures (comma-separated)")
     ap.add_argument("--child-latency", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child_latency:
@@ -192,7 +209,8 @@ def main() -> None:
     work = Path(args.work or Path(tempfile.gettempdir()) / "supervise-tui-bench")
     work.mkdir(parents=True, exist_ok=True)
     sizes = [int(n) for n in args.items.split(",")]
-    print(f"supervise-tui benchmarks — python {sys.version.split()[0]}, {os.cpu_count()} cores, work dir {work}")
+    print(f"supervise-tui benchmarks — python {sys.version.split()[0]}, {os.cpu_count()} cores, {load_avg()}, "
+          f"work dir {work}")
     dbs = {n: make_db(work, n, args.rounds) for n in sizes}
     # Byte-compile first: with PYTHONDONTWRITEBYTECODE set (as on this machine) an editable
     # install would otherwise compile every module of the app at every start.
@@ -203,31 +221,150 @@ def main() -> None:
     if "latency" in only:
         latency_figures(dbs)
     if "diff" in only:
-        print()
-        for n, db in dbs.items():
-            diff = diff_figures(work, db)
-            if diff is None:
-                print("round diff: sqldiff not found (apt-get install sqlite3-tools) — skipped")
-                break
-            print(f"{n:>7} items: sqldiff --summary {diff['sqldiff_s'] * 1000:6.0f} ms   "
-                  f"diff --summary {diff['summary_s'] * 1000:6.0f} ms {diff['summary_ratio']:4.2f}×   "
-                  f"diff --format csv (every change) {diff['csv_s'] * 1000:6.0f} ms {diff['csv_ratio']:4.2f}×   "
-                  f"peak RSS {diff['rss_mb']:5.1f} MB")
+        diff_section(work, dbs)
+    if "batch" in only:
+        batch_figures(work, max(dbs), dbs[max(dbs)])
+    if "loader" in only:
+        loader_figures(work)
+
+
+def diff_section(work: Path, dbs: dict[int, Path]) -> None:
+    print(f"\nround diff (5 turns, each beside sqldiff --summary; {load_avg()})")
+    for n, db in dbs.items():
+        diff = diff_figures(work, db)
+        if diff is None:
+            print("round diff: sqldiff not found (apt-get install sqlite3-tools) — skipped")
+            break
+        print(f"{n:>7} items: sqldiff --summary {diff['sqldiff_s'] * 1000:6.0f} ms   "
+              f"diff --summary {diff['summary_s'] * 1000:6.0f} ms {diff['summary_ratio']}   "
+              f"diff --format csv (every change) {diff['csv_s'] * 1000:6.0f} ms {diff['csv_ratio']}   "
+              f"peak RSS {diff['rss_mb']:5.1f} MB")
+
+
+MINIMAL_APP = """
+from textual.app import App
+class Minimal(App):
+    def on_ready(self):
+        self.exit()
+Minimal().run(headless=True)
+"""
 
 
 def start_figures(dbs: dict[int, Path]) -> None:
-    cmds = {"floor": [PY, "-c", "import textual.app"]}
+    cmds = {"floor": [PY, "-c", "import textual.app"], "minimal": [PY, "-c", MINIMAL_APP]}
     for n, db in dbs.items():
         cmds[n] = [PY, "-m", "supervise_tui", "--db", str(db), "--headless", "--exit-after-first-screen"]
+    print(f"\ncold start ({STARTS} turns, each start beside its floors; {load_avg()})")
     starts = interleaved(cmds)
-    print(f"\nfloor: python -c 'import textual.app'  {median_s(starts, 'floor') * 1000:7.0f} ms"
-          f"   peak RSS {starts['floor']['rss']:5.1f} MB   ({STARTS} turns, the floor and each start side by side)")
+    print(f"floor: python -c 'import textual.app'  {median_s(starts, 'floor') * 1000:7.0f} ms"
+          f"   peak RSS {starts['floor']['rss']:5.1f} MB")
+    print(f"a minimal Textual app, exits when ready {median_s(starts, 'minimal') * 1000:5.0f} ms"
+          f"   {spread(starts, 'minimal', 'floor')} floor   peak RSS {starts['minimal']['rss']:5.1f} MB")
     for n in dbs:
         print(f"cold start to first screen, {n:>7} items  {median_s(starts, n) * 1000:7.0f} ms"
-              f"   {ratio(starts, n, 'floor'):4.2f}× floor   peak RSS {starts[n]['rss']:5.1f} MB")
+              f"   {spread(starts, n, 'floor')} floor   {spread(starts, n, 'minimal')} the minimal app"
+              f"   peak RSS {starts[n]['rss']:5.1f} MB")
     if len(dbs) > 1:
         small, big = min(dbs), max(dbs)
-        print(f"start at {big} / start at {small}: {ratio(starts, big, small):4.2f}×")
+        print(f"start at {big} / start at {small}: {spread(starts, big, small)}")
+    print(f"({load_avg()} at the end)")
+
+
+# The floor of a batch job: one SQL query for the rows, written with the csv module (argv: db, sql, params, out).
+FLOOR_SCRIPT = """
+import csv, json, sqlite3, sys
+db, sql, params, out = sys.argv[1:5]
+with open(out, "w", encoding="utf-8", newline="") as f:
+    csv.writer(f).writerows(sqlite3.connect(db).execute(sql, json.loads(params)))
+"""
+BATCH_TURNS = 3
+
+
+def floor_cmd(db: Path, out: Path) -> list[str]:
+    """The floor for ``db``'s current round: every item with its unit, leader, state, light and note."""
+    import sqlite3
+
+    from supervise_tui.domain.db import get_meta
+    from supervise_tui.domain.queries import LIGHT, STAGES, light_params
+
+    conn = sqlite3.connect(db)
+    round_id = int(get_meta(conn, "current_round"))
+    params = {"round": round_id, **light_params(conn, round_id)}
+    conn.close()
+    sql = f"""WITH {STAGES}
+        SELECT i.id, i.text, u.name, w.leader, s.status, s.progress, {LIGHT}, s.note
+        FROM items i JOIN works w ON w.id = i.work_id JOIN ls ON ls.work_id = w.id
+        LEFT JOIN work_units wu ON wu.work_id = w.id AND wu.role = 'lead' LEFT JOIN units u ON u.id = wu.unit_id
+        LEFT JOIN item_state s ON s.round_id = :round AND s.item_id = i.id
+        WHERE i.retired = 0 ORDER BY i.pos"""
+    return [PY, "-c", FLOOR_SCRIPT, str(db), sql, json.dumps(params), str(out)]
+
+
+def batch_figures(work: Path, n: int, db: Path) -> None:
+    """Every bulletin format and the machine formats of `list`, whole processes, against the floor."""
+    app = [PY, "-m", "supervise_tui", "--db", str(db)]
+    out = work / "exports"
+    cmds = {"floor": floor_cmd(db, work / "floor.csv")}
+    for fmt in ("md", "html", "csv", "json"):
+        cmds[f"export --format {fmt}"] = app + ["export", "--format", fmt, "--out", str(out)]
+    for fmt in ("csv", "json"):
+        cmds[f"list --format {fmt}"] = app + ["list", "--format", fmt]
+    print(f"\nbatch jobs at {n} items ({BATCH_TURNS} turns, each job beside the floor; {load_avg()})")
+    figures = interleaved(cmds, runs=BATCH_TURNS)
+    print(f"floor: one SQL query written with the csv module  {median_s(figures, 'floor'):6.2f} s"
+          f"   peak RSS {figures['floor']['rss']:5.1f} MB")
+    for name in cmds:
+        if name != "floor":
+            print(f"{name:<22} {median_s(figures, name):6.2f} s  {spread(figures, name, 'floor')} floor"
+                  f"   peak RSS {figures[name]['rss']:6.1f} MB")
+    print(f"({load_avg()} at the end)")
+
+
+LOADER_COPIES = 106  # about 10 MB, 33,600 items
+
+
+def scaled_tasklist(work: Path, copies: int = LOADER_COPIES) -> Path:
+    """The bundled task list with its works repeated ``copies`` times under new ids, as one YAML file."""
+    import yaml
+
+    path = work / f"tasklist-x{copies}.yaml"
+    if path.exists():
+        return path
+    src = yaml.load((ROOT / "supervise_tui" / "data" / "tasklist.yaml").read_bytes(), Loader=yaml.CSafeLoader)
+    works = []
+    for n, w in enumerate((w for _ in range(copies) for w in src["works"]), 1):
+        wid = f"W{n:05d}"
+        works.append({**w, "id": wid, "seq": n, "numeral": str(n), **{
+            kind: [{**item, "id": f"{wid}-{kind[0].upper()}{k:02d}"} for k, item in enumerate(w[kind], 1)]
+            for kind in ("targets", "measures") if kind in w}})
+
+    class NoAliases(yaml.CSafeDumper):
+        def ignore_aliases(self, data) -> bool:
+            return True
+
+    with open(path, "w", encoding="utf-8") as f:
+        yaml.dump({**src, "works": works}, f, Dumper=NoAliases, allow_unicode=True, sort_keys=False, width=10**9)
+    return path
+
+
+def loader_figures(work: Path) -> None:
+    """`validate` and `load` (into a new store each time) against yaml.compose with CSafeLoader."""
+    path = scaled_tasklist(work)
+    store = work / "loaded.db"
+    fresh = f"rm -f '{store}' '{store}-wal' '{store}-shm'; exec \"$@\""
+    cmds = {"floor": [PY, "-c", "import sys, yaml; yaml.compose(open(sys.argv[1], 'rb'), Loader=yaml.CSafeLoader)",
+                      str(path)],
+            "validate": [PY, "-m", "supervise_tui", "validate", str(path)],
+            "load": ["sh", "-c", fresh, "sh", PY, "-m", "supervise_tui", "--db", str(store), "load", str(path)]}
+    size = path.stat().st_size / 1e6
+    print(f"\ntask list loader, a {size:.1f} MB list ({BATCH_TURNS} turns beside the floor; {load_avg()})")
+    figures = interleaved(cmds, runs=BATCH_TURNS)
+    print(f"floor: yaml.compose with CSafeLoader  {median_s(figures, 'floor'):6.2f} s"
+          f"   peak RSS {figures['floor']['rss']:5.1f} MB")
+    for name in ("validate", "load"):
+        print(f"{name:<9} {median_s(figures, name):6.2f} s ({size / median_s(figures, name):4.1f} MB/s)"
+              f"  {spread(figures, name, 'floor')} floor   peak RSS {figures[name]['rss']:5.1f} MB")
+    print(f"({load_avg()} at the end)")
 
 
 def latency_figures(dbs: dict[int, Path]) -> None:
