@@ -15,7 +15,7 @@ import itertools
 import sqlite3
 
 from .diff import CLASS_BY_CODE, CLASSES, PASS_COLUMNS, UNCHANGED, class_sql, round_pass
-from .lights import LIGHT_RANK, REASON_STATE, basis_for_round, register_reason_sql
+from .lights import LIGHT_RANK, OWN_SPAN, REASON_STATE, basis_for_round, register_reason_sql
 
 _LIGHT_NAME = "(CASE {} " + " ".join(f"WHEN {n} THEN {c!r}" for n, c in enumerate(LIGHT_RANK)) + " END)"
 
@@ -43,7 +43,7 @@ ITEM_COLUMNS = {
     **{key: f"(SELECT {key} FROM item_state s WHERE s.round_id = $round AND s.item_id = i.id)"
        for key in ("note", "updated_by", "updated_at")},
     # Why the light is what it is, in words (lights.register_reason_sql): the rule's, or the override's.
-    "light_reason": "light_why(r.status, r.progress, w.stage_start, w.stage_end, "
+    "light_reason": f"light_why(r.status, r.progress, w.stage_start, w.stage_end, {OWN_SPAN}, "
                     f"(SELECT {REASON_STATE} FROM item_state s WHERE s.round_id = $round AND s.item_id = i.id))",
     # the comparison with the previous round
     "class": f"(CASE r.code {' '.join(f'WHEN {n} THEN {c!r}' for n, c in enumerate(CLASS_BY_CODE))} END)",

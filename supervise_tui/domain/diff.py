@@ -17,7 +17,7 @@ import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from .lights import LIGHT_RANK, LightBasis, basis_for_round, judge, light_sql, stage_columns
+from .lights import LIGHT_RANK, LightBasis, OwnSpan, basis_for_round, judge, light_sql, stage_columns
 
 STATUS_ORDER = ("blocked", "behind", "not_started", "in_progress", "done")
 CLASSES = ("improved", "regressed", "unchanged", "new", "retired")
@@ -28,7 +28,8 @@ DIFF_KEYS = ("id", "class", "kind", "work_id", "pillar_id", "lead_unit", "leader
              "old_status", "new_status", "old_light", "new_light", "old_progress", "new_progress",
              "progress_delta", "note_changed", "old_note", "new_note",
              # what the newer light's reason is worked out from (lights.judge)
-             "stage_start", "stage_end", "new_override", "new_override_reason", "new_closed_out")
+             "stage_start", "stage_end", "span_start", "span_end", "deadline", "new_override",
+             "new_override_reason", "new_closed_out")
 # What the machine formats (CSV, JSON) carry: the state, keyed by id; texts are in `list`.
 EXPORT_KEYS = ("id", "class", "work_id", "pillar_id", "lead_unit", "leader", "old_status", "new_status",
                "old_light", "new_light", "old_progress", "new_progress", "progress_delta", "note_changed")
@@ -118,7 +119,8 @@ def _compared(conn: sqlite3.Connection, old_id: int, new_id: int, flt: DiffFilte
         "new_light": f"(CASE WHEN n.item_id IS NOT NULL THEN {rank['n']} END)",
         "note_changed": "(o.item_id IS NOT NULL AND n.item_id IS NOT NULL AND o.note IS NOT n.note)",
         "old_note": "o.note", "new_note": "n.note",
-        "stage_start": "wk.stage_start", "stage_end": "wk.stage_end", "new_override": "n.light",
+        "stage_start": "wk.stage_start", "stage_end": "wk.stage_end", "span_start": "i.span_start",
+        "span_end": "i.span_end", "deadline": "i.deadline", "new_override": "n.light",
         "new_override_reason": "n.light_reason", "new_closed_out": "n.closed_out",
         "code": f"(CASE WHEN o.item_id IS NULL THEN 3 WHEN n.item_id IS NULL THEN 4 ELSE {step} + 1 END)",
     }
@@ -169,7 +171,7 @@ def light_reason(row: dict, basis: LightBasis) -> str:
         return ""
     return str(judge(row["new_status"], row["new_progress"], row["stage_start"], row["stage_end"], basis,
                      override=row["new_override"], override_reason=row["new_override_reason"] or "",
-                     closed_out=bool(row["new_closed_out"])).reason())
+                     closed_out=bool(row["new_closed_out"]), own=OwnSpan.of(row)).reason())
 
 
 def _dict_row(values: tuple) -> dict:

@@ -6,16 +6,19 @@ Rules, first match wins:
 2. an inspector's override (``item_state.light``) is the light;
 3. done: green;
 4. blocked (受阻): red;
-5. overdue — the stage has ended and the item is not done: red;
+5. overdue — the item's time has ended and it is not done: red;
 6. progress trails the time elapsed in the stage by more than ``red_behind`` points: red;
 7. it trails by ``yellow_behind`` points or more: yellow;
 8. the unit itself reports it behind (滞后), or the round's due date is within
    ``due_soon_days`` (or past): yellow;
 9. otherwise green.
 
-A stage such as 2023-2025年 runs from 1 January of its first year to 31 December of its last.
-长期实施 (ongoing) has no years: its elapsed time is the fraction of the current calendar year
-(the year of the as-of date) and it is never overdue.
+An item's time is its own when it has a deadline (a target's annotation, ``items.span_start`` and
+``span_end``: from 1 January of its work's first year, or of the year the document was written,
+to the deadline), else its work's stage: so "2023年…" under a 长期实施 work is overdue after
+2023-12-31 unless done. A stage such as 2023-2025年 runs from 1 January of its first year to
+31 December of its last. 长期实施 (ongoing) has no years: its elapsed time is the fraction of
+the current calendar year (the year of the as-of date) and it is never overdue.
 
 The as-of date of a round is the day it was closed, or today while it is open, so a frozen
 round keeps its lights. All arithmetic is on whole days and whole points, so the SQL and the
@@ -33,6 +36,7 @@ from fractions import Fraction
 
 from ..i18n import Msg
 from .settings import LightRules
+from .targets import deadline_msg
 
 LIGHT_RANK = ("red", "yellow", "green")  # worst first
 
@@ -99,17 +103,36 @@ class Verdict:
         return Msg(f"light.why.{self.rule}", **self.values)
 
 
+@dataclass(frozen=True)
+class OwnSpan:
+    """An item's own time: proleptic ordinals of its first day and of the day after its deadline,
+    and the deadline as written (2023, 2023-06-30) for the reason's words."""
+
+    start: int
+    end: int
+    deadline: str
+
+    @classmethod
+    def of(cls, row) -> OwnSpan | None:
+        """The span an item row (``span_start``, ``span_end``, ``deadline``) holds, if it has one."""
+        return None if row["span_end"] is None else cls(row["span_start"], row["span_end"], row["deadline"] or "")
+
+
 def compute_light(status: str | None, progress: int | None, stage_start: int | None,
                   stage_end: int | None, basis: LightBasis, *, override: str | None = None,
-                  closed_out: bool = False) -> str:
+                  closed_out: bool = False, own: OwnSpan | None = None) -> str:
     """The light of one item in a round (see the module docstring for the rules)."""
-    return judge(status, progress, stage_start, stage_end, basis, override=override, closed_out=closed_out).light
+    return judge(status, progress, stage_start, stage_end, basis, override=override, closed_out=closed_out,
+                 own=own).light
 
 
 def judge(status: str | None, progress: int | None, stage_start: int | None, stage_end: int | None,
           basis: LightBasis, *, override: str | None = None, override_reason: str = "",
-          closed_out: bool = False) -> Verdict:
-    """The light of one item in a round with the rule that gave it (the module docstring's order)."""
+          closed_out: bool = False, own: OwnSpan | None = None) -> Verdict:
+    """The light of one item in a round with the rule that gave it (the module docstring's order).
+
+    ``own``: the item's own span (its deadline), which comes before its work's stage.
+    """
     if closed_out:
         return Verdict("green", "closed_out")
     if override is not None:
@@ -120,11 +143,19 @@ def judge(status: str | None, progress: int | None, stage_start: int | None, sta
     if status == "blocked":
         return Verdict("red", "blocked")
     today = basis.as_of.toordinal()
-    start = _jan1(stage_start if stage_start is not None else basis.as_of.year)
-    end = _jan1((stage_end if stage_end is not None else basis.as_of.year) + 1)
     done = progress or 0
-    if stage_end is not None and today >= end:
-        return Verdict("red", "overdue", {"end": stage_end, "days": today - end + 1, "progress": done})
+    if own is not None:
+        start, end = own.start, own.end
+        if today >= end:
+            return Verdict("red", "overdue_deadline", {"deadline": deadline_msg(own.deadline),
+                                                       "days": today - end + 1, "progress": done})
+        span = Msg("light.span.deadline", deadline=deadline_msg(own.deadline))
+    else:
+        start = _jan1(stage_start if stage_start is not None else basis.as_of.year)
+        end = _jan1((stage_end if stage_end is not None else basis.as_of.year) + 1)
+        if stage_end is not None and today >= end:
+            return Verdict("red", "overdue", {"end": stage_end, "days": today - end + 1, "progress": done})
+        span = Msg("light.span.stage" if stage_end is not None else "light.span.year")
     total = end - start
     elapsed = max(0, min(today - start, total))
     # Points behind, times the stage's length in days, so no division and no rounding.
@@ -141,33 +172,39 @@ def judge(status: str | None, progress: int | None, stage_start: int | None, sta
     else:
         light, rule = "green", "on_schedule"
     tenths = _shown_tenths(Fraction(behind, total), light, rule, rules)
-    values: dict[str, object] = {
-        "progress": done, "span": Msg("light.span.stage" if stage_end is not None else "light.span.year"),
-        "elapsed": _tenths(10 * done + tenths), "behind": _tenths(tenths)}
+    values: dict[str, object] = {"progress": done, "span": span, "elapsed": _tenths(10 * done + tenths),
+                                 "behind": _tenths(tenths)}
     if rule == "due_near":
         values["due"] = basis.due.isoformat() if basis.due else ""
     return Verdict(light, rule, values)
 
 
 def register_reason_sql(conn: sqlite3.Connection, basis: LightBasis, name: str = "light_why") -> None:
-    """Give ``conn`` an SQL function ``light_why(status, progress, stage_start, stage_end, override)``:
+    """Give ``conn`` an SQL function ``light_why(status, progress, stage_start, stage_end, own, override)``:
     ``judge``'s reason in words, for queries that stream rows (the bulletin).
 
+    ``own`` is ``OWN_SPAN`` over the item's row (its own span and deadline, NULL for none);
     ``override`` is ``REASON_STATE`` over the item's state row: its override, close-out flag and the
     override's reason in one value, so a streamed row looks its state up once. The words are the
     interface language's when it is called; one basis (one round) per connection.
     """
     @functools.lru_cache(maxsize=4096)  # most rows share their few distinct inputs
-    def why(status, progress, start, end, state) -> str:
+    def why(status, progress, start, end, own, state) -> str:
         override, closed, reason = (state or "\x1f0\x1f").split("\x1f", 2)
+        span = None
+        if own:
+            first, last, deadline = own.split("\x1f", 2)
+            span = OwnSpan(int(first), int(last), deadline)
         return str(judge(status, progress, start, end, basis, override=override or None, override_reason=reason,
-                         closed_out=closed == "1").reason())
+                         closed_out=closed == "1", own=span).reason())
 
-    conn.create_function(name, 5, why)
+    conn.create_function(name, 6, why)
 
 
 # What ``light_why`` needs of an item's state row ``s``, as one value (see register_reason_sql).
 REASON_STATE = "coalesce(s.light, '') || char(31) || s.closed_out || char(31) || s.light_reason"
+# What it needs of the item row ``i``: its own span and deadline as one value, NULL when it has none.
+OWN_SPAN = "(i.span_start || char(31) || i.span_end || char(31) || coalesce(i.deadline, ''))"
 
 
 def _shown_tenths(behind: Fraction, light: str, rule: str, rules: LightRules) -> int:
@@ -235,19 +272,36 @@ def stage_columns(prefixes: tuple[str, ...] = ("light",), work: str = "") -> lis
             for name, sql in zip(("total", "red", "yellow"), _stage_sql(prefix, work))]
 
 
+def _own_sql(prefix: str, item: str, stage: tuple[str, str, str]) -> tuple[str, str, str]:
+    """The length, red and yellow lines of an item's own span where it has one, else ``stage``'s.
+
+    Its own span ends with its deadline: a day at or past its end moves the red line above every
+    item, as an ended stage does (``_stage_sql``).
+    """
+    p, own = f":{prefix}", f"{item}.span_end IS NOT NULL"
+    total = f"({item}.span_end - {item}.span_start)"
+    elapsed = f"max(0, min({p}_ord - {item}.span_start, {total}))"
+    red = f"(CASE WHEN {p}_ord >= {item}.span_end THEN {_ALWAYS} ELSE 100 * {elapsed} - {p}_red * {total} END)"
+    yellow = f"(CASE WHEN {p}_due_near THEN {_ALWAYS} ELSE 100 * {elapsed} - {p}_yellow * {total} END)"
+    return tuple(f"(CASE WHEN {own} THEN {mine} ELSE {theirs} END)"  # type: ignore[return-value]
+                 for mine, theirs in zip((total, red, yellow), stage))
+
+
 def light_sql(state: str = "s", stage: str | None = "ls", prefix: str = "light", work: str = "w",
-              *, rank: bool = False) -> str:
+              *, rank: bool = False, item: str = "i") -> str:
     """An SQL expression for the effective light of ``state``'s row; equivalent to ``compute_light``.
 
     ``stage`` is the alias of ``stage_cte``'s row for the item's work (fast); with ``stage=None``
-    the stage is worked out inline from the ``work`` row (no CTE needed, slower per row). The
-    query needs the parameters of ``LightBasis.params(prefix)``. With ``rank`` the light comes
-    out as its position in LIGHT_RANK (0 red, 1 yellow, 2 green), for comparing two lights.
+    the stage is worked out inline from the ``work`` row (no CTE needed, slower per row). ``item``
+    is the alias of the item's row, whose own span (``span_start``, ``span_end``) comes before the
+    stage. The query needs the parameters of ``LightBasis.params(prefix)``. With ``rank`` the light
+    comes out as its position in LIGHT_RANK (0 red, 1 yellow, 2 green), for comparing two lights.
     """
     if stage is None:
-        total, red, yellow = _stage_sql(prefix, work)
+        lines = _stage_sql(prefix, work)
     else:
-        total, red, yellow = (f"{stage}.{prefix}_{c}" for c in ("total", "red", "yellow"))
+        lines = tuple(f"{stage}.{prefix}_{c}" for c in ("total", "red", "yellow"))  # type: ignore[assignment]
+    total, red, yellow = _own_sql(prefix, item, lines)
     out = {c: str(n) if rank else f"'{c}'" for n, c in enumerate(LIGHT_RANK)}
     override = f"{state}.light"
     if rank:
@@ -263,22 +317,34 @@ def light_sql(state: str = "s", stage: str | None = "ls", prefix: str = "light",
   ELSE {out['green']} END)"""
 
 
-def overdue_sql(state: str = "s", work: str = "w", prefix: str = "light") -> str:
-    """SQL: the item's stage has ended by the as-of date and it is neither done nor closed out (rule 5's
-    test, whatever light an override gives it). Needs ``LightBasis.params(prefix)``."""
-    end = _jan1_sql(f"{work}.stage_end + 1")
-    return (f"({work}.stage_end IS NOT NULL AND :{prefix}_ord >= {end} "
-            f"AND COALESCE({state}.status, 'not_started') <> 'done' AND NOT COALESCE({state}.closed_out, 0))")
+def _ended_sql(work: str, item: str, prefix: str) -> tuple[str, str]:
+    """SQL: whether the item's time has ended by the as-of date (its own deadline where it has one, else
+    its work's stage), and the ordinal of the day after that end."""
+    own = f"{item}.span_end IS NOT NULL"
+    end = f"(CASE WHEN {own} THEN {item}.span_end ELSE {_jan1_sql(f'{work}.stage_end + 1')} END)"
+    ended = f"(CASE WHEN {own} THEN :{prefix}_ord >= {item}.span_end ELSE {work}.stage_end IS NOT NULL " \
+            f"AND :{prefix}_ord >= {end} END)"
+    return ended, end
 
 
-def red_severity_sql(state: str = "s", stage: str = "ls", work: str = "w", prefix: str = "light") -> str:
+def overdue_sql(state: str = "s", work: str = "w", prefix: str = "light", item: str = "i") -> str:
+    """SQL: the item's time (its own deadline, else its stage) has ended by the as-of date and it is
+    neither done nor closed out (rule 5's test, whatever light an override gives it). Needs
+    ``LightBasis.params(prefix)``."""
+    ended, _ = _ended_sql(work, item, prefix)
+    return (f"({ended} AND COALESCE({state}.status, 'not_started') <> 'done' "
+            f"AND NOT COALESCE({state}.closed_out, 0))")
+
+
+def red_severity_sql(state: str = "s", stage: str = "ls", work: str = "w", prefix: str = "light",
+                     item: str = "i") -> str:
     """SQL ORDER BY keys for red items, most severe first: in the order of the rules that made them red
     (an inspector's override, 受阻, overdue, behind), the longest overdue and the furthest behind first."""
-    end = _jan1_sql(f"{work}.stage_end + 1")
-    overdue = f"({work}.stage_end IS NOT NULL AND :{prefix}_ord >= {end})"
-    # points behind × the stage's length: 100 × elapsed − progress × length (see _stage_sql's red line)
-    behind = (f"({stage}.{prefix}_red + :{prefix}_red * {stage}.{prefix}_total "
-              f"- COALESCE({state}.progress, 0) * {stage}.{prefix}_total) * 1.0 / {stage}.{prefix}_total")
+    overdue, end = _ended_sql(work, item, prefix)
+    total, red, _ = _own_sql(prefix, item, tuple(f"{stage}.{prefix}_{c}"  # type: ignore[arg-type]
+                                                 for c in ("total", "red", "yellow")))
+    # points behind × the span's length: 100 × elapsed − progress × length (see _stage_sql's red line)
+    behind = f"({red} + :{prefix}_red * {total} - COALESCE({state}.progress, 0) * {total}) * 1.0 / {total}"
     return (f"CASE WHEN {state}.light IS NOT NULL THEN 0 WHEN {state}.status = 'blocked' THEN 1 "
             f"WHEN {overdue} THEN 2 ELSE 3 END, "
             f"CASE WHEN {state}.light IS NOT NULL OR {state}.status = 'blocked' THEN 0 "

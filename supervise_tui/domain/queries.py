@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from ..errors import NotFound
-from .lights import LightBasis, basis_for_round, judge, light_sql, stage_cte
+from .lights import LightBasis, OwnSpan, basis_for_round, judge, light_sql, stage_cte
 
 
 @dataclass(frozen=True)
@@ -59,7 +59,7 @@ ITEM_SELECT = f"""
 WITH {STAGES}
 SELECT i.id, i.kind, i.no, i.prefix, i.text, i.work_id, w.seq AS work_seq, w.title AS work_title,
        w.pillar_id, p.title AS pillar_title, u.name AS lead_unit, w.leader, w.liaison,
-       w.stage_text, w.stage_start, w.stage_end, i.retired, i.goal, i.deadline,
+       w.stage_text, w.stage_start, w.stage_end, i.retired, i.goal, i.deadline, i.span_start, i.span_end,
        s.status, s.progress, {LIGHT} AS light, s.light AS light_override, s.note, s.evidence, s.value,
        s.comment, s.light_reason AS override_reason, s.closed_out, s.closed_at, s.closed_by,
        s.updated_by, s.updated_at, s.version
@@ -87,7 +87,7 @@ def with_reasons(rows: list[dict], basis: LightBasis) -> list[dict]:
     for row in rows:
         verdict = judge(row["status"], row["progress"], row["stage_start"], row["stage_end"], basis,
                         override=row["light_override"], override_reason=row["override_reason"] or "",
-                        closed_out=bool(row["closed_out"]))
+                        closed_out=bool(row["closed_out"]), own=OwnSpan.of(row))
         row["light_rule"], row["light_reason"] = verdict.rule, str(verdict.reason())
     return rows
 
@@ -231,7 +231,8 @@ def item_detail(conn: sqlite3.Connection, round_id: int, item_id: str) -> dict:
     for h in item["history"]:  # a handful of rounds: each judged on its own as-of date
         verdict = judge(h["status"], h["progress"], item["stage_start"], item["stage_end"],
                         basis_for_round(conn, h["round_id"]), override=h["light_override"],
-                        override_reason=h["override_reason"] or "", closed_out=bool(h["closed_out"]))
+                        override_reason=h["override_reason"] or "", closed_out=bool(h["closed_out"]),
+                        own=OwnSpan.of(item))
         h["light"], h["light_rule"], h["light_reason"] = verdict.light, verdict.rule, str(verdict.reason())
     item["audit"] = [dict(r) for r in conn.execute(
         "SELECT a.id, a.at, a.user, r.name AS round_name, a.action, a.field, a.old, a.new, a.source, "

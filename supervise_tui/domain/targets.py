@@ -23,7 +23,7 @@ from datetime import date
 from decimal import ROUND_FLOOR, Decimal, InvalidOperation
 
 from ..errors import EditRefused
-from ..i18n import t
+from ..i18n import Msg, t
 
 # The units a goal may be counted in. A ratio (比值达1.2) has none.
 UNITS = ("名", "人", "万人", "人次", "万人次", "户", "万户", "家", "个", "项", "件", "场", "场次",
@@ -295,6 +295,11 @@ def deadline_span(deadline: str, stage_start: int | None, first_year: int | None
 
 
 # --- as a person reads it -------------------------------------------------------------------
+
+def deadline_msg(deadline: str) -> Msg | str:
+    """A deadline as the words of a message: a year as 2023年底 (end of 2023), a date as written."""
+    return Msg("goal.year_end", year=deadline) if len(deadline) == 4 else deadline
+
 
 def deadline_words(deadline: str | None) -> str:
     """``2023`` → 2023年底 (end of 2023); a date as written; "" for none."""

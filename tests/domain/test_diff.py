@@ -21,7 +21,8 @@ EXPECTED = [
     ("W04-M01", "improved", "behind", "in_progress", "red", "yellow", 10, 30, 20, False),
     # retired from the task list: it keeps its last place (5, now also W08-T01's)
     ("W04-M02", "retired", "in_progress", None, "green", None, 40, None, None, False),
-    ("W08-T01", "regressed", "in_progress", "in_progress", "green", "yellow", 30, 20, -10, False),
+    # "2023年…" under 长期实施: its own deadline passed at the end of 2023, so red in both rounds
+    ("W08-T01", "regressed", "in_progress", "in_progress", "red", "red", 30, 20, -10, False),
     ("W08-T02", "regressed", "not_started", "not_started", "yellow", "red", 0, 0, 0, False),
     ("W08-T03", "regressed", "in_progress", "in_progress", "green", "red", 25, 25, 0, False),
     ("W08-M01", "new", None, "not_started", None, "red", None, 0, None, False),

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import itertools
 import sqlite3
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from supervise_tui.domain.lights import (
     LIGHT_RANK,
     LightBasis,
+    OwnSpan,
     basis_for_round,
     compute_light,
     judge,
@@ -18,6 +21,7 @@ from supervise_tui.domain.lights import (
     stage_cte,
 )
 from supervise_tui.domain.settings import LightRules
+from supervise_tui.domain.targets import deadline_date, deadline_span
 
 D = date.fromisoformat
 LONG = (None, None)  # 长期实施: no years
@@ -59,6 +63,59 @@ def test_rules(as_of, stage, status, progress, expected):
     assert compute_light(status, progress, *stage, basis) == expected
 
 
+# An item's own deadline (a target's annotation) before its work's stage:
+# as_of, stage, deadline, status, progress, expected (the document written in 2023)
+OWN_CASES = [
+    # "2023年…" under a 长期实施 work: overdue after 2023-12-31 unless done
+    ("2024-03-15", LONG, "2023", "in_progress", 80, "red"),
+    ("2024-03-15", LONG, "2023", "done", 100, "green"),
+    ("2024-01-01", LONG, "2023", "not_started", 0, "red"),
+    ("2023-12-31", LONG, "2023", "in_progress", 100, "green"),  # its last day: not yet overdue
+    ("2030-12-31", LONG, "2023", "done", 100, "green"),
+    # within its own year: 2023-07-03 is day 183 of 365, 50.1 % gone
+    ("2023-07-03", LONG, "2023", "in_progress", 41, "green"),  # 9.1 behind
+    ("2023-07-03", LONG, "2023", "in_progress", 40, "yellow"),  # 10.1 behind
+    ("2023-07-03", LONG, "2023", "in_progress", 20, "red"),  # 30.1 behind
+    # a date: 2024-06-30 from 2023-01-01 (547 days); on 2024-01-01, 66.7 % gone
+    ("2024-01-01", LONG, "2024-06-30", "in_progress", 60, "green"),
+    ("2024-01-01", LONG, "2024-06-30", "in_progress", 50, "yellow"),
+    ("2024-06-30", LONG, "2024-06-30", "in_progress", 99, "green"),
+    ("2024-07-01", LONG, "2024-06-30", "in_progress", 99, "red"),
+    # "到2025年…" under a 2023-2027 work: its own three years, not the stage's five
+    ("2024-07-01", (2023, 2027), "2025", "in_progress", 39, "yellow"),  # 49.9 % of 2023-2025 gone: 10.9 behind
+    ("2026-01-01", (2023, 2027), "2025", "in_progress", 99, "red"),  # the stage runs on; its deadline passed
+    # a deadline later than its stage's end: its own time, not the stage's
+    ("2026-03-01", (2023, 2025), "2027", "in_progress", 90, "green"),
+    # blocked, behind, due date and override keep their places
+    ("2023-03-01", LONG, "2023", "blocked", 90, "red"),
+    ("2023-03-01", LONG, "2023", "behind", 90, "yellow"),
+]
+
+
+@pytest.mark.parametrize("as_of, stage, deadline, status, progress, expected", OWN_CASES)
+def test_an_items_own_deadline_comes_before_its_works_stage(as_of, stage, deadline, status, progress, expected):
+    basis = LightBasis(as_of=D(as_of))
+    own = _own(deadline, stage)
+    assert compute_light(status, progress, *stage, basis, own=own) == expected
+    rows = [(stage, own, status, progress, None, 0)]
+    assert _sql_lights(rows, basis) == ([expected], [expected], [expected])
+
+
+def test_a_2023_target_under_ongoing_work_without_its_deadline_is_judged_on_the_year():
+    """The same item as above read without its deadline: 80 % on 2024-03-15 is green on the year's clock."""
+    basis = LightBasis(as_of=D("2024-03-15"))
+    assert compute_light("in_progress", 80, *LONG, basis) == "green"
+    assert compute_light("in_progress", 80, *LONG, basis, own=_own("2023", LONG)) == "red"
+
+
+def test_the_override_and_close_out_win_over_a_passed_deadline():
+    basis, own = LightBasis(as_of=D("2025-01-01")), _own("2023", LONG)
+    assert compute_light("in_progress", 10, *LONG, basis, own=own, override="yellow") == "yellow"
+    assert compute_light("in_progress", 10, *LONG, basis, own=own, closed_out=True) == "green"
+    near = LightBasis(as_of=D("2023-03-01"), due=D("2023-03-05"))
+    assert compute_light("in_progress", 90, *LONG, near, own=own) == "yellow"
+
+
 @pytest.mark.parametrize("due, status, expected", [
     ("2024-03-20", "in_progress", "yellow"),  # due in 5 days
     ("2024-03-22", "in_progress", "yellow"),  # due in 7 days: the edge counts
@@ -89,37 +146,48 @@ def test_thresholds_come_from_the_rules():
 
 
 def _sql_lights(rows: list[tuple], basis: LightBasis) -> tuple[list[str], list[str], list[str]]:
-    """The lights SQL gives ``rows``: through the stage CTE, inline from the works row, and as ranks."""
+    """The lights SQL gives ``rows`` (stage, own span, status, progress, override, closed out): through
+    the stage CTE, inline from the works row, and as ranks; the item's own span on its row ``s``."""
     conn = sqlite3.connect(":memory:")
     conn.execute("CREATE TABLE works (id TEXT PRIMARY KEY, stage_start INTEGER, stage_end INTEGER)")
-    conn.execute("CREATE TABLE s (n INTEGER, work_id TEXT, status TEXT, progress INTEGER, light TEXT, "
-                 "closed_out INTEGER)")
+    conn.execute("CREATE TABLE s (n INTEGER, work_id TEXT, span_start INTEGER, span_end INTEGER, status TEXT, "
+                 "progress INTEGER, light TEXT, closed_out INTEGER)")
     stages = sorted({r[0] for r in rows}, key=str)
     work_of = {stage: f"W{i}" for i, stage in enumerate(stages)}
     conn.executemany("INSERT INTO works VALUES (?, ?, ?)", [(w, *stage) for stage, w in work_of.items()])
-    conn.executemany("INSERT INTO s VALUES (?, ?, ?, ?, ?, ?)",
-                     [(n, work_of[stage], *rest) for n, (stage, *rest) in enumerate(rows)])
-    sql = (f"WITH {stage_cte('ls')} SELECT {light_sql('s', 'ls')}, {light_sql('s', None, work='w')}, "
-           f"{light_sql('s', 'ls', rank=True)} "
+    conn.executemany("INSERT INTO s VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                     [(n, work_of[stage], own.start if own else None, own.end if own else None, *rest)
+                      for n, (stage, own, *rest) in enumerate(rows)])
+    sql = (f"WITH {stage_cte('ls')} SELECT {light_sql('s', 'ls', item='s')}, "
+           f"{light_sql('s', None, work='w', item='s')}, {light_sql('s', 'ls', rank=True, item='s')} "
            "FROM s JOIN ls ON ls.work_id = s.work_id JOIN works w ON w.id = s.work_id ORDER BY n")
     found = conn.execute(sql, basis.params()).fetchall()
     return [f[0] for f in found], [f[1] for f in found], [LIGHT_RANK[f[2]] for f in found]
+
+
+def _own(deadline: str, stage: tuple, first_year: int = 2023) -> OwnSpan:
+    """The span sync gives an item with ``deadline`` under a work of ``stage`` (the document of 2023)."""
+    return OwnSpan(*deadline_span(deadline, stage[0], first_year), deadline)
 
 
 def test_sql_agrees_with_python_on_every_combination():
     stages = [(2023, 2025), (2023, 2027), LONG, (2025, 2027), (2024, 2024)]
     statuses = [None, "not_started", "in_progress", "done", "behind", "blocked"]
     progress = [None, 0, 10, 24, 25, 40, 50, 51, 75, 99, 100]
-    rows = [(stage, status, p, light, closed)
-            for stage, status, p, light, closed in itertools.product(stages, statuses, progress, (None, "yellow"), (0, 1))]
+    stage_own = [(stage, None) for stage in stages] + [
+        (LONG, _own("2023", LONG)), (LONG, _own("2024-06-30", LONG)), ((2023, 2027), _own("2025", (2023, 2027))),
+        ((2025, 2027), _own("2024", (2025, 2027)))]  # a deadline before its stage begins: its own year
+    rows = [(stage, own, status, p, light, closed)
+            for (stage, own), status, p, light, closed in itertools.product(stage_own, statuses, progress,
+                                                                           (None, "yellow"), (0, 1))]
     days = ["2022-12-31", "2023-01-01", "2024-02-29", "2024-03-15", "2024-12-31", "2025-07-02", "2025-12-31",
             "2026-01-01", "2028-06-30", "2100-03-01"]
     checked = 0
     for day, due in itertools.product(days, (None, "2024-03-20", "2099-01-01")):
         for rules in (LightRules(), LightRules(yellow_behind=0, red_behind=5, due_soon_days=30)):
             basis = LightBasis(as_of=D(day), due=D(due) if due else None, rules=rules)
-            expected = [compute_light(status, p, *stage, basis, override=light, closed_out=bool(closed))
-                        for stage, status, p, light, closed in rows]
+            expected = [compute_light(status, p, *stage, basis, override=light, closed_out=bool(closed), own=own)
+                        for stage, own, status, p, light, closed in rows]
             assert _sql_lights(rows, basis) == (expected, expected, expected), (day, due, rules)
             checked += len(rows)
     assert checked == 10 * 3 * 2 * len(rows)
@@ -178,6 +246,47 @@ def test_every_light_says_why_in_words_and_numbers(as_of, stage, status, progres
                                           closed_out=closed)
 
 
+# as_of, stage, deadline, status, progress → light, rule, reason (中文)
+OWN_REASONS = [
+    ("2024-03-15", LONG, "2023", "in_progress", 80, "red", "overdue_deadline",
+     "本条期限(2023年底)已过,超期 75 天,进度 80%"),
+    ("2024-07-01", LONG, "2024-06-30", "not_started", 0, "red", "overdue_deadline",
+     "本条期限(2024-06-30)已过,超期 1 天,进度 0%"),
+    ("2023-07-03", LONG, "2023", "in_progress", 40, "yellow", "behind",
+     "进度 40%,至本条期限(2023年底)的时间已过 50%,落后 10 个百分点"),
+    ("2023-07-03", LONG, "2023", "in_progress", 60, "green", "on_schedule",
+     "进度 60%,至本条期限(2023年底)的时间已过 50%"),
+]
+
+
+@pytest.mark.parametrize("as_of, stage, deadline, status, progress, light, rule, reason", OWN_REASONS)
+def test_a_deadline_light_says_which_deadline(as_of, stage, deadline, status, progress, light, rule, reason):
+    verdict = judge(status, progress, *stage, LightBasis(as_of=D(as_of)), own=_own(deadline, stage))
+    assert (verdict.light, verdict.rule, str(verdict.reason())) == (light, rule, reason)
+
+
+def test_a_deadline_reason_reads_in_english_too(english):
+    verdict = judge("in_progress", 80, *LONG, LightBasis(as_of=D("2024-03-15")), own=_own("2023", LONG))
+    assert str(verdict.reason()) == "its own deadline (end of 2023) has passed: 75 days overdue at 80 %"
+
+
+def test_the_sql_reason_function_passes_the_items_own_span():
+    """light_why (the bulletin's streamed reason) reads the item's span from OWN_SPAN, as judge() does."""
+    from supervise_tui.domain.lights import OWN_SPAN, REASON_STATE, register_reason_sql
+
+    conn = sqlite3.connect(":memory:")
+    conn.execute("CREATE TABLE i (span_start INTEGER, span_end INTEGER, deadline TEXT)")
+    conn.execute("CREATE TABLE s (light TEXT, closed_out INTEGER, light_reason TEXT)")
+    own = _own("2023", LONG)
+    conn.executemany("INSERT INTO i VALUES (?, ?, ?)", [(own.start, own.end, "2023"), (None, None, None)])
+    conn.execute("INSERT INTO s VALUES (NULL, 0, '')")
+    register_reason_sql(conn, LightBasis(as_of=D("2024-03-15")))
+    found = [r[0] for r in conn.execute(
+        f"SELECT light_why('in_progress', 80, NULL, NULL, {OWN_SPAN}, (SELECT {REASON_STATE} FROM s)) "
+        "FROM i ORDER BY rowid")]
+    assert found == ["本条期限(2023年底)已过,超期 75 天,进度 80%", "进度 80%,本年已过 20%"]
+
+
 def test_the_reason_reads_in_english_too(english):
     verdict = judge("in_progress", 20, 2023, 2027, LightBasis(as_of=D("2025-07-02")))
     assert str(verdict.reason()) == "progress 20 %, 50 % of the stage gone: 30 points behind"
@@ -210,6 +319,40 @@ def test_a_new_rule_needs_only_its_text():
     """Every rule judge() can give has its words in the catalogue (a deadline rule adds its own)."""
     from supervise_tui.i18n import CATALOGUE
 
-    rules = {"closed_out", "override", "done", "blocked", "overdue", "behind", "reported_behind", "due_near",
-             "on_schedule"}
+    rules = {"closed_out", "override", "done", "blocked", "overdue", "overdue_deadline", "behind",
+             "reported_behind", "due_near", "on_schedule"}
     assert {key.split(".")[-1] for key in CATALOGUE if key.startswith("light.why.")} == rules
+
+
+# --------------------------------------------------------------------------- property: Python and SQL agree
+
+_stage = st.one_of(st.just(LONG), st.tuples(st.integers(2020, 2030), st.integers(0, 6)).map(
+    lambda t: (t[0], t[0] + t[1])))
+_deadline = st.one_of(st.integers(2020, 2032).map(str),
+                      st.dates(date(2020, 1, 1), date(2032, 12, 31)).map(date.isoformat))
+_row = st.tuples(_stage, st.one_of(st.none(), _deadline), st.integers(2020, 2026),
+                 st.sampled_from([None, "not_started", "in_progress", "done", "behind", "blocked"]),
+                 st.one_of(st.none(), st.integers(0, 100)), st.sampled_from([None, None, None, "red", "green"]),
+                 st.sampled_from([0, 0, 0, 1]))
+
+
+@settings(max_examples=150, deadline=None)
+@given(rows=st.lists(_row, min_size=1, max_size=25), as_of=st.dates(date(2019, 6, 1), date(2034, 1, 1)),
+       due=st.one_of(st.none(), st.dates(date(2019, 6, 1), date(2034, 1, 1))),
+       yellow=st.integers(0, 40), red_extra=st.integers(0, 40), soon=st.integers(0, 30),
+       near=st.one_of(st.none(), st.integers(-2, 2)))
+def test_sql_and_python_agree_on_any_items_with_or_without_deadlines(rows, as_of, due, yellow, red_extra, soon,
+                                                                      near):
+    deadlines = [r[1] for r in rows if r[1]]
+    if near is not None and deadlines:  # the days around a deadline, where overdue begins
+        as_of = deadline_date(deadlines[0]) + timedelta(days=near)
+    basis = LightBasis(as_of=as_of, due=due,
+                       rules=LightRules(yellow_behind=yellow, red_behind=yellow + red_extra, due_soon_days=soon))
+    items = [(stage, _own(deadline, stage, first) if deadline else None, status, progress, light, closed)
+             for stage, deadline, first, status, progress, light, closed in rows]
+    expected = [compute_light(status, p, *stage, basis, override=light, closed_out=bool(closed), own=own)
+                for stage, own, status, p, light, closed in items]
+    assert _sql_lights(items, basis) == (expected, expected, expected)
+    for (_, own, status, _, light, closed), found in zip(items, expected):
+        if own is not None and as_of.toordinal() >= own.end and not closed and light is None and status != "done":
+            assert found == "red"  # past its own deadline and not done: red, whatever its work's stage

@@ -38,6 +38,20 @@ def scripted(store, monkeypatch):
     return store
 
 
+def _ends(item: dict) -> bool:
+    """Whether the item's time ends: its own deadline, or its work's stage (长期实施 never ends)."""
+    return item["span_end"] is not None or item["stage_end"] is not None
+
+
+def _span(item: dict) -> tuple[date, date]:
+    """The item's time: its own span (from its deadline) where it has one, else its work's stage
+    (长期实施: the as-of year); the end exclusive."""
+    if item["span_end"] is not None:
+        return date.fromordinal(item["span_start"]), date.fromordinal(item["span_end"])
+    year = AS_OF.year
+    return date(item["stage_start"] or year, 1, 1), date((item["stage_end"] or year) + 1, 1, 1)
+
+
 def expected_units(conn) -> list[dict]:
     items = page_items(conn, 1, Scope())
     state = {r["item_id"]: r for r in conn.execute("SELECT * FROM item_state WHERE round_id = 1")}
@@ -49,7 +63,7 @@ def expected_units(conn) -> list[dict]:
         c["items"] += 1
         c["red"] += item["light"] == "red"
         c["not_reported"] += s["updated_at"] is None and open_
-        c["overdue"] += item["stage_end"] is not None and AS_OF >= date(item["stage_end"] + 1, 1, 1) and open_
+        c["overdue"] += AS_OF >= _span(item)[1] and _ends(item) and open_
     rows = [{"name": name, **{k: c[k] for k in ("items", "red", "not_reported", "overdue")}}
             for name, c in counts.items() if c["red"] + c["not_reported"] + c["overdue"]]
     return sorted(rows, key=lambda r: (-r["red"], -r["not_reported"], -r["overdue"], r["name"]))
@@ -62,9 +76,12 @@ def test_units_are_ranked_by_red_then_not_reported_then_overdue(scripted):
     # 市发改局 leads W04 (2023-2025): one done, one closed out, three overdue and red, none reported
     assert by_name["市人力社保局"]["overdue"] == 16 and by_name["市人力社保局"]["red"] == 16
     assert by_name["市人力社保局"]["not_reported"] == 15  # W06-T01 was reported, and is overdue all the same
-    # 长期实施 items unreported in February are not red yet, but their units are behind on reporting
-    assert by_name["市委统战部"] == {"name": "市委统战部", "items": 19, "red": 0, "not_reported": 19, "overdue": 0}
-    assert by_name["市发改局"]["overdue"] == 3  # W04: five items, one done, one closed out
+    # 长期实施 items unreported in February are not red yet, but their units are behind on reporting;
+    # its two "2023年…" targets are past their own deadline, so red and overdue
+    assert by_name["市委统战部"] == {"name": "市委统战部", "items": 19, "red": 2, "not_reported": 19, "overdue": 2}
+    # W04: five items, one done, one closed out; and W07-T01 (2023) and W09-T01 (2025) under 长期实施,
+    # past their own deadlines
+    assert by_name["市发改局"]["overdue"] == 3 + 2
     assert units_behind(scripted, 1, limit=3) == units_behind(scripted, 1)[:3]
 
 
@@ -74,10 +91,8 @@ def severity(item: dict, state: dict) -> tuple:
         return 0, 0, item["pos"]
     if state["status"] == "blocked":
         return 1, 0, item["pos"]
-    year = AS_OF.year
-    start = date(item["stage_start"] or year, 1, 1)
-    end = date((item["stage_end"] or year) + 1, 1, 1)
-    if item["stage_end"] is not None and AS_OF >= end:
+    start, end = _span(item)
+    if _ends(item) and AS_OF >= end:
         return 2, -(AS_OF - end).days, item["pos"]
     total = (end - start).days
     elapsed = max(0, min((AS_OF - start).days, total))
@@ -92,7 +107,8 @@ def test_red_items_come_most_severe_first_with_their_reasons(scripted):
     got = red_items(scripted, 1)
     assert [r["id"] for r in got] == expected
     assert [r["id"] for r in got[:3]] == ["W03-M02", "W05-M01", expected[2]]
-    assert [r["light_rule"] for r in got[:3]] == ["override", "blocked", "overdue"]
+    # the longest overdue: a 2023 target, past its own deadline since 2024-01-01
+    assert [r["light_rule"] for r in got[:3]] == ["override", "blocked", "overdue_deadline"]
     assert got[0]["light_reason"].endswith("群众反映强烈") or "群众反映强烈" in got[0]["light_reason"]
     behind = [r["id"] for r in got if r["light_rule"] == "behind"]
     assert behind.index("W01-T02") < behind.index("W01-T03")  # 51.7 points behind before 36.7
