@@ -111,6 +111,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "detail.history": ("各轮次状态", "state in each round"),
     "detail.audit": ("修改记录", "audit trail"),
     "detail.none": ("(无)", "(none)"),
+    "detail.cut": ("……(全文共 {lines} 行、{chars} 字;按 n 可在编辑器中看当前轮次的全文)",
+                   "… ({lines} lines, {chars} characters in all; n shows this round's note in full)"),
     "detail.via": ("报送包 {source}，{by} 采纳", "return {source}, accepted by {by}"),
     "detail.retired": ("已从任务清单移除", "retired from the task list"),
     "detail.goal": ("目标值", "goal"),

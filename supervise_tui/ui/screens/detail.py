@@ -14,7 +14,7 @@ from ...domain.targets import goal_facts
 from ...domain.vocab import shown_audit, shown_value, word
 from ...i18n import t
 from ..columns import LIGHT_STYLE
-from ..text import line, literal
+from ..text import excerpt, line, literal
 from .base import VIEW_CSS, Frame
 from .editing import ItemEditing
 
@@ -66,15 +66,15 @@ class DetailScreen(ItemEditing, Frame):
         facts.add_row(t("col.progress"), literal(f"{item['progress'] or 0}%"))
         facts.add_row(t("col.light"), line((word("light", item["light"]), LIGHT_STYLE.get(item["light"], "")),
                                            " · ", item["light_reason"]))
-        facts.add_row(t("detail.override"), literal(
+        facts.add_row(t("detail.override"), excerpt(
             t("detail.override_set", light=word("light", item["light_override"]), reason=item["override_reason"])
             if item["light_override"] else t("detail.override_none")))
         facts.add_row(t("field.closed_out"), literal(
             t("detail.closed_out_yes", by=item["closed_by"] or "", at=shown_time(item["closed_at"]))
             if item["closed_out"] else t("detail.closed_out_no")))
-        facts.add_row(t("col.note"), literal(item["note"] or ""))
+        facts.add_row(t("col.note"), excerpt(item["note"] or ""))
         for heading, fact in goal_facts(item):  # a target's goal, deadline, attainment; any item's evidence
-            facts.add_row(heading, literal(fact, "green" if fact.endswith(t("goal.met")) else ""))
+            facts.add_row(heading, excerpt(fact, "green" if fact.endswith(t("goal.met")) else ""))
         self.query_one("#detail-facts", Static).update(facts)
         self.query_one("#detail-history", Static).update(self._history(item["history"]))
         self.query_one("#detail-audit", Static).update(self._audit(item["audit"]))
@@ -89,7 +89,7 @@ class DetailScreen(ItemEditing, Frame):
             table.add_row(literal(h["round_name"]), literal(word("status", h["status"])),
                           literal(f"{h['progress']}%"), literal(word("light", h["light"]),
                                                                 LIGHT_STYLE.get(h["light"], "")),
-                          literal(h["light_reason"]), literal(shown_value("value", h["value"])), literal(h["note"]),
+                          excerpt(h["light_reason"]), excerpt(shown_value("value", h["value"])), excerpt(h["note"]),
                           literal(h["updated_by"] or ""), literal(shown_time(h["updated_at"])))
         return table
 
@@ -102,7 +102,7 @@ class DetailScreen(ItemEditing, Frame):
             table.add_column(t("col.via"), overflow="fold")
         for a in rows:
             shown = shown_audit(a)  # local time, the action, field and codes in words
-            cells = [literal(shown[k] or "") for k in ("at", "user", "round_name", "action", "field", "old", "new")]
+            cells = [excerpt(shown[k] or "") for k in ("at", "user", "round_name", "action", "field", "old", "new")]
             if imported:
                 cells.append(literal(t("detail.via", source=a["source"], by=a["accepted_by"] or "")
                                      if a["source"] else ""))
