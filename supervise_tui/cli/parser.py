@@ -69,7 +69,7 @@ def _listing(sub) -> None:
     s.add_argument("--leader", help="leader (分管领导) name")
     s.add_argument("--liaison", help="liaison (联络员) name")
     s.add_argument("--kind", choices=("target", "measure"))
-    s.add_argument("--search", help="substring of the id or text (Chinese ok)")
+    s.add_argument("--search", help="words (all must match) in the id, text, note, a unit or a person (Chinese ok)")
     s.add_argument("--round", help=ROUND_HELP)
     s.add_argument("--format", choices=LISTING, default="table")
 

@@ -130,17 +130,27 @@ def _where(scope: Scope) -> tuple[str, dict]:
         clauses.append(REPORTED if scope.reported else NOT_REPORTED)
     if scope.changed is not None:
         clauses.append(CHANGED if scope.changed else f"NOT {CHANGED}")
-    term = (scope.search or "").strip()
-    if term:
-        # The trigram index answers three characters or more; shorter Chinese
-        # terms such as 税 are found by a plain substring scan.
-        if len(term) >= 3:
-            clauses.append("i.rowid IN (SELECT rowid FROM items_fts WHERE items_fts MATCH :fts)")
-            params["fts"] = fts_phrase(term)
-        else:
-            clauses.append("(instr(i.text, :term) > 0 OR instr(i.id, upper(:term)) > 0)")
-            params["term"] = term
+    # Several words: an item matches when every word does (see _search_clause).
+    for n, term in enumerate((scope.search or "").split()):
+        clauses.append(_search_clause(term, n, params))
     return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+
+def _search_clause(term: str, n: int, params: dict) -> str:
+    """One search word: in the item's id or text, its note in the round (``:round``), the name of one of
+    its work's units (lead or co-unit), or of its leader or liaison."""
+    if len(term) >= 3:  # the trigram index answers three characters or more
+        own = f"i.rowid IN (SELECT rowid FROM items_fts WHERE items_fts MATCH :fts{n})"
+        params[f"fts{n}"] = fts_phrase(term)
+    else:  # shorter Chinese terms such as 税 are found by a plain substring scan
+        own = f"instr(i.text, :term{n}) > 0 OR instr(i.id, upper(:term{n})) > 0"
+    params[f"term{n}"] = term
+    return (f"({own}"
+            f" OR i.id IN (SELECT item_id FROM item_state WHERE round_id = :round AND instr(note, :term{n}) > 0)"
+            f" OR i.work_id IN (SELECT wu.work_id FROM work_units wu JOIN units un ON un.id = wu.unit_id"
+            f" WHERE instr(un.name, :term{n}) > 0)"
+            f" OR i.work_id IN (SELECT wp.work_id FROM work_people wp JOIN people pe ON pe.id = wp.person_id"
+            f" WHERE instr(pe.name, :term{n}) > 0))")
 
 
 def needs_state(scope: Scope) -> bool:

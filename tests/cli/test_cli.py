@@ -11,6 +11,8 @@ import pytest
 from conftest import SMALL_TASKLIST
 from wcwidth import wcswidth
 
+from tests.search_kit import search_matches
+
 FORMATS = ("table", "json", "csv")
 ZH_LIST_HEADINGS = ["编号", "类型", "重点工作", "内容", "牵头单位", "状态", "进度", "亮灯", "备注"]
 EN_LIST_HEADINGS = ["id", "kind", "key work", "text", "lead unit", "status", "progress", "light", "note"]
@@ -177,10 +179,21 @@ def test_list_filters_combine(loaded, run_cli, tasklist):
 
 
 @pytest.mark.parametrize("term", ["税", "数据得地", "REITs", "技改投资增速1达到12%", "“非禁即入”"])
-def test_list_search_chinese_substrings(loaded, run_cli, tasklist, term):
+def test_list_search_chinese_substrings(loaded, run_cli, tasklist, term, isolated_locations):
     rows = json_rows(run_cli("list", "--search", term, "--format", "json").out)
-    expected = [i.id for i in tasklist.items if term in i.text]
+    expected = searched(isolated_locations, term)  # the text, and units, people and notes
+    assert {i.id for i in tasklist.items if term in i.text} <= set(expected)
     assert expected and [r["id"] for r in rows] == expected
+
+
+def searched(db, term: str) -> list[str]:
+    from supervise_tui.domain.db import connect
+
+    conn = connect(db)
+    try:
+        return search_matches(conn, term)
+    finally:
+        conn.close()
 
 
 def test_list_search_by_id(loaded, run_cli):
@@ -189,10 +202,10 @@ def test_list_search_by_id(loaded, run_cli):
 
 
 @pytest.mark.parametrize("term", ['"', '"1+N"', "OR AND", "NEAR(", "*", "W01-M1*"])
-def test_list_search_with_quotes_and_operators_is_literal(loaded, run_cli, tasklist, term):
+def test_list_search_with_quotes_and_operators_is_literal(loaded, run_cli, tasklist, term, isolated_locations):
     result = run_cli("list", "--search", term, "--format", "json")
     assert result.code == 0, result.err
-    assert [r["id"] for r in json_rows(result.out)] == [i.id for i in tasklist.items if term in i.text]
+    assert [r["id"] for r in json_rows(result.out)] == searched(isolated_locations, term)
 
 
 def test_search_for_a_quote_finds_the_one_ascii_quoted_measure(tasklist):

@@ -13,6 +13,7 @@ from supervise_tui.ui.screens.browse import ItemsScreen, PeopleScreen, PillarsSc
 from supervise_tui.ui.screens.detail import DetailScreen
 from supervise_tui.ui.screens.overview import OverviewScreen
 from supervise_tui.ui.screens.search import SearchScreen
+from tests.search_kit import search_matches
 from tests.tui.kit import (
     SIZE,
     build_app,
@@ -325,7 +326,8 @@ async def test_people_counts_and_drill_down_equal_the_store(store, isolated_loca
 
 
 def matching(store, term: str) -> list[str]:
-    return item_ids(store, "(instr(i.text, ?) > 0 OR instr(i.id, ?) > 0)", term, term)
+    """Items whose id, text, note, unit or leader/liaison holds every word of ``term``."""
+    return search_matches(store, term)
 
 
 async def test_search_by_substring_and_trigram_then_open_a_result(store, isolated_locations):
