@@ -92,6 +92,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "col.via": ("来源", "via"),
     "col.year": ("年份", "year"),
     "col.goal": ("目标", "goal"),
+    "col.attainment": ("完成情况", "attainment"),
     "col.light_reason": ("亮灯理由", "why this light"),
     # command line messages
     "cli.loaded": ("已载入 {source}", "loaded {source}"),

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from rich.cells import cell_len
 
+from ..domain.targets import attainment_cell, goal_from_json
 from ..domain.vocab import word
 from ..i18n import t
 from .widgets.vtable import Column
@@ -64,8 +65,10 @@ ITEM_COLUMNS: tuple[ItemColumn, ...] = (
                style=lambda: styler(STATUS_STYLE, "status")),
     ItemColumn("col.progress", 6, lambda r: f"{r['progress'] or 0}%", align="right"),
     ItemColumn("col.light", 4, lambda r: word("light", r["light"]), style=lambda: styler(LIGHT_STYLE, "light")),
-    ItemColumn("col.note", 18, lambda r: r["note"] or "", drop=4),
-    ItemColumn("col.light_reason", 0, lambda r: r["light_reason"], drop=5, min_width=24),
+    # a numeric target's value reached against its goal (18/20名 90%, 未填); blank for the others
+    ItemColumn("col.attainment", 14, lambda r: attainment_cell(goal_from_json(r["goal"]), r["value"]), drop=4),
+    ItemColumn("col.note", 18, lambda r: r["note"] or "", drop=5),
+    ItemColumn("col.light_reason", 0, lambda r: r["light_reason"], drop=6, min_width=24),
 )
 
 

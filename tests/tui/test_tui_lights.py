@@ -30,7 +30,7 @@ async def test_at_80_columns_the_item_text_keeps_its_room(store, isolated_locati
         await settle(pilot)
         items = await push_items(pilot, "W01")
         shown = [c.label for c in items.table.shown_columns]
-        # the note, the kind and the light's reason give way; id, text, unit, status, progress, light stay
+        # the note, the kind, the attainment and the light's reason give way; id, text, unit, status, progress, light stay
         assert shown == labels("col.id", "col.text", "col.lead_unit", "col.status", "col.progress", "col.light")
         assert widths(items.table)[t("col.text")] >= 30
         row = next(ln for ln in screen_lines(app) if ln.startswith(" W01-T01"))
@@ -44,7 +44,7 @@ async def test_at_200_columns_every_column_shows_the_reason_too(store, isolated_
         items = await push_items(pilot, "W01")
         shown = [c.label for c in items.table.shown_columns]
         assert shown == labels("col.id", "col.kind", "col.text", "col.lead_unit", "col.status", "col.progress",
-                               "col.light", "col.note", "col.light_reason")
+                               "col.light", "col.attainment", "col.note", "col.light_reason")
         assert widths(items.table)[t("col.text")] > widths(items.table)[t("col.light_reason")] >= 24
         assert REASON_0 in next(ln for ln in screen_lines(app) if ln.startswith(" W01-T01"))
 

@@ -24,6 +24,7 @@ from tests.tui.kit import (
     screen_text,
     settle,
     state_row,
+    table_rows,
 )
 
 EDITOR = "督查员王"
@@ -165,6 +166,27 @@ async def test_the_detail_shows_goal_deadline_attainment_and_evidence(store, iso
         assert isinstance(editor, ValueEditor)
         assert [i.value for i in editor.query(".value-input").results(Input)] == ["3", "145", "220"]
         assert editor.query_one("#evidence-input", SafeTextArea).text == "乐科〔2024〕3号"
+
+
+async def test_the_item_table_has_an_attainment_column_for_numeric_targets(store, isolated_locations):
+    apply_changes(store, Actor("督查员"), ROUND, "W13-T02", {"value": "12"})
+    apply_changes(store, Actor("督查员"), ROUND, "W08-T01", {"value": "3; 145; 220"})
+    app = build_app(isolated_locations, user=EDITOR)
+    async with app.run_test(size=(200, 60)) as pilot:
+        await settle(pilot)
+        items = await push_items(pilot, "W13")
+        at = [c.label for c in items.table.shown_columns].index(t("col.attainment"))
+        cells = {row[0]: row[at] for row in table_rows(items.table)}
+        # met (✓); a qualitative target and the measures have no numbers, so nothing to show
+        assert cells == {"W13-T01": "", "W13-T02": "12/10% 120% ✓", "W13-T03": ""} | {
+            f"W13-M0{n}": "" for n in range(1, 9)}
+        assert "12/10% 120% ✓" in screen_text(app)
+        app.pop_screen()
+        await settle(pilot)
+        items = await push_items(pilot, "W08")
+        cells = {row[0]: row[at] for row in table_rows(items.table)}
+        # three measures, two met; one not yet reported
+        assert (cells["W08-T01"], cells["W08-T02"], cells["W08-M01"]) == ("2/3 项达标 83%", "未填", "")
 
 
 async def test_the_key_bar_offers_v_to_an_inspector_and_a_liaison(store, isolated_locations):
