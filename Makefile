@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 BUNDLE_STAMP := $(VENV)/.bundle-stamp
 
-.PHONY: run test bench e2e clean bundle
+.PHONY: run test bench bench-exchange e2e clean bundle
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,10 @@ test: $(BUNDLE_STAMP)  ## lint, type-check, then the whole suite on both cores (
 
 bench: $(STAMP)  ## start-up, latency, memory, diff, batch-job and loader figures (300 and 200,000 items)
 	$(BIN)/python benchmarks/bench.py
+
+bench-exchange: $(STAMP)  ## importing 1,000 return files (200,000 items) as one process, against its floor
+	@$(BIN)/python -m compileall -q supervise_tui
+	$(BIN)/python benchmarks/exchange.py
 
 bundle: $(BUNDLE_STAMP)  ## offline install zips (Linux x86-64/aarch64, Windows) and the Linux executable, into dist/
 	$(BIN)/python -m tools.offline.build --out dist

@@ -137,25 +137,16 @@ def _no_constant(text: str) -> Any:
     raise Malformed("", Msg("exchange.bad.float", value=text))
 
 
-# A JSON string, and the brackets outside strings: how deep a text nests, found without parsing it.
-_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
-_BRACKET = re.compile(r"[\[\]{}]")
 # Where json.loads could make a lone surrogate: a \uD800–\uDFFF escape (raw UTF-8 cannot hold one).
 _SURROGATE_ESCAPE = re.compile(r"\\[uU][dD][89a-fA-F]")
 
 
-def _nesting(text: str) -> int:
-    """The deepest nesting of objects and lists in a JSON text (brackets inside strings left out)."""
-    depth = deepest = 0
-    for bracket in _BRACKET.findall(_STRING.sub("", text)):
-        depth += 1 if bracket in "[{" else -1
-        deepest = max(deepest, depth)
-    return deepest
-
-
 def parse(data: bytes) -> Any:
-    """JSON from bytes, refusing what has no single meaning: duplicate keys, floats, NaN, bad UTF-8;
-    and anything nested deeper than MAX_DEPTH, before it is parsed."""
+    """JSON from bytes, refusing what has no single meaning: duplicate keys, floats, NaN, bad UTF-8.
+
+    Nesting deep enough to exhaust the parser is refused here; any nesting deeper than our files
+    have fails their shape, and ``read_bytes`` then names the depth (``_depth``).
+    """
     return _parse(data)[1]
 
 
@@ -166,8 +157,6 @@ def _parse(data: bytes) -> tuple[str, Any]:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise Malformed("", Msg("exchange.bad.utf8", offset=exc.start)) from None
-    if _nesting(text) > MAX_DEPTH:
-        raise Malformed("", Msg("exchange.bad.depth", limit=MAX_DEPTH))
     try:
         return text, json.loads(text, object_pairs_hook=_dup_refused, parse_float=_no_float,
                                 parse_constant=_no_constant)
@@ -175,6 +164,18 @@ def _parse(data: bytes) -> tuple[str, Any]:
         raise Malformed("", Msg("exchange.bad.depth", limit=MAX_DEPTH)) from None
     except json.JSONDecodeError as exc:
         raise Malformed("", Msg("exchange.bad.json", line=exc.lineno, col=exc.colno, detail=exc.msg)) from None
+
+
+def _depth(value: Any, limit: int) -> None:
+    stack = [(value, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > limit:
+            raise Malformed("", Msg("exchange.bad.depth", limit=limit))
+        if isinstance(node, dict):
+            stack.extend((v, depth + 1) for v in node.values())
+        elif isinstance(node, list):
+            stack.extend((v, depth + 1) for v in node)
 
 
 def check(spec: Any, value: Any, where: str = "") -> None:
@@ -310,8 +311,21 @@ _COMPILED: dict[int, Callable[[Any], bool]] = {}
 
 
 def read_bytes(data: bytes, *, kind: str, spec: Record, name: str) -> dict:
+    """The file's object if it has exactly the shape ``spec`` says, else ExchangeRefused naming where and why.
+
+    A well-formed file is passed by one quick look (``compiled``); only a file that fails it is
+    walked again to find the first thing wrong: too deep, not an object, the wrong format or
+    version, then the field and the reason (``check``).
+    """
+    fast = _COMPILED.get(id(spec))
+    if fast is None:
+        fast = _COMPILED[id(spec)] = compiled(spec)
     try:
         text, obj = _parse(data)
+        if (type(obj) is dict and obj.get("format") == kind and obj.get("version") == VERSION and fast(obj)
+                and not _SURROGATE_ESCAPE.search(text)):
+            return obj
+        _depth(obj, MAX_DEPTH)
         if not isinstance(obj, dict):
             raise Malformed("", Msg("exchange.bad.type", expected=Msg("exchange.type.object")))
         found = obj.get("format")
@@ -322,15 +336,11 @@ def read_bytes(data: bytes, *, kind: str, spec: Record, name: str) -> dict:
         if version != VERSION:
             raise Malformed("", Msg("exchange.bad.version", found=_shown_key(str(version)),
                                            supported=VERSION))
-        fast = _COMPILED.get(id(spec))
-        if fast is None:
-            fast = _COMPILED[id(spec)] = compiled(spec)
-        if not fast(obj) or _SURROGATE_ESCAPE.search(text):
-            check(spec, obj)  # where and what: raises for any file the fast look refused
+        check(spec, obj)  # where and what: raises for any file the quick look refused
     except Malformed as exc:
         reason = Msg("exchange.bad.at", where=exc.where, detail=exc.detail) if exc.where else exc.detail
         raise ExchangeRefused("error.exchange.refused", file=name, reason=reason) from None
-    return obj
+    return obj  # a surrogate-like escape that made no surrogate (an escaped backslash before it)
 
 
 # --------------------------------------------------------------------------- names and writing
