@@ -620,3 +620,71 @@ async def test_bindings_have_ids_and_help() -> None:
     } <= ids
     keys = {binding.key for binding in VirtualTable.BINDINGS}
     assert {"up", "down", "pageup", "pagedown", "home", "end", "enter"} <= keys
+
+
+class Heading(tuple):
+    """A group's heading row: its first cell drawn across the whole row."""
+
+    heading = True
+
+
+class GroupedSource(FakeSource):
+    """Every tenth row a heading."""
+
+    def make_row(self, index: int) -> tuple[str, ...]:
+        if index % 10 == 0:
+            return Heading((f"第{index // 10 + 1}组 · 很长的标题" * 5, "", "", ""))
+        return super().make_row(index)
+
+    def key(self, row: Sequence[str]) -> str:
+        return f"#{row[0]}" if getattr(row, "heading", False) else row[0]
+
+
+async def test_a_heading_row_spans_the_table_and_is_cut_to_it() -> None:
+    app = TableApp(GroupedSource(100))
+    async with app.run_test(size=SIZE) as pilot:
+        table = app.query_one(VirtualTable)
+        await pilot.pause()
+        heading = line_text(table, 1)
+        assert heading.startswith(" 第1组 · 很长的标题第1组")
+        assert heading.rstrip().endswith("…") and cell_len(heading) == SIZE[0]
+        assert line_text(table, 2).startswith(" K0000001 ")  # an ordinary row keeps its columns
+
+
+async def test_marks_are_drawn_before_their_rows_and_survive_a_reload() -> None:
+    source = FakeSource()
+    app = TableApp(source)
+    async with app.run_test(size=SIZE) as pilot:
+        table = app.query_one(VirtualTable)
+        await pilot.pause()
+        table.cursor_row = 2
+        assert table.toggle_mark() is True
+        table.cursor_row = 4
+        table.toggle_mark()
+        await pilot.pause()
+        assert table.marks == {"K0000002", "K0000004"}
+        assert line_text(table, 3).startswith(VirtualTable.MARK + "K0000002")
+        assert line_text(table, 4).startswith(" K0000003")
+        assert table.toggle_mark() is False  # again: unmarked
+        assert table.marks == {"K0000002"}
+        source.shift = 1  # a row inserted above: the mark follows the key, not the index
+        source.n += 1
+        table.reload()
+        await pilot.pause()
+        assert line_text(table, 4).startswith(VirtualTable.MARK + "K0000002")
+        table.clear_marks()
+        await pilot.pause()
+        assert table.marks == frozenset() and line_text(table, 4).startswith(" K0000002")
+
+
+async def test_replace_source_keeps_the_cursor_on_its_row() -> None:
+    app = TableApp(FakeSource())
+    async with app.run_test(size=SIZE) as pilot:
+        table = app.query_one(VirtualTable)
+        await pilot.pause()
+        table.cursor_row = 10
+        moved = FakeSource(shift=3)
+        moved.n += 3
+        table.replace_source(moved)
+        await pilot.pause()
+        assert (table.cursor_row, table.current_key) == (13, "K0000010")

@@ -147,7 +147,11 @@ class RowSource(Protocol):
         ...
 
     def key(self, row: Sequence[str]) -> str:
-        """Stable key of a row (e.g. its business id)."""
+        """Stable key of a row (e.g. its business id).
+
+        A row with a true ``heading`` attribute is a group's heading: its first cell is drawn
+        across the whole width.
+        """
         ...
 
 
@@ -176,6 +180,8 @@ class VirtualTable(ScrollView, can_focus=True):
     """Blank cells before each column."""
     MIN_FLEX_WIDTH: ClassVar[int] = 6
     """Minimum width of a ``width=0`` column."""
+    MARK: ClassVar[str] = "●"
+    """Drawn before a marked row (in the first column's pad cell)."""
 
     ALLOW_SELECT = False
 
@@ -192,6 +198,7 @@ class VirtualTable(ScrollView, can_focus=True):
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "vtable--header",
         "vtable--cursor",
+        "vtable--heading",
     }
 
     DEFAULT_CSS = """
@@ -203,6 +210,10 @@ class VirtualTable(ScrollView, can_focus=True):
             text-style: bold;
             background: $panel;
             color: $foreground;
+        }
+        & > .vtable--heading {
+            text-style: bold;
+            color: $accent;
         }
         & > .vtable--cursor {
             background: $block-cursor-blurred-background;
@@ -285,6 +296,7 @@ class VirtualTable(ScrollView, can_focus=True):
         self._min_total: int = self._compute_min_total()
         self._style_cache: dict[str, Style] = {}
         self._last_notified: tuple[int, str | None] | None = None
+        self._marks: set[str] = set()
         self._ready = False  # set in on_mount (is_mounted is False during Mount)
 
     # ------------------------------------------------------------------ API
@@ -338,6 +350,42 @@ class VirtualTable(ScrollView, can_focus=True):
         self.set_reactive(VirtualTable.cursor_row, 0)
         self.refresh()
         self._notify_cursor()
+
+    def replace_source(self, source: RowSource) -> None:
+        """Show a new version of the same rows (filtered or sorted again): the cursor stays on its
+        row if that row is near its old place, else on the same index (clamped)."""
+        self._source = source
+        self._columns = tuple(source.columns)
+        self._min_total = self._compute_min_total()
+        self._style_cache.clear()
+        self.reload(keep_key=True)
+
+    # ------------------------------------------------------------ marks
+
+    @property
+    def marks(self) -> frozenset[str]:
+        """Keys of the marked rows (space on a table that allows it); a mark is drawn before the row."""
+        return frozenset(self._marks)
+
+    def toggle_mark(self) -> bool:
+        """Mark the row under the cursor, or unmark it; returns whether it is marked now."""
+        key = self.current_key
+        if key is None:
+            return False
+        if key in self._marks:
+            self._marks.discard(key)
+        else:
+            self._marks.add(key)
+        self._strips.discard((self.cursor_row, True))
+        self._strips.discard((self.cursor_row, False))
+        self.refresh_line(self.cursor_row + 1)
+        return key in self._marks
+
+    def clear_marks(self) -> None:
+        if self._marks:
+            self._marks.clear()
+            self._strips.clear()
+            self.refresh()
 
     def reload(self, keep_key: bool = True) -> None:
         """Re-count and drop cached rows (call after the data changed).
@@ -500,13 +548,20 @@ class VirtualTable(ScrollView, can_focus=True):
         row = self._get_row(index)
         if row is None:
             result = (Strip.blank(layout.total, style), style)
+        elif getattr(row, "heading", False):  # a group's heading: one cell across the whole row
+            heading = style + self.get_component_rich_style("vtable--heading")
+            if overlay is not None:
+                heading += overlay
+            text = fit_cell(printable(_cell_text(row, 0)), layout.total - self.CELL_PAD)
+            result = (Strip([Segment(" " * self.CELL_PAD, style), Segment(text, heading)], layout.total), style)
         else:
             cells = [
                 _cell_text(row, column_index)
                 for column_index in range(len(self._columns))
             ]
+            marked = bool(self._marks) and self._source.key(row) in self._marks
             result = (
-                self._build_strip(cells, layout, style, overlay, use_style_fn=True),
+                self._build_strip(cells, layout, style, overlay, use_style_fn=True, marked=marked),
                 style,
             )
         self._strips[cache_key] = result
@@ -520,6 +575,7 @@ class VirtualTable(ScrollView, can_focus=True):
         cursor_style: Style | None,
         *,
         use_style_fn: bool,
+        marked: bool = False,
     ) -> Strip:
         """Build an (uncropped) line `layout.total` cells wide.
 
@@ -530,10 +586,13 @@ class VirtualTable(ScrollView, can_focus=True):
         append = segments.append
         pad = Segment(" " * self.CELL_PAD, row_style) if self.CELL_PAD else None
         used = 0
+        first = True
         for column, text, width, shown in zip(self._columns, cells, layout.widths, layout.shown):
             if not shown:
                 continue
-            if pad is not None:
+            if first and marked and pad is not None:  # the mark takes the first shown column's pad cell
+                append(Segment(self.MARK, row_style + Style(bold=True)))
+            elif pad is not None:
                 append(pad)
             style = row_style
             if use_style_fn and column.style_fn is not None:
@@ -544,6 +603,7 @@ class VirtualTable(ScrollView, can_focus=True):
                         style += cursor_style
             append(Segment(fit_cell(printable(text), width, column.align), style))
             used += self.CELL_PAD + width
+            first = False
         if layout.total > used:
             append(Segment(" " * (layout.total - used), row_style))
         return Strip(segments, layout.total).simplify()
