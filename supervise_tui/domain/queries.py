@@ -218,6 +218,18 @@ def item_rows(conn: sqlite3.Connection, round_id: int, scope: Scope, fields: Seq
     return conn.execute(sql, {"round": round_id, **params, **light_params(conn, round_id)})
 
 
+def index_in_scope(conn: sqlite3.Connection, round_id: int, scope: Scope, item_id: str) -> int | None:
+    """The row of ``item_id`` among the scope's items in list order (``page_items``), or None if it is not one."""
+    where, params = _where(scope)
+    join = "LEFT JOIN item_state s ON s.round_id = :round AND s.item_id = i.id" if needs_state(scope) else ""
+    base = f"SELECT count(*) FROM items i JOIN works w ON w.id = i.work_id {join}{where}"
+    glue = " AND " if where else " WHERE "
+    params = {"round": round_id, "item": item_id, **params, **light_params(conn, round_id)}
+    if not conn.execute(f"{base}{glue}i.id = :item", params).fetchone()[0]:
+        return None
+    return conn.execute(f"{base}{glue}i.pos < (SELECT pos FROM items WHERE id = :item)", params).fetchone()[0]
+
+
 def get_item(conn: sqlite3.Connection, round_id: int, item_id: str) -> dict:
     basis = basis_for_round(conn, round_id)
     row = conn.execute(f"{ITEM_SELECT} WHERE i.id = :id",

@@ -50,16 +50,38 @@ def ordered_ids(conn: sqlite3.Connection, round_id: int, scope: Scope, order: st
     return out
 
 
+def round_layout(conn: sqlite3.Connection, round_id: int, scope: Scope) -> list[tuple[int, str, int]]:
+    """(rowid, work id, round_bucket) of a scope's items in ROUND_ORDER: the rows of a unit's round,
+    to be shown work by work within each bucket."""
+    where, params = _where(scope)
+    sql = f"""
+    SELECT i.rowid, i.work_id, CASE WHEN {NOT_REPORTED} THEN 0 WHEN {REPORTED} THEN 1 ELSE 2 END AS bucket
+    FROM items i JOIN works w ON w.id = i.work_id
+    LEFT JOIN item_state s ON s.round_id = :round AND s.item_id = i.id{where}
+    ORDER BY bucket, i.pos"""
+    return [tuple(r) for r in conn.execute(sql, {"round": round_id, **params, **light_params(conn, round_id)})]
+
+
+def work_labels(conn: sqlite3.Connection, unit_id: int | None) -> dict[str, dict]:
+    """Every work's numeral and title, and the unit's role in it (None without a unit): for group headings."""
+    return {r["id"]: dict(r) for r in conn.execute(
+        "SELECT w.id, w.numeral, w.title, wu.role FROM works w "
+        "LEFT JOIN work_units wu ON wu.work_id = w.id AND wu.unit_id = ?", (unit_id,))}
+
+
 def items_by_rowid(conn: sqlite3.Connection, round_id: int, rowids: list[int] | array) -> list[dict]:
-    """The items with these rowids (as ``queries.page_items`` reads them), in the order given."""
+    """The items with these rowids (as ``queries.page_items`` reads them, and their ``rowid``), in the order given."""
     if not len(rowids):
         return []
     ids = json.dumps(list(rowids))
     order = {rowid: n for n, rowid in enumerate(rowids)}
     position = {item_id: order[rowid] for rowid, item_id in conn.execute(
         "SELECT rowid, id FROM items WHERE rowid IN (SELECT value FROM json_each(?))", (ids,))}
+    rowid_of_id = {item_id: rowids[n] for item_id, n in position.items()}
     rows = [dict(r) for r in conn.execute(f"{ITEM_SELECT} WHERE i.rowid IN (SELECT value FROM json_each(:ids))",
                                           {"round": round_id, "ids": ids, **light_params(conn, round_id)})]
+    for row in rows:
+        row["rowid"] = rowid_of_id[row["id"]]
     # An item the store no longer holds is simply not shown.
     return sorted(rows, key=lambda r: position[r["id"]])
 

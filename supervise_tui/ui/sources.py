@@ -3,19 +3,24 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Sequence
+from array import array
+from collections.abc import Callable, Sequence
 
-from ..domain import diff, queries
+from ..domain import diff, queries, reporting
 from ..domain.lights import basis_for_round
 from ..domain.queries import Scope
 from ..domain.vocab import word
 from ..i18n import t
-from .columns import ITEM_COLUMNS, column, item_cells
+from .columns import ITEM_COLUMNS, LIGHT_STYLE, STATUS_STYLE, column, item_cells, styler
 from .widgets.vtable import Column
 
 CLASS_STYLE = {"improved": "bold green", "regressed": "bold red", "new": "cyan", "retired": "dim"}
 CHANGE_CLASSES = ("improved", "regressed", "new", "retired")
 JUMP_CHUNK = 2000  # rows read at a time when ] or [ looks for the next change
+
+
+def _styler_words(mapping: dict[str, str]) -> Callable[[str], str]:
+    return lambda text: mapping.get(text, "")
 
 
 def bar(percent: float | None, width: int = 10) -> str:
@@ -78,11 +83,128 @@ class ItemSource:
         return self._read(offset, limit)
 
     def _read(self, offset: int, limit: int) -> list[ItemRow]:
-        return [ItemRow(item_cells(r), r) for r in queries.page_items(self.conn, self.round_id, self.scope,
-                                                                      offset, limit)]
+        return [ItemRow(item_cells(r), r) for r in self._fetch(offset, limit)]
+
+    def _fetch(self, offset: int, limit: int) -> list[dict]:
+        """The item rows offset … offset+limit-1 of the scope, in list order."""
+        return queries.page_items(self.conn, self.round_id, self.scope, offset, limit)
 
     def key(self, row: Sequence[str]) -> str:
         return row[0]
+
+
+class OrderedItemSource(ItemSource):
+    """Items filtered and sorted once (``reporting.ordered_ids``, by a worker), paged by rowid.
+
+    The rowids are the order; each page reads its rows afresh, so an edit shows at once even
+    before the order is worked out again.
+    """
+
+    def __init__(self, conn: sqlite3.Connection, round_id: int, scope: Scope, rowids: array):
+        super().__init__(conn, round_id, scope)
+        self.rowids = rowids
+
+    def count(self) -> int:
+        self._count = len(self.rowids)
+        return self._count
+
+    def _fetch(self, offset: int, limit: int) -> list[dict]:
+        return reporting.items_by_rowid(self.conn, self.round_id, self.rowids[offset:offset + limit])
+
+    def index_of(self, item_id: str) -> int | None:
+        """The row of ``item_id`` in this order, if it is shown."""
+        rowid = reporting.rowid_of(self.conn, item_id)
+        try:
+            return None if rowid is None else self.rowids.index(rowid)
+        except ValueError:
+            return None
+
+
+class HeadingRow(list):
+    """A group's heading in a table: its text drawn across the row (VirtualTable reads ``heading``)."""
+
+    heading = True
+    __slots__ = ("key",)
+
+    def __init__(self, text: str, key: str):
+        super().__init__([text])
+        self.key = key
+
+
+BUCKET_WORDS = {reporting.TO_REPORT: "view.not_reported", reporting.REPORTED_BUCKET: "view.reported",
+                reporting.NOTHING_TO_REPORT: "round.nothing_to_report"}
+
+
+class RoundSource(OrderedItemSource):
+    """A unit's round: its items in the order given, each with where its report stands; with
+    ``groups`` (each item's work and round bucket, in ROUND_ORDER) every run of one work in one
+    bucket gets a heading row — 未报送 · (一)强化财税政策保障 · 牵头 · 3 项."""
+
+    def __init__(self, conn: sqlite3.Connection, round_id: int, scope: Scope, rowids: array,
+                 groups: list[tuple[str, int]] | None = None, labels: dict[str, dict] | None = None):
+        super().__init__(conn, round_id, scope, rowids)
+        # Grouped, each heading says where its items' report stands; sorted otherwise, a column does.
+        report = [] if groups is not None else [
+            column("col.report", 6, style_fn=_styler_words({t("view.not_reported"): "bold yellow",
+                                                            t("view.reported"): "green"}))]
+        self.columns = report + [
+            column("col.id", 9),
+            column("col.text", 0),
+            column("col.status", 8, style_fn=styler(STATUS_STYLE, "status")),
+            column("col.progress", 6, align="right"),
+            column("col.light", 4, style_fn=styler(LIGHT_STYLE, "light")),
+        ]
+        self.grouped = groups
+        self.display: list[int | HeadingRow] = list(rowids)
+        if groups is not None:
+            self.display = []
+            runs: list[list] = []
+            for rowid, group in zip(rowids, groups):
+                if not runs or runs[-1][0] != group:
+                    runs.append([group, []])
+                runs[-1][1].append(rowid)
+            for (work, bucket), members in runs:
+                label = (labels or {}).get(work, {"numeral": "", "title": work, "role": None})
+                parts = [t(BUCKET_WORDS[bucket]), f"({label['numeral']}){label['title']}"]
+                if label["role"]:
+                    parts.append(word("role", label["role"]))
+                parts.append(t("round.items", n=len(members)))
+                self.display.append(HeadingRow(" · ".join(parts), f"#{work}:{bucket}"))
+                self.display.extend(members)
+
+    def count(self) -> int:
+        self._count = len(self.display)
+        return self._count
+
+    def _read(self, offset: int, limit: int) -> list:
+        window = self.display[offset:offset + limit]
+        rows = {r["rowid"]: r for r in reporting.items_by_rowid(
+            self.conn, self.round_id, [w for w in window if isinstance(w, int)])}
+        out: list = []
+        for entry in window:
+            if isinstance(entry, HeadingRow):
+                out.append(entry)
+            elif entry in rows:
+                r = rows[entry]
+                bucket = reporting.round_bucket(r)
+                cells = [r["id"], r["text"], word("status", r["status"]), f"{r['progress'] or 0}%",
+                         word("light", r["light"])]
+                if self.grouped is None:
+                    cells.insert(0, t(BUCKET_WORDS[bucket]) if bucket != reporting.NOTHING_TO_REPORT else "—")
+                out.append(ItemRow(cells, r))
+        return out
+
+    def key(self, row: Sequence[str]) -> str:
+        if isinstance(row, HeadingRow):
+            return row.key
+        return row[0] if self.grouped is not None else row[1]
+
+    def index_of(self, item_id: str) -> int | None:
+        rowid = reporting.rowid_of(self.conn, item_id)
+        try:
+            return None if rowid is None else self.display.index(rowid)
+        except ValueError:
+            return None
 
 
 class ListSource:
