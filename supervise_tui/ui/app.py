@@ -5,13 +5,12 @@ from __future__ import annotations
 from textual.app import App
 from textual.notifications import SeverityLevel
 
-from ..domain.queries import Scope
 from ..errors import SuperviseError
 from ..i18n import t
 from ..textsafe import printable
 from .bindings import bind, localise
 from .messages import StoreChanged
-from .screens.browse import ItemsScreen, PeopleScreen, PillarsScreen, UnitsScreen
+from .screens.browse import PeopleScreen, PillarsScreen, UnitsScreen
 from .screens.overview import OverviewScreen
 from .session import Session
 
@@ -32,6 +31,12 @@ def _exchange_screen(liaison: bool):
     from .screens.exchange import ExchangeStatusScreen, LiaisonExchangeScreen
 
     return LiaisonExchangeScreen() if liaison else ExchangeStatusScreen()
+
+
+def _round_screen(session: Session):
+    from .screens.myround import my_round_screen
+
+    return my_round_screen(session)
 
 
 def _commands():
@@ -67,6 +72,7 @@ class SuperviseApp(App):
         bind("4", "goto('people')", "people"),
         bind("5", "goto('chase')", "chase"),
         bind("6", "goto('exchange')", "exchange"),
+        bind("m", "goto('round')", "my_round", show=False),
         bind("r", "goto('rounds')", "rounds"),
         bind("d", "diff", "diff"),
         bind("e", "export", "export"),
@@ -88,14 +94,14 @@ class SuperviseApp(App):
         # The exchange is the inspector's status and review, or a liaison store's packages and returns.
         liaison = session.actor.role == "liaison"
         self.add_mode("exchange", lambda: _exchange_screen(liaison))
+        # 本轮报送: a liaison's own unit's round (their first screen), the inspector's list of units.
+        self.add_mode("round", lambda: _round_screen(session))
         self.title = t("app.title")
 
     def on_mount(self) -> None:
         self.set_interval(self.ROUND_POLL_SECONDS, self.poll_round)
-        if self.session.home_unit:
-            self.switch_mode("units")
-            self.push_screen(ItemsScreen([t("screen.units"), self.session.home_unit],
-                                         Scope(unit=self.session.actor.unit_id)))
+        if self.session.home_unit:  # a liaison starts on their unit's round
+            self.switch_mode("round")
         for note in self.notes:
             self.notify(note, timeout=12, markup=False)
 
@@ -232,8 +238,14 @@ class SuperviseApp(App):
         if not reverted:
             self.notify(t("edit.nothing_to_undo"), severity="warning")
             return
-        change = reverted[0]
-        self.notify(t("edit.undone", id=change.item_id, field=t(f"field.{change.field}")), markup=False)
+        items = reverted.items
+        if len(items) > 1:  # a bulk edit
+            self.notify(t("edit.undone_items", n=len(items)), markup=False)
+        elif len(reverted):
+            change = reverted[0]
+            self.notify(t("edit.undone", id=change.item_id, field=t(f"field.{change.field}")), markup=False)
+        else:  # a report that changed nothing
+            self.notify(t("edit.undone_report", id=items[0][1]), markup=False)
         self.refresh_views()
 
     def on_store_changed(self, message: StoreChanged) -> None:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..domain import edits
-from ..domain.edits import Actor, Change
+from ..domain.edits import Actor, Done
 from ..domain.rounds import Round, current_round
 from ..errors import RoundMoved, StoreError, SuperviseError
 from ..i18n import Msg
@@ -25,7 +25,7 @@ class Session:
     actor: Actor
     round: Round
     home_unit: str | None = None  # a liaison's unit name, shown and opened first
-    undo_stack: list[list[Change]] = field(default_factory=list)
+    undo_stack: list[Done] = field(default_factory=list)
     revision: int = 0  # bumped on every write, so views know their counts are stale
     # The store's current round when someone else moved it away from the one on screen (polled),
     # and the one of those the user agreed to keep writing beside (edits then go to ``round``).
@@ -111,35 +111,47 @@ class Session:
         if moved is not None:
             raise RoundMoved("error.round_moved", current=moved.name, shown=self.round.name)
 
-    def edit(self, item_id: str, changes: dict, shown: dict) -> list[Change]:
+    def report(self, item_id: str, changes: dict, shown: dict) -> Done:
+        """One item's report from the form: the fields changed, or, if none, that it was reviewed unchanged."""
+        self._check_round()
+        return self._record(edits.apply_changes(self.conn, self.actor, self.round.id, item_id, changes,
+                                                shown=shown, confirm=True))
+
+    def bulk(self, item_ids: list[str], changes: dict, shown: dict[str, dict]) -> Done:
+        """One status, or one light with its reason, for several items: one action, one undo step."""
+        self._check_round()
+        return self._record(edits.bulk_set(self.conn, self.actor, self.round.id, item_ids, changes, shown=shown))
+
+    def edit(self, item_id: str, changes: dict, shown: dict) -> Done:
         """Apply one user action to the current round; remember it for undo."""
         self._check_round()
         return self._record(edits.apply_changes(self.conn, self.actor, self.round.id, item_id, changes,
                                                 shown=shown))
 
-    def set_light(self, item_id: str, light: str | None, reason: str, shown: dict) -> list[Change]:
+    def set_light(self, item_id: str, light: str | None, reason: str, shown: dict) -> Done:
         """An inspector's light override (None: back to the rules), with its reason."""
         self._check_round()
         return self._record(edits.set_light(self.conn, self.actor, self.round.id, item_id, light, reason,
                                             shown=shown))
 
-    def close_out(self, item_id: str, reason: str = "", shown: dict | None = None) -> list[Change]:
+    def close_out(self, item_id: str, reason: str = "", shown: dict | None = None) -> Done:
         """销号: the item is verified done and locked in later rounds (a reason if it is not done)."""
         self._check_round()
         return self._record(edits.close_out(self.conn, self.actor, self.round.id, item_id, reason, shown=shown))
 
-    def edit_goal(self, goal_id: str, changes: dict, shown: dict) -> list[Change]:
+    def edit_goal(self, goal_id: str, changes: dict, shown: dict) -> Done:
         """A headline goal's value reached and evidence in the current round (an inspector's)."""
         self._check_round()
-        return self._record(edits.set_indicator(self.conn, self.actor, self.round.id, goal_id, changes, shown=shown))
+        return self._record(Done(edits.set_indicator(self.conn, self.actor, self.round.id, goal_id, changes,
+                                                     shown=shown)))
 
-    def reopen_close_out(self, item_id: str, reason: str, shown: dict | None = None) -> list[Change]:
+    def reopen_close_out(self, item_id: str, reason: str, shown: dict | None = None) -> Done:
         """Undo a close-out in this round, with the reason for the audit log."""
         self._check_round()
         return self._record(edits.reopen_close_out(self.conn, self.actor, self.round.id, item_id, reason,
                                                    shown=shown))
 
-    def _record(self, done: list[Change]) -> list[Change]:
+    def _record(self, done: Done) -> Done:
         if done:
             self.undo_stack.append(done)
             self.revision += 1
@@ -154,10 +166,10 @@ class Session:
         self.refresh_round()
         self.revision += 1
 
-    def undo(self) -> list[Change]:
-        """Revert this session's last change (itself audited); [] when there is nothing to undo."""
+    def undo(self) -> Done:
+        """Revert this session's last action (itself audited); an empty Done when there is nothing to undo."""
         if not self.undo_stack:
-            return []
+            return Done()
         last = self.undo_stack[-1]
         reverted = edits.undo(self.conn, self.actor, last)
         self.undo_stack.pop()

@@ -15,6 +15,7 @@ from supervise_tui.i18n import t
 from supervise_tui.ui.dialogs.editors import NoteEditor, ProgressInput
 from supervise_tui.ui.screens.browse import ItemsScreen, PillarsScreen, WorksScreen
 from supervise_tui.ui.screens.detail import DetailScreen
+from supervise_tui.ui.screens.myround import MyRoundScreen
 from supervise_tui.ui.screens.search import SearchScreen
 from supervise_tui.ui.sources import bar
 from tests.tui.kit import (
@@ -401,7 +402,7 @@ async def test_ctrl_z_undoes_the_last_change_and_the_undo_is_audited(store, isol
 # --------------------------------------------------------------------------- roles
 
 
-async def test_a_liaison_opens_on_their_units_items_and_cannot_edit_other_units(store, isolated_locations):
+async def test_a_liaison_opens_on_their_units_round_and_cannot_edit_other_units(store, isolated_locations):
     unit = "市税务局"
     unit_id = store.execute("SELECT id FROM units WHERE name = ?", (unit,)).fetchone()[0]
     own = [r[0] for r in store.execute(
@@ -414,9 +415,9 @@ async def test_a_liaison_opens_on_their_units_items_and_cannot_edit_other_units(
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         home = app.screen
-        assert isinstance(home, ItemsScreen)
-        assert crumbs(app) == [t("screen.units"), unit]
-        assert table_keys(home.table) == own
+        assert isinstance(home, MyRoundScreen)  # 本轮报送: every item still to report, work by work
+        assert crumbs(app) == [t("screen.my_round"), unit]
+        assert [k for k in table_keys(home.table) if not k.startswith("#")] == own
         assert summary_counts(app)["共"] == len(own)
         top = screen_lines(app)[0]
         assert unit in top and t("role.liaison") in top and EDITOR in top

@@ -488,6 +488,11 @@ async def test_question_mark_opens_help_listing_every_key(store, isolated_locati
             await settle(pilot)
             assert isinstance(app.screen, HelpScreen)
             text = screen_text(app)
+            # a screen with many keys scrolls: read it down to the end
+            for _ in range(5):
+                await pilot.press("pagedown")
+                await settle(pilot)
+                text += "\n" + screen_text(app)
             assert t("screen.help") in text and t("help.here") in text and t("help.everywhere") in text
             listed = help_rows(text)
             # every key that works on the screen below is listed with its words, and nothing else

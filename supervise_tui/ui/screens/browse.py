@@ -14,11 +14,13 @@ from ...domain.vocab import word
 from ...i18n import t
 from ..bindings import bind
 from ..columns import LIGHT_STYLE
-from ..sources import ItemSource, ListSource, people_source, pillar_source, unit_source, work_source
+from ..itemview import ItemView
+from ..sources import ListSource, OrderedItemSource, people_source, pillar_source, unit_source, work_source
 from ..text import line, literal
 from ..widgets.vtable import VirtualTable
 from .base import Frame
 from .editing import ItemEditing
+from .viewing import ItemViewing
 
 
 class TableScreen(Frame):
@@ -133,19 +135,38 @@ class WorksScreen(TableScreen):
         self.app.push_screen(ItemsScreen(self.child_crumbs(row[0]), self.scope.but(work=key)))
 
 
-class ItemsScreen(ItemEditing, TableScreen):
-    """Targets and measures in a scope, editable in place."""
+class ItemsScreen(ItemViewing, ItemEditing, TableScreen):
+    """Targets and measures in a scope, editable in place, filtered and sorted as asked.
 
-    def __init__(self, crumbs: list[str], scope: Scope):
+    Enter opens an item's detail; for a liaison, whose work here is their report, it opens the
+    report form (the detail is on i).
+    """
+
+    BINDINGS = [bind("i", "detail", "detail")]
+
+    def __init__(self, crumbs: list[str], scope: Scope, view: ItemView | None = None):
         super().__init__(crumbs)
         self.scope = scope
-
-    def make_source(self):
-        return ItemSource(self.session.conn, self.session.round.id, self.scope)
+        self.view = view or ItemView(order=self.HOME_ORDER)
+        self.marked: dict[str, dict] = {}
 
     def compose_body(self) -> ComposeResult:
-        yield from super().compose_body()
+        yield Static(id="summary")
+        yield Static(id="view-line")
+        yield VirtualTable(self.make_source(), id="table")
         yield Static(id="row-hint")  # the light of the row under the cursor, and why
+
+    def make_source(self):
+        return self.view_source()
+
+    def on_mount(self) -> None:  # TableScreen's and Frame's on_mount run too (Textual walks the MRO)
+        self.update_view_line()
+        if not self.plain:
+            self.reorder(fresh=True)
+
+    def refresh_data(self) -> None:
+        self.refresh_view()
+        self.update_summary()
 
     def on_virtual_table_cursor_moved(self, event: VirtualTable.CursorMoved) -> None:
         state = getattr(event.row, "state", None)
@@ -165,7 +186,7 @@ class ItemsScreen(ItemEditing, TableScreen):
             self.counts = counts
 
     def update_summary(self) -> None:
-        self.count_items(self.session.round.id, self.scope)
+        self.count_items(self.session.round.id, self.view_scope())
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="summary")
     def count_items(self, round_id: int, scope: Scope) -> None:
@@ -178,13 +199,43 @@ class ItemsScreen(ItemEditing, TableScreen):
         self.query_one("#summary", Static).update(literal(t("summary.counts", **event.counts), "dim"))
 
     def open_key(self, key: str, row) -> None:
+        if getattr(row, "heading", False):
+            return
+        if self.session.actor.role == "liaison":
+            self.open_form(key)
+        else:
+            self.open_detail(key)
+
+    def open_detail(self, key: str) -> None:
         from .detail import DetailScreen
 
         self.app.push_screen(DetailScreen(self.child_crumbs(key), key))
 
+    def action_detail(self) -> None:
+        item_id = self.current_item()
+        if item_id is not None:
+            self.open_detail(item_id)
+
     # ItemEditing hooks
     def current_item(self) -> str | None:
+        if getattr(self.table.current_row, "heading", False):
+            return None
         return self.table.current_key
+
+    def report_scope(self) -> Scope:
+        return self.view_scope()
+
+    def show_item(self, item_id: str) -> None:
+        index = self.index_of(item_id)
+        if index is not None:
+            self.table.move_cursor(index)
+
+    def index_of(self, item_id: str) -> int | None:
+        """The row of ``item_id`` in the table, if it is shown."""
+        source = self.table.source
+        if isinstance(source, OrderedItemSource):
+            return source.index_of(item_id)
+        return queries.index_in_scope(self.session.conn, self.session.round.id, self.view_scope(), item_id)
 
     def shown_state(self, item_id: str) -> dict | None:
         row = self.table.current_row  # the row under the cursor, as it was read

@@ -10,6 +10,7 @@ from textual.widgets import Static
 
 from ...domain import queries
 from ...domain.clock import shown_time
+from ...domain.queries import Scope
 from ...domain.targets import goal_facts
 from ...domain.vocab import shown_audit, shown_value, word
 from ...i18n import t
@@ -112,6 +113,19 @@ class DetailScreen(ItemEditing, Frame):
     # ItemEditing hooks
     def current_item(self) -> str | None:
         return self.item_id
+
+    def report_scope(self) -> Scope:
+        """Save and next walks a liaison's unit, an inspector's key work."""
+        if self.session.actor.role == "liaison" and self.session.actor.unit_id is not None:
+            return Scope(unit=self.session.actor.unit_id)
+        return Scope(work=self.item["work_id"] if self.item else None)
+
+    def show_item(self, item_id: str) -> None:
+        """The walk has moved on: this screen shows the next item."""
+        self.item_id = item_id
+        self.crumbs = [*self.crumbs[:-1], item_id]
+        self.refresh_data()
+        self.update_topbar()
 
     def shown_state(self, item_id: str) -> dict | None:
         return self.item

@@ -1,10 +1,12 @@
-"""Editing an item in place from any screen that shows items: status, progress, note, light, close-out."""
+"""Editing an item from any screen that shows items: the report form, and status, progress, note, light and
+close-out each in place."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from ...domain.edits import Change, Conflict
+from ...domain.edits import Change, Conflict, Done
+from ...domain.queries import Scope
 from ...domain.vocab import field_name, shown_edit, shown_value, word
 from ...errors import StoreError, SuperviseError
 from ...i18n import t
@@ -13,17 +15,18 @@ from ..bindings import bind
 from .base import Frame
 
 # The fields a saved edit is reported by (a close-out's cleared override goes unsaid).
-SAID = ("status", "progress", "note", "light", "closed_out", "value", "evidence")
+SAID = ("status", "progress", "note", "evidence", "value", "light", "closed_out")
 
 
 class ItemEditing(Frame):
-    """Base for a screen with a current item: s / p / n / l / c open an editor over it.
+    """Base for a screen with a current item: t (填报) opens the report form over it, s / p / n / l / c an editor.
 
     A Frame subclass, not a plain mixin, because Textual collects BINDINGS only
     from DOMNode classes in the MRO.
     """
 
     BINDINGS = [
+        bind("t", "form", "form"),
         bind("s", "edit_status", "status"),
         bind("p", "edit_progress", "progress"),
         bind("n", "edit_note", "note"),
@@ -40,6 +43,17 @@ class ItemEditing(Frame):
 
     def current_item(self) -> str | None:
         raise NotImplementedError
+
+    def report_scope(self) -> Scope:
+        """The items "save and next" walks through: the ones this screen shows."""
+        raise NotImplementedError
+
+    def show_item(self, item_id: str) -> None:
+        """Bring ``item_id`` into view (the walk has moved on to it)."""
+
+    def form_counter(self) -> str:
+        """A word on the form about how far the round has come ('' for none)."""
+        return ""
 
     def shown_state(self, item_id: str) -> dict | None:
         """The item's state as the user sees it now (for the conflict check)."""
@@ -80,6 +94,46 @@ class ItemEditing(Frame):
             item_id, state = target
             self.app.push_screen(dialog_class(item_id, state[field],
                                               submit=lambda value: self.save(item_id, state, field, value)))
+
+    # ------------------------------------------------------------------ the report form
+
+    def action_form(self) -> None:
+        if self.refused_read_only():
+            return
+        item_id = self.current_item()
+        if item_id is None:
+            self.notify(t("edit.no_item"), severity="warning")
+            return
+        self.open_form(item_id)
+
+    def open_form(self, item_id: str) -> None:
+        """The report form over ``item_id``: every field at once; ctrl+n goes on to the next to report."""
+        from ..dialogs.form import WALKED, ItemForm
+
+        def save(item: str, changes: dict, shown: dict) -> str:
+            try:  # a refusal or a store error is raised to the form, which stays open with what was typed
+                done = self.session.report(item, changes, shown)
+            except Conflict:
+                self.store_changed()  # the views are stale too
+                raise
+            self.store_changed()
+            return saved_words(item, next(iter(changes), "status"), done)  # said by the form
+
+        def closed(result: str | None) -> None:
+            if result == WALKED:
+                self.notify(t("form.all_reported"), severity="information", markup=False)
+
+        self.app.push_screen(ItemForm(self.session, item_id, save=save, walk=self.walk_on,
+                                      counter=self.form_counter), closed)
+
+    def walk_on(self, after: str) -> str | None:
+        """The next item that still needs a report this round after ``after``, brought into view; None if none."""
+        from ...domain.reporting import next_to_report
+
+        item_id = next_to_report(self.session.conn, self.session.round.id, self.report_scope(), after)
+        if item_id is not None:
+            self.show_item(item_id)
+        return item_id
 
     # The editors are imported when first used: they are not on the start-up path.
     def action_edit_status(self) -> None:
@@ -168,12 +222,18 @@ class ItemEditing(Frame):
         shown = {field: state[field], "version": state["version"]}
         self._write(item_id, field, lambda: self.session.edit(item_id, {field: value}, shown))
 
-    def _write(self, item_id: str, field: str, action: Callable[[], list[Change]]) -> None:
+    def _write(self, item_id: str, field: str, action: Callable[[], Done]) -> None:
         """Run one user action and say what happened (see ``write_and_say``)."""
         write_and_say(self, item_id, field, action)
 
+    def say_saved(self, item_id: str, field: str, done: Done | list[Change]) -> None:
+        """Say what a saved action changed (the field the user changed first), and refresh the views."""
+        if done:
+            self.notify(saved_words(item_id, field, done), markup=False)
+            self.store_changed()
 
-def write_and_say(screen: Frame, item_id: str, field: str, action: Callable[[], list[Change]]) -> None:
+
+def write_and_say(screen: Frame, item_id: str, field: str, action: Callable[[], Done | list[Change]]) -> None:
     """Run one user action on an item (or headline goal) and say what happened.
 
     A store error (locked, disk full, read-only, damaged) is raised to the dialog, which says
@@ -193,9 +253,15 @@ def write_and_say(screen: Frame, item_id: str, field: str, action: Callable[[], 
         screen.notify(t("edit.refused", reason=exc), severity="error", timeout=8, markup=False)
         return
     if done:
-        # The field the user changed first, then any that followed it (status ⇔ progress).
-        done = sorted(done, key=lambda c: c.field != field)
-        said = "; ".join(t("edit.change", field=field_name(c.field), old=one_line(shown_edit(c.field, c.old))[:40],
-                           new=one_line(shown_edit(c.field, c.new))[:40]) for c in done if c.field in SAID)
-        screen.notify(t("edit.saved", id=item_id, changes=said), markup=False)
+        screen.notify(saved_words(item_id, field, done), markup=False)
         screen.store_changed()
+
+
+def saved_words(item_id: str, field: str, done: Done | list[Change]) -> str:
+    """What a saved action changed, in words: the field the user changed first, then any that followed it."""
+    if not len(done):  # reported with nothing changed
+        return t("form.confirmed", id=item_id)
+    changes = sorted(done, key=lambda c: c.field != field)
+    said = "; ".join(t("edit.change", field=field_name(c.field), old=one_line(shown_edit(c.field, c.old))[:40],
+                       new=one_line(shown_edit(c.field, c.new))[:40]) for c in changes if c.field in SAID)
+    return t("edit.saved", id=item_id, changes=said)

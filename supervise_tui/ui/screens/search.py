@@ -58,14 +58,22 @@ class SearchScreen(ItemsScreen):
             return
         self.scope = self.scope.but(search=term or None)
         self._stop_counting()
-        self.table.set_source(self.make_source())
+        if self.plain:
+            self.table.set_source(self.make_source())
+        else:  # filtered or sorted: ordered again by the worker
+            self.reorder(fresh=True)
         self.update_summary()
 
     def make_source(self):
+        if not self.plain:
+            return self.view_source()
         # A term's matches are counted up to the first page at once, the rest in a worker:
         # a one- or two-character term is a scan of every item, and typing must not wait on it.
         cap = VirtualTable.PAGE_SIZE + 1 if self.scope.search else None
         return ItemSource(self.session.conn, self.session.round.id, self.scope, count_cap=cap)
+
+    def ordered(self) -> None:
+        self.update_summary()
 
     def action_results(self) -> None:
         self.table.focus()
@@ -120,7 +128,7 @@ class SearchScreen(ItemsScreen):
 
     def check_action(self, action: str, parameters) -> bool | None:
         # While typing, letters are text, not edit commands.
-        if action in ("edit_status", "edit_progress", "edit_note", "edit_light", "close_out") \
-                and isinstance(self.focused, Input):
+        if action in ("edit_status", "edit_progress", "edit_note", "edit_light", "close_out", "form", "detail",
+                      *self.LETTER_ACTIONS) and isinstance(self.focused, Input):
             return False
         return super().check_action(action, parameters)
