@@ -15,8 +15,8 @@ import json
 import sqlite3
 from array import array
 
-from .lights import light_sql
-from .queries import ITEM_SELECT, NOT_REPORTED, REPORTED, STAGES, Scope, _where, light_params
+from .lights import basis_for_round, light_sql
+from .queries import ITEM_SELECT, NOT_REPORTED, REPORTED, STAGES, Scope, _where, light_params, with_reasons
 
 # The orders a table can be sorted in, each in its natural direction (the worst or newest first).
 SORTS = ("list", "light", "progress", "changed_at")
@@ -78,8 +78,10 @@ def items_by_rowid(conn: sqlite3.Connection, round_id: int, rowids: list[int] | 
     position = {item_id: order[rowid] for rowid, item_id in conn.execute(
         "SELECT rowid, id FROM items WHERE rowid IN (SELECT value FROM json_each(?))", (ids,))}
     rowid_of_id = {item_id: rowids[n] for item_id, n in position.items()}
-    rows = [dict(r) for r in conn.execute(f"{ITEM_SELECT} WHERE i.rowid IN (SELECT value FROM json_each(:ids))",
-                                          {"round": round_id, "ids": ids, **light_params(conn, round_id)})]
+    basis = basis_for_round(conn, round_id)
+    rows = with_reasons([dict(r) for r in conn.execute(
+        f"{ITEM_SELECT} WHERE i.rowid IN (SELECT value FROM json_each(:ids))",
+        {"round": round_id, "ids": ids, **basis.params()})], basis)
     for row in rows:
         row["rowid"] = rowid_of_id[row["id"]]
     # An item the store no longer holds is simply not shown.
