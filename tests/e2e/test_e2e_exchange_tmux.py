@@ -50,15 +50,15 @@ def test_package_out_edits_in_a_liaison_store_return_back_review_accept_diff_and
         liaison.keys("Down", "Enter")  # the liaison's choice: to the package field, the one on the stick in it
         liaison.wait_for(lambda s: f"{ROUND_NAME}-{UNIT}.json" in s, "the package offered, its name in sight")
         liaison.keys("Enter")
-        screen = liaison.wait_for(lambda s: f"责任单位 › {UNIT}" in s and "W01-T01" in s and "共 39 项" in s,
+        screen = liaison.wait_for(lambda s: f"本轮报送 › {UNIT}" in s and "W01-T01" in s and "已报送 0 / 39" in s,
                                   "the liaison's own items")
         assert f"联络员 {LIAISON} · {UNIT}" in screen.splitlines()[0]
-        for _ in range(2):  # W01-T01 and W01-T02: 推进中
+        # the liaison's round: an item reported moves down to 已报送, the cursor is on the next to report
+        for n in (1, 2):  # W01-T01 and W01-T02: 推进中
             liaison.keys("s")
             liaison.wait_for(lambda s: "设置状态" in s and "受阻" in s, "the status picker")
             liaison.keys("Down", "Enter")
-            liaison.wait_for(lambda s: "设置状态" not in s, "the picker closed")
-            liaison.keys("Down")
+            liaison.wait_for(lambda s, n=n: "设置状态" not in s and f"已报送 {n} / 39" in s, "the picker closed")
         liaison.wait_for(lambda s: "推进中" in line_with(s, "W01-T02"), "W01-T02 推进中")
         liaison.keys("n")  # W01-T03: a note
         liaison.wait_for(lambda s: "编辑备注" in s, "the note editor")

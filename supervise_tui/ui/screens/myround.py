@@ -30,6 +30,9 @@ class MyRoundScreen(ItemsScreen):
 
     CSS_PATH = VIEW_CSS
     HOME_ORDER = reporting.ROUND_ORDER
+    # An item just reported moves down to 已报送: the cursor stays where it was, on the next item
+    # still to report (it follows a row only past a heading or two that came or went).
+    FOLLOW_NEAR = 2
 
     def __init__(self, crumbs: list[str], unit_id: int, unit_name: str, view: ItemView | None = None):
         super().__init__(crumbs, Scope(unit=unit_id), view)
@@ -60,8 +63,8 @@ class MyRoundScreen(ItemsScreen):
 
     def ordered(self) -> None:
         self.update_progress()
-        if self.table.cursor_row == 0 and getattr(self.table.current_row, "heading", False):
-            self.table.move_cursor(1)  # onto the first item, under its heading
+        if getattr(self.table.current_row, "heading", False):
+            self.table.move_cursor(self.table.cursor_row + 1)  # onto the first item under the heading
 
     def to_top(self) -> None:
         super().to_top()

@@ -46,6 +46,9 @@ class ItemViewing(Frame):
     # The keys that are letters: a screen with a text box turns them off while it is typed in.
     LETTER_ACTIONS = ("filter", "sort", "clear_filter", "mark", "bulk")
     HOME_ORDER = "list"  # the table's own order, with which it pages straight from SQL
+    # After an edit re-orders the table, the cursor follows its row this far (None: the table's
+    # default); a row moved further away leaves the cursor on the row that took its place.
+    FOLLOW_NEAR: int | None = None
 
     scope: Scope
     view: ItemView
@@ -126,7 +129,7 @@ class ItemViewing(Frame):
         if event.fresh:
             self.table.set_source(source)
         else:
-            self.table.replace_source(source)
+            self.table.replace_source(source, near=self.FOLLOW_NEAR)
         self.ordered()
         self.update_view_line()
 

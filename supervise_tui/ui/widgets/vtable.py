@@ -351,14 +351,15 @@ class VirtualTable(ScrollView, can_focus=True):
         self.refresh()
         self._notify_cursor()
 
-    def replace_source(self, source: RowSource) -> None:
+    def replace_source(self, source: RowSource, near: int | None = None) -> None:
         """Show a new version of the same rows (filtered or sorted again): the cursor stays on its
-        row if that row is near its old place, else on the same index (clamped)."""
+        row if that row is within ``near`` rows (default RELOAD_SEARCH) of its old place, else on
+        the same index (clamped)."""
         self._source = source
         self._columns = tuple(source.columns)
         self._min_total = self._compute_min_total()
         self._style_cache.clear()
-        self.reload(keep_key=True)
+        self.reload(keep_key=True, near=near)
 
     # ------------------------------------------------------------ marks
 
@@ -387,13 +388,13 @@ class VirtualTable(ScrollView, can_focus=True):
             self._strips.clear()
             self.refresh()
 
-    def reload(self, keep_key: bool = True) -> None:
+    def reload(self, keep_key: bool = True, near: int | None = None) -> None:
         """Re-count and drop cached rows (call after the data changed).
 
         The cursor stays on the same row index, clamped to the new count.  With
         `keep_key`, if the row that was under the cursor moved by a little (an
         insert/delete above it), the cursor follows it: the rows within
-        `RELOAD_SEARCH` of the old index are searched for the old key.
+        `RELOAD_SEARCH` (or ``near``) of the old index are searched for the old key.
         """
         old_index = self.cursor_row
         old_key = self._last_notified[1] if self._last_notified else None
@@ -404,7 +405,7 @@ class VirtualTable(ScrollView, can_focus=True):
         self._update_virtual_size()
         new_index = self._clamp(old_index)
         if keep_key and old_key is not None and self._count:
-            found = self._find_key_near(old_key, new_index)
+            found = self._find_key_near(old_key, new_index, self.RELOAD_SEARCH if near is None else near)
             if found is not None:
                 new_index = found
         if self._ready and self.scroll_offset.y > self.max_scroll_y:
@@ -764,10 +765,10 @@ class VirtualTable(ScrollView, can_focus=True):
             return None
         return self._source.key(page[offset])
 
-    def _find_key_near(self, key: str, index: int) -> int | None:
-        """Nearest row to `index` (within RELOAD_SEARCH) whose key is `key`."""
+    def _find_key_near(self, key: str, index: int, near: int) -> int | None:
+        """Nearest row to `index` (within `near` rows) whose key is `key`."""
         key_of = self._source.key
-        for distance in range(self.RELOAD_SEARCH + 1):
+        for distance in range(near + 1):
             for candidate in (index - distance, index + distance):
                 if 0 <= candidate < self._count:
                     row = self._get_row(candidate)
