@@ -6,7 +6,7 @@ from __future__ import annotations
 from textual.widgets import Label, OptionList, Select, Static
 
 from supervise_tui.domain.edits import Actor, apply_changes, close_out, set_light
-from supervise_tui.domain.lights import LIGHT_RANK, basis_for_round, compute_light
+from supervise_tui.domain.lights import LIGHT_RANK, OwnSpan, basis_for_round, compute_light
 from supervise_tui.domain.queries import Scope
 from supervise_tui.domain.rounds import create_round
 from supervise_tui.domain.vocab import STATUSES
@@ -52,7 +52,8 @@ def rows(store, unit_id: int) -> list[dict]:
     basis = basis_for_round(store, 2)
     out = []
     for r in store.execute(
-            "SELECT i.id, i.pos, wu.role, w.stage_start, w.stage_end, s.*, p.status AS p_status, "
+            "SELECT i.id, i.pos, i.span_start, i.span_end, i.deadline, wu.role, w.stage_start, w.stage_end, s.*, "
+            "p.status AS p_status, "
             "p.progress AS p_progress, p.note AS p_note, p.light AS p_light "
             "FROM items i JOIN works w ON w.id = i.work_id JOIN work_units wu ON wu.work_id = w.id AND wu.unit_id = ? "
             "JOIN item_state s ON s.item_id = i.id AND s.round_id = 2 "
@@ -60,7 +61,7 @@ def rows(store, unit_id: int) -> list[dict]:
             (unit_id,)):
         row = dict(r)
         row["effective"] = compute_light(row["status"], row["progress"], row["stage_start"], row["stage_end"], basis,
-                                         override=row["light"], closed_out=bool(row["closed_out"]))
+                                         override=row["light"], closed_out=bool(row["closed_out"]), own=OwnSpan.of(row))
         row["changed"] = (row["status"], row["progress"], row["note"], row["light"]) != (
             row["p_status"], row["p_progress"], row["p_note"], row["p_light"])
         out.append(row)
