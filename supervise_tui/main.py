@@ -37,11 +37,18 @@ def main(argv: list[str] | None = None) -> int:
 def interrupted() -> int:
     """Say the command was interrupted (the store is as it was: every write is one transaction); 130."""
     import signal
+    import threading
 
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl+C while saying so changes nothing
     from .cli.run import EXIT_INTERRUPTED, report
 
-    report(KeyboardInterrupt())
+    main_thread = threading.current_thread() is threading.main_thread()
+    # A second Ctrl+C while saying so changes nothing; the handler is put back for a caller in-process.
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN) if main_thread else None
+    try:
+        report(KeyboardInterrupt())
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGINT, previous)
     return EXIT_INTERRUPTED
 
 

@@ -122,6 +122,8 @@ def csv_stream(cursor, columns: Columns) -> None:
         writer = csv.writer(out, lineterminator="\r\n")
         writer.writerow([h for _, h in columns])
         cells = [_csv_column(key) for key, _ in columns]
+        if on_terminal():  # a person reads it: control and bidi characters made visible, as in the TUI
+            cells = [lambda values, cell=cell: map(printable, cell(values)) for cell in cells]
         for batch in _batches(cursor):
             writer.writerows(zip(*map(lambda cell, values: cell(values), cells, zip(*batch))))
         out.flush()
@@ -133,7 +135,7 @@ def json_stream(cursor) -> None:
     """A JSON list on stdout of the JSON objects ``cursor`` yields (one per row), one per line."""
     first = True
     for batch in _batches(cursor):
-        sys.stdout.write(("[\n" if first else ",\n") + ",\n".join(row[0] for row in batch))
+        sys.stdout.write(json_escaped(("[\n" if first else ",\n") + ",\n".join(row[0] for row in batch)))
         first = False
     sys.stdout.write("[]\n" if first else "\n]\n")
 

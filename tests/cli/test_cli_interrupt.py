@@ -24,7 +24,9 @@ def test_ctrl_c_during_load_is_one_line_exit_130_and_the_store_is_as_it_was(stor
         pipe.write(bundled_yaml[: len(bundled_yaml) // 2])
         pipe.flush()
         child.send_signal(signal.SIGINT)
-        out, err = child.communicate(timeout=60)
+    # The pipe is closed: had the signal come just before the child's read began, that read
+    # returns now and the interrupt is raised then, before anything is parsed or written.
+    out, err = child.communicate(timeout=60)
     assert child.returncode == 130, err.decode()
     assert err.decode("utf-8") == "supervise-tui: 已中断,数据库保持原样\n"
     assert out == b""
@@ -32,3 +34,16 @@ def test_ctrl_c_during_load_is_one_line_exit_130_and_the_store_is_as_it_was(stor
     assert [tuple(r) for r in check.execute("SELECT id, retired FROM items ORDER BY id")] == before
     assert check.execute("SELECT count(*) FROM audit").fetchone()[0] == audit
     check.close()
+
+
+def test_an_interrupt_in_process_is_one_line_130_and_leaves_ctrl_c_working(run_cli, monkeypatch):
+    import supervise_tui.main as entry
+
+    def interrupted(argv):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(entry, "_main", interrupted)
+    before = signal.getsignal(signal.SIGINT)
+    result = run_cli("list")
+    assert (result.code, result.err) == (130, "supervise-tui: 已中断,数据库保持原样\n")
+    assert signal.getsignal(signal.SIGINT) is before
