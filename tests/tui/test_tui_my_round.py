@@ -133,3 +133,27 @@ async def test_m_opens_the_inspectors_list_of_units_and_enter_a_units_round(stor
         await settle(pilot)
         assert isinstance(app.screen, MyRoundScreen) and crumbs(app) == [t("screen.my_round"), UNIT]
         assert progress_line(app).startswith(t("round.progress", done=1, total=39))
+
+
+async def test_an_item_reported_with_one_key_moves_down_and_the_cursor_is_on_the_next_to_report(
+        store, isolated_locations):
+    """s on the first item: it goes down to 已报送, the cursor stays put, on the next still to report
+    (a heading that came or went above it is stepped over); the next key edits that item."""
+    unit_id = store.execute("SELECT id FROM units WHERE name = ?", (UNIT,)).fetchone()[0]
+    order = [r["id"] for r in unit_items(store, unit_id, 1)]
+    app = build_app(isolated_locations, user="林良卡", role="liaison", unit=UNIT)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert screen.table.current_key == order[0]
+        for n in (1, 2):
+            await pilot.press("s", "down", "enter")  # 推进中
+            await settle(pilot)
+            assert progress_line(app).startswith(t("round.progress", done=n, total=39))
+            assert screen.table.current_key == order[n]  # the next still to report
+        keys = [k for k in table_keys(screen.table) if not k.startswith("#")]
+        assert keys == order[2:] + order[:2]  # the two reported, at the end in list order
+        assert [k for k in table_keys(screen.table) if k.startswith("#")][-1] == "#W01:1"
+        states = dict(store.execute("SELECT item_id, status FROM item_state WHERE round_id = 1 AND item_id IN (?, ?, ?)",
+                                    order[:3]).fetchall())
+        assert states == {order[0]: "in_progress", order[1]: "in_progress", order[2]: "not_started"}
