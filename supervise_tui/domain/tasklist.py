@@ -31,7 +31,7 @@ CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 TEXT_LIMIT = 2_000
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Item:
     id: str
     work_id: str
@@ -264,7 +264,9 @@ def _works(c: _Checker, value: Any, pillar_ids: set[str]) -> tuple[Work, ...]:
     out: list[Work] = []
     seen_works: set[str] = set()
     seen_items: set[str] = set()
-    for i, raw in enumerate(c.seq(value, ("works",))):
+    raws = c.seq(value, ("works",))
+    for i, raw in enumerate(raws):
+        raws[i] = None  # each work's raw tree is let go once read: a large list is not held twice
         path = ("works", i)
         m = c.mapping(raw, path, WORK_FIELDS, {"id", "seq", "pillar", "title", "stage", "units"})
         if m is None:
