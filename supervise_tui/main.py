@@ -26,6 +26,15 @@ def choose_language(flag: str | None) -> str:
         return set_language(None)
 
 
+def lang_flag(argv: list[str]) -> str | None:
+    """The --lang given on the command line (``--lang en`` or ``--lang=en``), before it is parsed."""
+    for n, arg in enumerate(argv):
+        value = argv[n + 1] if arg == "--lang" and n + 1 < len(argv) else arg.removeprefix("--lang=")
+        if (arg == "--lang" or arg.startswith("--lang=")) and value in ("zh", "en"):
+            return value
+    return None
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command; Ctrl+C at any moment (even while the app is still starting) is one line, exit 130."""
     try:
@@ -60,7 +69,7 @@ def _main(argv: list[str] | None = None) -> int:
     from .errors import SuperviseError, UsageError
 
     argv = sys.argv[1:] if argv is None else argv
-    choose_language(None)  # usage errors read in the settings' language too
+    choose_language(lang_flag(argv))  # --help and usage errors read in the user's language too
     try:
         args = build_parser().parse_args(argv)
     except UsageError as exc:

@@ -8,12 +8,19 @@ from .. import __version__
 from ..domain.formats import DEFAULT_EXPORT_FORMAT, DEFAULT_GROUPING, DIFF_FORMATS, EXPORT_FORMATS, GROUPINGS
 from ..domain.formats import LISTING_FORMATS as LISTING
 from ..errors import UsageError
+from ..i18n import t
 
 ROUND_HELP = "round id or name (default: the current round)"
 
 
 class Parser(argparse.ArgumentParser):
-    """argparse that reports a usage error as one line and exit status 2."""
+    """argparse that reports a usage error as one line and exit status 2; its help in the user's language."""
+
+    def __init__(self, *args, **kwargs):
+        from .helptext import Formatter
+
+        kwargs.setdefault("formatter_class", Formatter)
+        super().__init__(*args, **kwargs)
 
     def error(self, message: str):  # argparse's name; raises instead of exiting
         raise UsageError("error.usage", detail=message)
@@ -48,6 +55,10 @@ def build_parser() -> Parser:
     sub.add_parser("selfcheck", help="check the install: the bundled task list in a scratch store, then a "
                    "query, an edit, a diff and an export there, one line per step (your data is not touched)")
     _share_globals(sub)
+    from .helptext import localise
+
+    p.description = t("cli.help.description")
+    localise(p)  # every help text from the catalogue, in the user's language
     return p
 
 

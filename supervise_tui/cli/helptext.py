@@ -1,0 +1,64 @@
+"""The command line's --help in the user's language: every help text from the catalogue.
+
+The parser (parser.py) is written with English help texts, which is what a developer reads there;
+what a person reads is looked up here, by the option's place in the command tree:
+``cli.help.<command>[.<action>].<dest>`` (``cli.help.round.new.period``), else the text shared by
+every option of that name (``cli.help.any.round``). A subcommand's own line is ``cli.help.<path>``
+(a ``-`` in a command's name is ``_`` in its key: ``cli.help.close_out``).
+argparse's own words (usage, the section titles, -h) come from the catalogue too.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from ..i18n import CATALOGUE, t
+
+
+def help_key(path: list[str], dest: str) -> str | None:
+    """The catalogue key of the help of option ``dest`` of the command at ``path``, or None if there is none."""
+    for key in (f"cli.help.{_dotted([*path, dest])}", f"cli.help.any.{dest}"):
+        if key in CATALOGUE:
+            return key
+    return None
+
+
+def localise(parser: argparse.ArgumentParser, path: list[str] | None = None) -> list[str]:
+    """Put the catalogue's help texts into ``parser`` and its subcommands; returns the places that have none."""
+    path = path or []
+    missing: list[str] = []
+    parser._positionals.title = t("cli.help.positionals")
+    parser._optionals.title = t("cli.help.options")
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            lines = {line.dest: line for line in action._choices_actions}
+            for name, sub in action.choices.items():
+                if name in lines:
+                    key = f"cli.help.{_dotted([*path, name])}"
+                    if key in CATALOGUE:
+                        lines[name].help = t(key)
+                    else:
+                        missing.append(key)
+                missing += localise(sub, [*path, name])
+        elif isinstance(action, argparse._HelpAction):
+            action.help = t("cli.help.help")
+        elif isinstance(action, argparse._VersionAction):
+            action.help = t("cli.help.version")
+        elif action.help and action.help != argparse.SUPPRESS:
+            found = help_key(path, action.dest)
+            if found is None:
+                missing.append(f"cli.help.{_dotted([*path, action.dest])}")
+            else:
+                action.help = t(found)
+    return missing
+
+
+def _dotted(path: list[str]) -> str:
+    return ".".join(name.replace("-", "_") for name in path)
+
+
+class Formatter(argparse.HelpFormatter):
+    """argparse's help layout, its "usage:" in the user's language."""
+
+    def add_usage(self, usage, actions, groups, prefix=None):
+        super().add_usage(usage, actions, groups, prefix=t("cli.help.usage") if prefix is None else prefix)
