@@ -11,8 +11,30 @@ argparse's own words (usage, the section titles, -h) come from the catalogue too
 from __future__ import annotations
 
 import argparse
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from ..i18n import CATALOGUE, t
+
+# argparse's own messages (its gettext message ids) → the catalogue's words for them.
+ARGPARSE_WORDS = {
+    "usage: ": "cli.help.usage",
+    "options": "cli.help.options",
+    "positional arguments": "cli.help.positionals",
+    "show this help message and exit": "cli.help.help",
+    "argument %(argument_name)s: %(message)s": "cli.argparse.argument",
+    "ambiguous option: %(option)s could match %(matches)s": "cli.argparse.ambiguous",
+    "expected at least one argument": "cli.argparse.at_least_one",
+    "expected at most one argument": "cli.argparse.at_most_one",
+    "expected one argument": "cli.argparse.one",
+    "ignored explicit argument %r": "cli.argparse.ignored",
+    "invalid %(type)s value: %(value)r": "cli.argparse.invalid_value",
+    "invalid choice: %(value)r (choose from %(choices)s)": "cli.argparse.invalid_choice",
+    "not allowed with argument %s": "cli.argparse.not_allowed",
+    "one of the arguments %s is required": "cli.argparse.one_of",
+    "the following arguments are required: %s": "cli.argparse.required",
+    "unrecognized arguments: %s": "cli.argparse.unrecognized",
+}
 
 
 def help_key(path: list[str], dest: str) -> str | None:
@@ -51,6 +73,23 @@ def localise(parser: argparse.ArgumentParser, path: list[str] | None = None) -> 
             else:
                 action.help = t(found)
     return missing
+
+
+def argparse_words(message: str) -> str:
+    """One of argparse's own messages in the user's language (any other text as it is)."""
+    key = ARGPARSE_WORDS.get(message)
+    return t(key) if key else message
+
+
+@contextmanager
+def argparse_in_user_language() -> Iterator[None]:
+    """While parsing, argparse's messages (a usage error, a missing argument) read in the user's language."""
+    previous = argparse._  # type: ignore[attr-defined]  # argparse looks its gettext up at each message
+    argparse._ = argparse_words  # type: ignore[attr-defined]
+    try:
+        yield
+    finally:
+        argparse._ = previous  # type: ignore[attr-defined]
 
 
 def _dotted(path: list[str]) -> str:

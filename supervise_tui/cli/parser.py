@@ -22,6 +22,18 @@ class Parser(argparse.ArgumentParser):
         kwargs.setdefault("formatter_class", Formatter)
         super().__init__(*args, **kwargs)
 
+    def parse_args(self, args=None, namespace=None):
+        from .helptext import argparse_in_user_language
+
+        with argparse_in_user_language():  # argparse's own messages (unrecognized arguments…) in the user's language
+            return super().parse_args(args, namespace)
+
+    def parse_known_args(self, args=None, namespace=None):
+        from .helptext import argparse_in_user_language
+
+        with argparse_in_user_language():
+            return super().parse_known_args(args, namespace)
+
     def error(self, message: str):  # argparse's name; raises instead of exiting
         raise UsageError("error.usage", detail=message)
 

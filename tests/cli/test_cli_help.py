@@ -6,7 +6,7 @@ import argparse
 
 import pytest
 
-from supervise_tui.cli.helptext import help_key, localise
+from supervise_tui.cli.helptext import ARGPARSE_WORDS, argparse_words, help_key, localise
 from supervise_tui.cli.parser import build_parser
 from supervise_tui.i18n import CATALOGUE, set_language, t
 from supervise_tui.main import lang_flag, main
@@ -71,3 +71,28 @@ def test_lang_flag_is_read_before_parsing():
     assert lang_flag(["--lang", "en", "list"]) == "en"
     assert lang_flag(["list", "--lang=zh"]) == "zh"
     assert lang_flag(["--lang", "fr"]) is None and lang_flag(["--lang"]) is None and lang_flag([]) is None
+
+
+@pytest.mark.parametrize(("argv", "zh"), [
+    (("list", "--format", "bogus"), "参数 --format:'bogus' 不是可选的值(可选:'table', 'json', 'csv')"),
+    (("list", "--pillar"), "参数 --pillar:需要一个值"),
+    (("round", "new"), "缺少必需的参数:name"),
+    (("list", "--xyz", "1"), "无法识别的参数:--xyz 1"),
+    (("synth", "--items", "x"), "参数 --items:'x' 不是有效的 int 值"),
+])
+def test_usage_errors_read_in_the_users_language(isolated_locations, run_cli, argv, zh):
+    result = run_cli(*argv)
+    assert (result.code, result.out) == (2, "")
+    assert result.err.splitlines() == [f"supervise-tui: {t('error.usage', detail=zh)}"]
+    english = run_cli("--lang", "en", *argv)
+    assert english.code == 2 and english.err.startswith("supervise-tui: error: ")
+    assert not any("\u4e00" <= ch <= "\u9fff" for ch in english.err)  # no Chinese word in the English one
+    set_language("zh")
+    assert argparse._ is not argparse_words  # argparse's own words are put back after parsing
+
+
+def test_every_argparse_message_has_both_languages():
+    for message, key in ARGPARSE_WORDS.items():
+        zh, en = CATALOGUE[key]
+        assert en.strip() == message.strip() or key.startswith("cli.help."), key
+        assert zh != en
