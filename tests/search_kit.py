@@ -17,3 +17,10 @@ def search_matches(conn, search: str, round_id: int = 1) -> list[str]:
         if all(any(w.casefold() in f.casefold() if f in fields[:2] else w in f for f in fields) for w in search.split()):
             out.append(item_id)
     return out
+
+
+def measures_holding(tasklist, term: str) -> int:
+    """How many measures of a parsed task list a search for ``term`` finds before any note is written:
+    those whose id or text holds it, or whose work's units, leader or liaison do."""
+    return sum(1 for w in tasklist.works for i in w.items if i.kind == "measure" and (
+        term in i.id or term in i.text or any(term in name for name in (w.lead, *w.co, w.leader, w.liaison))))

@@ -77,10 +77,22 @@ def _query(state: dict) -> dict:
     if not rows or counted != len(rows):
         raise SuperviseError("error.selfcheck.search", term=SEARCH, found=len(rows), counted=counted)
     for row in rows:
-        if SEARCH not in row["text"] and SEARCH not in (row["work_title"] or ""):
+        if not _holds(conn, row, SEARCH):
             raise SuperviseError("error.selfcheck.search_hit", term=SEARCH, id=row["id"])
     state["item"] = rows[0]["id"]
     return {"term": SEARCH, "found": len(rows)}
+
+
+def _holds(conn, row: dict, term: str) -> bool:
+    """Whether a search hit holds ``term`` where a search looks: the item's id, text or note, or the
+    name of one of its work's units (lead or co-unit), its leader or its liaison."""
+    if any(term in (row[key] or "") for key in ("id", "text", "note")):
+        return True
+    names = conn.execute(
+        "SELECT un.name FROM work_units wu JOIN units un ON un.id = wu.unit_id WHERE wu.work_id = :work "
+        "UNION ALL SELECT pe.name FROM work_people wp JOIN people pe ON pe.id = wp.person_id WHERE wp.work_id = :work",
+        {"work": row["work_id"]})
+    return any(term in name for (name,) in names)
 
 
 def _edit(state: dict) -> dict:

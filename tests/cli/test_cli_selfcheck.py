@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 
 from supervise_tui import locations
+from tests.search_kit import measures_holding
 
 ZH = [
     "[通过] 载入:内置任务清单进入临时数据库,32 项重点工作、317 个事项",
-    "[通过] 查询:搜索“税”找到 14 条举措",
+    "[通过] 查询:搜索“税”找到 {found} 条举措",
     "[通过] 修改:在新轮次“自检”中把 W01-M01 改为推进中、50%,读回无误",
     "[通过] 对比:两轮之间 1 项变化,其中 1 项好转",
     r"\[通过\] 导出:通报写入 bulletin-2-自检\.csv（(\d+) 字节）",
@@ -16,7 +17,7 @@ ZH = [
 ]
 EN = [
     "[ok] load: the bundled task list into a scratch store, 32 key works, 317 items",
-    "[ok] query: searching “税” finds 14 measures",
+    "[ok] query: searching “税” finds {found} measures",
     "[ok] edit: W01-M01 set to in progress, 50 %, in a new round “自检”, and read back",
     "[ok] diff: 1 changed between the rounds, 1 improved",
     r"\[ok\] export: the bulletin written to bulletin-2-自检\.csv \((\d+) bytes\)",
@@ -25,6 +26,11 @@ EN = [
 
 
 def matches(lines: list[str], expected: list[str]) -> bool:
+    """The lines as expected; the count of measures found worked out from the bundled list."""
+    from supervise_tui.domain.tasklist import load_tasklist
+
+    found = measures_holding(load_tasklist(locations.bundled_tasklist()), "税")
+    expected = [want.replace("{found}", str(found)) for want in expected]
     return len(lines) == len(expected) and all(
         line == want or (want.startswith("\\[") and re.fullmatch(want, line)) for line, want in zip(lines, expected))
 
@@ -43,13 +49,16 @@ def test_in_english(run_cli):
 
 
 def test_the_first_failing_step_is_the_last_line_and_the_exit_status_is_1(run_cli, small_tasklist_file, monkeypatch):
-    # a task list with no measure holding 税: the search step must find some, so it fails
+    # a task list where nothing holds the term searched for: the search step must find some, so it fails
+    from supervise_tui.domain import selfcheck
+
     monkeypatch.setattr(locations, "bundled_tasklist", lambda: small_tasklist_file)
+    monkeypatch.setattr(selfcheck, "SEARCH", "港口")
     result = run_cli("selfcheck")
     assert result.code == 1
     assert result.out.splitlines() == ["[通过] 载入:内置任务清单进入临时数据库,1 项重点工作、3 个事项",
-                                       "[失败] 查询:搜索“税”只找到 0 条举措（计数为 0）"]
+                                       "[失败] 查询:搜索“港口”只找到 0 条举措（计数为 0）"]
     assert result.err == "supervise-tui: 自检未通过:查询\n"
     result = run_cli("selfcheck", "--lang", "en")
-    assert result.out.splitlines()[-1] == "[FAILED] query: searching “税” found 0 measures (counted 0)"
+    assert result.out.splitlines()[-1] == "[FAILED] query: searching “港口” found 0 measures (counted 0)"
     assert result.err == "supervise-tui: the self-check failed at: query\n"
