@@ -61,6 +61,7 @@ async def test_a_newer_round_opened_elsewhere_is_shown_and_an_edit_asks_first(st
         await settle(pilot)
         assert isinstance(app.screen, Confirm)
         assert t("tui.round_moved.ask", current="第2轮", shown="第1轮") in screen_text(app)
+        assert len(app._notifications) == 0  # the notice of the move is cleared: it would cover the question
         await pilot.press("enter")
         await settle(pilot)
         assert app.screen is items and audit_rows(store, after=mark) == []

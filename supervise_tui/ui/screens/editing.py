@@ -78,6 +78,7 @@ class ItemEditing(Frame):
                     self.session.keep_round(moved)
                     self.call_later(self.run_action, again)
 
+            self.app.clear_notifications()  # the notice of the move would cover the question
             self.app.push_screen(Confirm(t("tui.round_moved.ask", current=moved.name, shown=shown),
                                          yes=t("tui.round_moved.keep", shown=shown)), answered)
             return None
