@@ -269,7 +269,7 @@ async def test_status_progress_and_note_on_the_detail_screen(store, isolated_loc
         text = screen_text(app)
         assert t("status.in_progress") in text and "55%" in text
         assert "第一行" in text and "第二行" in text
-        audit_lines = [ln for ln in screen_lines(app) if EDITOR in ln and "edit" in ln]
+        audit_lines = [ln for ln in screen_lines(app) if EDITOR in ln and t("audit.action.edit") in ln]
         assert len(audit_lines) >= 3  # the audit trail on the screen has the three rows
 
         # back on the items screen the row and the counts show the edits
