@@ -6,10 +6,12 @@ import sqlite3
 from array import array
 from collections.abc import Callable, Sequence
 
+from rich.cells import cell_len
+
 from ..domain import diff, queries, reporting
 from ..domain.lights import basis_for_round
 from ..domain.queries import Scope
-from ..domain.vocab import word
+from ..domain.vocab import LIGHTS, STATUSES, word
 from ..i18n import t
 from .columns import ITEM_COLUMNS, LIGHT_STYLE, STATUS_STYLE, column, item_cells, styler
 from .widgets.vtable import Column
@@ -17,6 +19,11 @@ from .widgets.vtable import Column
 CLASS_STYLE = {"improved": "bold green", "regressed": "bold red", "new": "cyan", "retired": "dim"}
 CHANGE_CLASSES = ("improved", "regressed", "new", "retired")
 JUMP_CHUNK = 2000  # rows read at a time when ] or [ looks for the next change
+
+
+def widest(family: str, codes: tuple[str, ...], at_least: int) -> int:
+    """A column wide enough for every word of ``family`` in the interface language (English is wider)."""
+    return max(at_least, *(cell_len(word(family, code)) for code in codes))
 
 
 def _styler_words(mapping: dict[str, str]) -> Callable[[str], str]:
@@ -150,9 +157,9 @@ class RoundSource(OrderedItemSource):
         self.columns = report + [
             column("col.id", 9),
             column("col.text", 0),
-            column("col.status", 8, style_fn=styler(STATUS_STYLE, "status")),
+            column("col.status", widest("status", STATUSES, 8), style_fn=styler(STATUS_STYLE, "status")),
             column("col.progress", 6, align="right"),
-            column("col.light", 4, style_fn=styler(LIGHT_STYLE, "light")),
+            column("col.light", widest("light", LIGHTS, 4), style_fn=styler(LIGHT_STYLE, "light")),
         ]
         self.grouped = groups
         self.display: list[int | HeadingRow] = list(rowids)

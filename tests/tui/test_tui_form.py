@@ -266,3 +266,27 @@ async def test_a_liaison_opens_the_form_with_enter_and_the_detail_with_i(store, 
         from supervise_tui.ui.screens.detail import DetailScreen
 
         assert isinstance(app.screen, DetailScreen) and app.screen.item_id == "W01-T02"
+
+
+async def test_stepping_through_done_gives_the_progress_back_and_a_narrow_choice_shows_the_chosen_one(
+        store, isolated_locations, english):
+    apply_changes(store, INSPECTOR, 1, "W01-M01", {"status": "in_progress", "progress": 30})
+    app = build_app(isolated_locations, user=EDITOR)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        form = await open_form(pilot, "W01", "W01-M01")
+        choice, progress = form.query_one(Choice), form.query_one("#form-progress", Input)
+        await pilot.press("right")  # done: 100 %
+        await settle(pilot)
+        assert (choice.value, progress.value) == ("done", "100")
+        await pilot.press("right")  # on to behind: the 30 % it had comes back, not a refused 100 %
+        await settle(pilot)
+        assert (choice.value, progress.value) == ("behind", "30")
+        # the English words do not all fit beside the previous round's column at 80 columns
+        drawn = str(choice.render())
+        assert drawn.startswith("◀ ● behind ") and drawn.endswith("4/5") and "done" not in drawn
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert not isinstance(app.screen, ItemForm)
+        row = state_row(store, "W01-M01", 1)
+        assert (row["status"], row["progress"]) == ("behind", 30)

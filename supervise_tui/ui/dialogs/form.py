@@ -84,6 +84,7 @@ class ItemForm(Dialog[str | None]):
         self.initial = dict(self.base)  # what the widgets were filled with: a field differs from it once edited
         self._said = getattr(self, "_said", "")  # the last save of the walk, in words
         self._pair = (self.base["status"], self.base["progress"])  # status and progress as the form shows them
+        self._before_done: int | None = None  # the progress 已完成 set to 100 (given back if the status moves on)
 
     @staticmethod
     def _values(state: dict) -> dict:
@@ -249,12 +250,24 @@ class ItemForm(Dialog[str | None]):
         The pair it follows from is the one the form showed before this change. Setting a
         widget here sends its own change later, which then finds nothing left to move.
         """
+        box = self.query_one("#form-progress", Input)
+        if "progress" in change:
+            self._before_done = None  # typed: the user's own
+        elif (self._before_done is not None and self._pair == ("done", 100) and change["status"] != "not_started"
+              and not box.disabled):
+            # stepped through 已完成 (left, right): the progress it set goes back to what it was
+            restored, self._before_done = self._before_done, None
+            box.value = str(restored)
+            self._pair = (change["status"], restored)
+            return
         try:
             follows = follow_status_progress(*self._pair, change, self.item_id)
         except SuperviseError:
             follows = {}  # the save will say why (推进中 at 100 % needs a lower progress too)
-        if "progress" in follows and not self.query_one("#form-progress", Input).disabled:
-            self.query_one("#form-progress", Input).value = str(follows["progress"])
+        if "progress" in follows and not box.disabled:
+            if change.get("status") == "done":
+                self._before_done = self._pair[1]
+            box.value = str(follows["progress"])
         else:
             follows.pop("progress", None)
         if "status" in follows:
@@ -347,6 +360,7 @@ class ItemForm(Dialog[str | None]):
                 self.initial[field] = self.base[field]
                 self._fill(field, self.base[field])
         self._pair = (self._status(), self._progress())
+        self._before_done = None
         # Named by a field the other person changed (the version alone says nothing to a reader).
         field = next((f for f in self.fields if old[f] != self.base[f]), exc.field)
         before, after = (old[field], self.base[field]) if field in self.fields else (exc.shown, exc.current)

@@ -68,7 +68,29 @@ class Choice(Widget, can_focus=True):
             chosen = value == self.value
             text.append(("●" if chosen else "○") + shown, "bold reverse" if chosen else "")
             self._spans.append((start, cell_len(text.plain), value))
+        if self.size.width and cell_len(text.plain) > self.size.width:
+            return self._render_one()
         return text
+
+    def _render_one(self) -> Text:
+        """Too narrow for every option (longer words, a narrow terminal): the chosen one between arrows
+        that step to its neighbours, and where it stands among them."""
+        values = [v for v, _ in self.options]
+        index = values.index(self.value) if self.value in values else 0
+        previous, following = values[(index - 1) % len(values)], values[(index + 1) % len(values)]
+        text = Text(no_wrap=True, overflow="crop", end="")
+        text.append("◀ ")
+        self._spans = [(0, 2, previous)]
+        start = cell_len(text.plain)
+        text.append(f"● {printable(self.options[index][1])} ", "bold reverse")
+        text.append(" ▶")
+        self._spans.append((start, cell_len(text.plain) - 2, values[index]))
+        self._spans.append((cell_len(text.plain) - 2, cell_len(text.plain), following))
+        text.append(f"  {index + 1}/{len(values)}", "dim")
+        return text
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.refresh()
 
     def watch_value(self, value: str) -> None:
         self.refresh()
