@@ -566,8 +566,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "diff.light": ("亮灯", "light"),
     "diff.progress": ("进度", "progress"),
     "diff.note": ("备注", "note"),
+    "diff.value": ("完成值", "value"),
+    "diff.evidence": ("佐证", "evidence"),
+    "diff.col.value": ("完成值", "value reached"),
+    "diff.col.evidence_changed": ("佐证有改", "evidence changed"),
     "diff.note_changed": ("已改", "edited"),
     "diff.notes_changed": ("备注变化 {n}", "notes changed {n}"),
+    "diff.values_changed": ("完成值变化 {n}", "values changed {n}"),
+    "diff.evidence_changed": ("佐证变化 {n}", "evidence changed {n}"),
     "diff.filtered": ("(已筛选)", "(filtered)"),
     "diff.no_more": ("没有更多变化了", "No more changes"),
     "diff.class.improved": ("好转", "better"),
@@ -836,9 +842,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "diff.class.note_changed": ("备注有改", "note changed"),
     "diff.heading": ("{old} → {new}", "{old} → {new}"),
     "diff.counts": ("好转 {improved} · 退步 {regressed} · 未变 {unchanged} · 新增 {new} · 退役 {retired} · "
-                    "备注有改 {note_changed}",
+                    "备注有改 {note_changed} · 完成值有改 {value_changed} · 佐证有改 {evidence_changed}",
                     "improved {improved} · regressed {regressed} · unchanged {unchanged} · new {new} · "
-                    "retired {retired} · note changed {note_changed}"),
+                    "retired {retired} · note changed {note_changed} · value changed {value_changed} · "
+                    "evidence changed {evidence_changed}"),
     # the store itself: check and backup
     "check.ok": ("{path}: 完好 — SQLite 完整性检查与本程序的规则均通过",
                  "{path}: sound — SQLite's integrity check and the app's own rules all pass"),

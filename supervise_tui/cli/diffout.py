@@ -41,7 +41,8 @@ class _Cells:
         self.tick = "✓"
 
     def __call__(self, row: dict) -> list[str]:
-        """id, class, lead unit, status, light, progress, note changed, text ("old → new" where they differ)."""
+        """id, class, lead unit, status, light, progress, value reached, note changed, evidence changed, text
+        ("old → new" where they differ)."""
         cells = []
         for words, old, new in ((self.status, row["old_status"], row["new_status"]),
                                 (self.light, row["old_light"], row["new_light"])):
@@ -49,13 +50,16 @@ class _Cells:
         old, new, delta = row["old_progress"], row["new_progress"], row["progress_delta"]
         progress = ("" if old is None else str(old)) if old == new else \
             f"{'' if old is None else old} → {'' if new is None else new}" + (f" ({delta:+d})" if delta else "")
-        return [row["id"], self.cls[row["class"]], row["lead_unit"] or "", *cells, progress,
-                self.tick if row["note_changed"] else "", row["text"]]
+        value = f"{row['old_value'] or ''} → {row['new_value'] or ''}" if row["value_changed"] else \
+            row["new_value"] or ""
+        return [row["id"], self.cls[row["class"]], row["lead_unit"] or "", *cells, progress, value,
+                self.tick if row["note_changed"] else "", self.tick if row["evidence_changed"] else "", row["text"]]
 
 
 def _columns() -> list[str]:
     return [t("col.id"), t("bulletin.col.class"), t("col.lead_unit"), t("col.status"), t("col.light"),
-            t("col.progress"), t("bulletin.col.note_changed"), t("col.text")]
+            t("col.progress"), t("diff.col.value"), t("bulletin.col.note_changed"), t("diff.col.evidence_changed"),
+            t("col.text")]
 
 
 def _head(old, new, counts) -> str:
@@ -83,7 +87,7 @@ def summary(old, new, counts: dict, fmt: str) -> None:
 
 def table(old, new, counts, rows) -> None:
     headings = _columns()
-    widths = [max(w, cell_width(h)) for w, h in zip((12, 6, 14, 17, 8, 16, 4), headings)]
+    widths = [max(w, cell_width(h)) for w, h in zip((12, 6, 14, 17, 8, 16, 24, 4, 4), headings)]
     text_width = TEXT_CELLS
     padded: dict[tuple[int, str], str] = {}  # the few distinct words and units, fitted once
 
@@ -97,11 +101,14 @@ def table(old, new, counts, rows) -> None:
         return padded[key]
 
     def line(cells: list[str]) -> str:
-        item_id, cls, unit, status, light, progress, note, text = cells
+        item_id, cls, unit, status, light, progress, value, note, evidence, text = cells
+        value = clip(value, widths[6])  # many distinct values: not kept in ``padded``
+        value += " " * (widths[6] - cell_width(value))
         # ids and progress figures are ASCII: their width is their length
         return "  ".join((item_id.ljust(widths[0]) if len(item_id) <= widths[0] else clip(item_id, widths[0]),
                           fit(1, cls), fit(2, unit), fit(3, status), fit(4, light),
-                          progress.ljust(widths[5]), fit(6, note), clip(one_line(text), text_width))) + "\n"
+                          progress.ljust(widths[5]), value, fit(7, note), fit(8, evidence),
+                          clip(one_line(text), text_width))) + "\n"
 
     cells = _Cells()
     sys.stdout.write(_head(old, new, counts) + "\n")

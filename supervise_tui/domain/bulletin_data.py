@@ -14,7 +14,7 @@ from __future__ import annotations
 import itertools
 import sqlite3
 
-from .diff import CLASS_BY_CODE, CLASSES, PASS_COLUMNS, UNCHANGED, class_sql, round_pass
+from .diff import CLASS_BY_CODE, PASS_COLUMNS, QUIET_FLAGS, UNCHANGED, class_sql, counts_of, round_pass
 from .lights import LIGHT_RANK, OWN_SPAN, REASON_STATE, basis_for_round, register_reason_sql
 
 _LIGHT_NAME = "(CASE {} " + " ".join(f"WHEN {n} THEN {c!r}" for n, c in enumerate(LIGHT_RANK)) + " END)"
@@ -32,6 +32,7 @@ _SUMS = """sum(x.items) AS items, sum(x.done) AS done, sum(x.in_progress) AS in_
 sum(x.behind) AS behind, sum(x.not_started) AS not_started, sum(x.red) AS red, sum(x.yellow) AS yellow,
 sum(x.green) AS green, sum(x.not_reported) AS not_reported,
 round(CAST(sum(x.p_sum) AS REAL) / sum(x.p_n), 1) AS progress"""
+_QUIET = "(" + " OR ".join(QUIET_FLAGS) + ")"  # a change that leaves the class as it is
 _COUNTS = ("items", "done", "in_progress", "behind", "not_started", "red", "yellow", "green", "not_reported")
 
 # What an item row of a list can show, as SQL over RoundPass._items' aliases.
@@ -167,13 +168,7 @@ class RoundPass:
 
     def diff_counts(self) -> dict:
         """As ``diff.diff_counts`` of the previous round and this one."""
-        row = self.conn.execute(
-            ", ".join(["SELECT " + ", ".join(f"coalesce(sum(code = {n}), 0)" for n in range(len(CLASS_BY_CODE))),
-                       "coalesce(sum(note_changed), 0)", f"coalesce(sum(code = {UNCHANGED} AND note_changed), 0) "
-                       f"FROM temp.{self.t} WHERE code IS NOT NULL"])).fetchone()
-        counts = {cls: row[CLASS_BY_CODE.index(cls)] for cls in CLASSES}
-        changed = sum(counts.values()) - counts["unchanged"] + row[-1]
-        return counts | {"note_changed": row[-2], "changed": changed}
+        return counts_of(self.conn, f"(SELECT *, {_QUIET} AS quiet_changed FROM temp.{self.t})")
 
     # -- the item lists, streamed ---------------------------------------------------------------
     def red_rows(self, columns: dict[str, str]) -> sqlite3.Cursor:
@@ -182,7 +177,8 @@ class RoundPass:
 
     def change_rows(self, columns: dict[str, str]) -> sqlite3.Cursor:
         """Items changed since the previous round, in group order."""
-        return self._items(columns, f"r.code IS NOT NULL AND (r.code <> {UNCHANGED} OR r.note_changed)")
+        return self._items(columns, f"r.code IS NOT NULL AND (r.code <> {UNCHANGED} OR r.note_changed "
+                                    "OR r.value_changed OR r.evidence_changed)")
 
     def chase_rows(self, units: list[str | None], columns: dict[str, str]) -> sqlite3.Cursor:
         """Items not reported and not red, unit by unit in the order of ``units``, then in list order.

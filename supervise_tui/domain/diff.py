@@ -6,7 +6,8 @@ that differs decides: better is ``improved``, worse ``regressed``, none ``unchan
 Status order, worst first: 受阻 blocked < 滞后 behind < 未启动 not started < 推进中 in progress
 < 已完成 done (a started item that lags is worse than one whose time has not yet come).
 Light order: red < yellow < green. A note-only edit leaves the item ``unchanged`` with
-``note_changed`` set; ``changed`` counts every item where anything shown differs.
+``note_changed`` set, and so do ``value_changed`` (the value reached of a numeric target) and
+``evidence_changed``; ``changed`` counts every item where anything shown differs.
 Rows come in task-list order (an item retired from the list keeps its last place).
 """
 
@@ -27,12 +28,16 @@ UNCHANGED = CLASS_BY_CODE.index("unchanged")
 DIFF_KEYS = ("id", "class", "kind", "work_id", "pillar_id", "lead_unit", "leader", "liaison", "text",
              "old_status", "new_status", "old_light", "new_light", "old_progress", "new_progress",
              "progress_delta", "note_changed", "old_note", "new_note",
+             "old_value", "new_value", "value_changed", "evidence_changed",
              # what the newer light's reason is worked out from (lights.judge)
              "stage_start", "stage_end", "span_start", "span_end", "deadline", "new_override",
              "new_override_reason", "new_closed_out")
 # What the machine formats (CSV, JSON) carry: the state, keyed by id; texts are in `list`.
 EXPORT_KEYS = ("id", "class", "work_id", "pillar_id", "lead_unit", "leader", "old_status", "new_status",
-               "old_light", "new_light", "old_progress", "new_progress", "progress_delta", "note_changed")
+               "old_light", "new_light", "old_progress", "new_progress", "progress_delta", "note_changed",
+               "old_value", "new_value", "value_changed", "evidence_changed")
+# The flags of a change that leaves the class as it is (a note, a value reached, the evidence).
+QUIET_FLAGS = ("note_changed", "value_changed", "evidence_changed")
 
 
 @dataclass(frozen=True)
@@ -92,7 +97,7 @@ class _Pass:
     params: dict
 
     def select(self, columns: str, *, changed_only: bool, order: bool | str = True) -> str:
-        where = f" AND ({self.columns['code']} <> {UNCHANGED} OR {self.columns['note_changed']})" \
+        where = f" AND ({self.columns['code']} <> {UNCHANGED} OR {self.columns['quiet_changed']})" \
             if changed_only else ""
         by = order if isinstance(order, str) else "i.pos, i.rowid" if order else ""
         return f"{self.head} SELECT {columns} {self.body}{where}{' ORDER BY ' + by if by else ''}"
@@ -118,12 +123,16 @@ def _compared(conn: sqlite3.Connection, old_id: int, new_id: int, flt: DiffFilte
         "old_light": f"(CASE WHEN o.item_id IS NOT NULL THEN {rank['o']} END)",
         "new_light": f"(CASE WHEN n.item_id IS NOT NULL THEN {rank['n']} END)",
         "note_changed": "(o.item_id IS NOT NULL AND n.item_id IS NOT NULL AND o.note IS NOT n.note)",
-        "old_note": "o.note", "new_note": "n.note",
+        "old_note": "o.note", "new_note": "n.note", "old_value": "o.value", "new_value": "n.value",
+        **{f"{field}_changed": f"(o.item_id IS NOT NULL AND n.item_id IS NOT NULL AND "
+                               f"coalesce(o.{field}, '') <> coalesce(n.{field}, ''))"
+           for field in ("value", "evidence")},
         "stage_start": "wk.stage_start", "stage_end": "wk.stage_end", "span_start": "i.span_start",
         "span_end": "i.span_end", "deadline": "i.deadline", "new_override": "n.light",
         "new_override_reason": "n.light_reason", "new_closed_out": "n.closed_out",
         "code": f"(CASE WHEN o.item_id IS NULL THEN 3 WHEN n.item_id IS NULL THEN 4 ELSE {step} + 1 END)",
     }
+    columns["quiet_changed"] = "(" + " OR ".join(columns[f] for f in QUIET_FLAGS) + ")"
     head = f"""
     WITH wk AS MATERIALIZED (
       SELECT w.id AS work_id, w.pillar_id, w.leader, w.liaison, u.name AS lead_unit, w.stage_start, w.stage_end,
@@ -145,15 +154,22 @@ def diff_counts(conn: sqlite3.Connection, old_id: int, new_id: int, flt: DiffFil
     """How many items fall in each class, with ``changed`` and ``note_changed`` totals."""
     p = _compared(conn, old_id, new_id, flt)
     # The class once per item (the LIMIT keeps the subquery whole), then seven sums over it.
-    each = p.select(f"{p.columns['code']} AS code, {p.columns['note_changed']} AS note_changed",
+    each = p.select(", ".join(f"{p.columns[c]} AS {c}" for c in ("code", *QUIET_FLAGS, "quiet_changed")),
                     changed_only=False, order=False)
-    sums = ", ".join(f"coalesce(sum(code = {n}), 0)" for n in range(len(CLASS_BY_CODE)))
-    row = conn.execute(f"SELECT {sums}, coalesce(sum(note_changed), 0), "
-                       f"coalesce(sum(code = {UNCHANGED} AND note_changed), 0) FROM ({each} LIMIT -1)",
-                       p.params).fetchone()
+    return counts_of(conn, f"({each} LIMIT -1)", p.params)
+
+
+def counts_of(conn: sqlite3.Connection, rows: str, params: dict | tuple = ()) -> dict:
+    """The diff's counts over ``rows`` (a table or subquery with ``code``, QUIET_FLAGS and
+    ``quiet_changed``): each class, each quiet flag, and ``changed``."""
+    sums = ", ".join([f"coalesce(sum(code = {n}), 0)" for n in range(len(CLASS_BY_CODE))]
+                     + [f"coalesce(sum({flag}), 0)" for flag in QUIET_FLAGS]
+                     + [f"coalesce(sum(code = {UNCHANGED} AND quiet_changed), 0)"])
+    row = conn.execute(f"SELECT {sums} FROM {rows} WHERE code IS NOT NULL", params).fetchone()
     counts = {cls: row[CLASS_BY_CODE.index(cls)] for cls in CLASSES}
     changed = sum(counts.values()) - counts["unchanged"] + row[-1]
-    return counts | {"note_changed": row[-2], "changed": changed}
+    flags = dict(zip(QUIET_FLAGS, row[len(CLASS_BY_CODE):-1]))
+    return counts | flags | {"changed": changed}
 
 
 def _row_columns(p: _Pass, text_limit: int | None) -> str:
@@ -177,7 +193,8 @@ def light_reason(row: dict, basis: LightBasis) -> str:
 def _dict_row(values: tuple) -> dict:
     row = dict(zip(DIFF_KEYS, values))
     row["class"] = CLASS_BY_CODE[row["class"]]
-    row["note_changed"] = bool(row["note_changed"])
+    for flag in QUIET_FLAGS:
+        row[flag] = bool(row[flag])
     return row
 
 
@@ -226,7 +243,7 @@ def diff_csv_lines(conn: sqlite3.Connection, old_id: int, new_id: int, flt: Diff
 
 # The cells of a diff row that belong to its work, together in EXPORT_KEYS: made once per work.
 WORK_KEYS = ("work_id", "pillar_id", "lead_unit", "leader")
-TEXT_KEYS = ("lead_unit", "leader")
+TEXT_KEYS = ("lead_unit", "leader", "old_value", "new_value")
 
 
 def _csv_cells(keys: tuple[str, ...], values: dict[str, str]) -> str:
@@ -247,7 +264,7 @@ def diff_json_lines(conn: sqlite3.Connection, old_id: int, new_id: int, flt: Dif
                     changed_only: bool = True) -> Iterator[str]:
     """One JSON object (EXPORT_KEYS) per item, made by SQLite's json_object."""
     p = _compared(conn, old_id, new_id, flt)
-    values = _export_values(p) | {"note_changed": f"json(iif({p.columns['note_changed']}, 'true', 'false'))"}
+    values = _export_values(p) | {flag: f"json(iif({p.columns[flag]}, 'true', 'false'))" for flag in QUIET_FLAGS}
     pairs = ", ".join(f"'{k}', {values[k]}" for k in EXPORT_KEYS)
     for (text,) in conn.execute(p.select(f"json_object({pairs})", changed_only=changed_only), p.params):
         yield text
@@ -260,7 +277,8 @@ def round_pass(conn: sqlite3.Connection, old_id: int | None, new_id: int, driver
     every current item, and every retired one with state in either round. Columns (see
     ``PASS_COLUMNS``): the driver's rank; the item's rowid, work and retired flag; whether each
     round has its state; its status, progress, light rank and ``nr`` (not reported) in the new
-    round; ``note_changed``; the old status, light rank and progress. Each light is worked out
+    round; ``note_changed``; the old status, light rank and progress; ``value_changed`` and
+    ``evidence_changed``. Each light is worked out
     once; ``class_sql`` turns these into the diff's class.
     """
     p = _compared(conn, old_id or 0, new_id, DiffFilter(), driver=driver)
@@ -269,13 +287,14 @@ def round_pass(conn: sqlite3.Connection, old_id: int | None, new_id: int, driver
     columns = ["d.rank", "i.rowid", "i.work_id", "i.retired", "o.item_id IS NOT NULL", "n.item_id IS NOT NULL",
                "n.status", "n.progress", light_sql("n", "wk", "n", rank=True), not_reported,
                f"({p.columns['note_changed']} <> 0)", "o.status", f"(CASE WHEN o.item_id IS NOT NULL THEN "
-               f"{light_sql('o', 'wk', 'o', rank=True)} END)", "o.progress"]
+               f"{light_sql('o', 'wk', 'o', rank=True)} END)", "o.progress",
+               f"({p.columns['value_changed']} <> 0)", f"({p.columns['evidence_changed']} <> 0)"]
     select = ", ".join(f"{sql} AS {name}" for sql, name in zip(columns, PASS_COLUMNS, strict=True))
     return p.select(select, changed_only=False, order="d.rank, i.sort"), p.params
 
 
 PASS_COLUMNS = ("rank", "item", "work_id", "retired", "o_in", "n_in", "status", "progress", "lrank", "nr",
-                "note_changed", "old_status", "old_lrank", "old_progress")
+                "note_changed", "old_status", "old_lrank", "old_progress", "value_changed", "evidence_changed")
 
 
 def class_sql(o_in: str, n_in: str, old: tuple[str, str, str], new: tuple[str, str, str]) -> str:

@@ -322,8 +322,10 @@ class DiffSource:
             column("diff.status", 17),
             column("diff.light", 7),
             column("diff.progress", 13, align="right"),
-            column("diff.note", 4, drop=3),
-            column("col.light_reason", 0, drop=4, min_width=24),
+            column("diff.value", 18, drop=3),  # a numeric target's value reached: old→new where it changed
+            column("diff.note", 4, drop=4),
+            column("diff.evidence", 4, drop=5),
+            column("col.light_reason", 0, drop=6, min_width=24),
         ]
         self.basis = basis_for_round(conn, new)
         self.by_label = {word("diff.class", c): c for c in diff.CLASSES}
@@ -345,7 +347,9 @@ class DiffSource:
                 f"{word('status', r['old_status']) or '—'} → {word('status', r['new_status']) or '—'}",
                 f"{word('light', r['old_light']) or '—'}→{word('light', r['new_light']) or '—'}",
                 f"{r['old_progress'] or 0}→{r['new_progress'] or 0}" + (f" ({delta:+d})" if delta else ""),
+                f"{r['old_value'] or '—'}→{r['new_value'] or '—'}" if r["value_changed"] else r["new_value"] or "",
                 t("diff.note_changed") if r["note_changed"] else "",
+                t("diff.note_changed") if r["evidence_changed"] else "",
                 diff.light_reason(r, self.basis),
             ])
         return out
@@ -354,7 +358,8 @@ class DiffSource:
         return row[0]
 
     def is_change(self, row: Sequence[str]) -> bool:
-        return self.by_label.get(row[1]) in CHANGE_CLASSES or bool(row[7])
+        """A shown row that differs in anything: its class, or its value, note or evidence flags."""
+        return self.by_label.get(row[1]) in CHANGE_CLASSES or "→" in row[7] or bool(row[8]) or bool(row[9])
 
     def find_change(self, cursor: int, step: int, count: int) -> int | None:
         """The index of the nearest change after (step 1) or before (step -1) ``cursor``, if any.
@@ -389,4 +394,4 @@ class DiffSource:
 
 def _is_change(row: dict) -> bool:
     """A compared item (a diff_rows row) that differs in anything shown."""
-    return row["class"] in CHANGE_CLASSES or row["note_changed"]
+    return row["class"] in CHANGE_CLASSES or any(row[flag] for flag in diff.QUIET_FLAGS)

@@ -202,18 +202,34 @@ def test_diff_table_md_csv(two_rounds):
         ("W05-M01", "unchanged", "市金融工作服务中心", "0", "1")]
 
 
+def test_diff_shows_the_value_reached_and_an_evidence_change(two_rounds):
+    two_rounds("set", "W13-T02", "--value", "12")  # ≥ 10 %: met, so done
+    two_rounds("set", "W24-M01", "--evidence", "乐发改〔2024〕7号")  # nothing else changed
+    table = two_rounds("diff", "1", "2").out.splitlines()
+    assert table[1].endswith("备注有改 1 · 完成值有改 1 · 佐证有改 1")
+    header = table[3]
+    assert "完成值" in header and "佐证有改" in header
+    line = next(ln for ln in table if ln.startswith("W13-T02"))
+    assert "好转" in line and " → 12" in line
+    line = next(ln for ln in table if ln.startswith("W24-M01"))
+    assert "未变" in line and line.count("✓") == 1  # the evidence flag; the note's is blank
+    rows = {r["id"]: r for r in _json(two_rounds("diff", "1", "2", "--format", "json"))["rows"]}
+    assert (rows["W13-T02"]["new_value"], rows["W13-T02"]["value_changed"]) == ("12", True)
+    assert (rows["W24-M01"]["class"], rows["W24-M01"]["evidence_changed"]) == ("unchanged", True)
+
+
 def test_diff_summary_gives_the_counts_alone_in_every_format(two_rounds):
     table = two_rounds("diff", "1", "2", "--summary").out
     assert table == ("第1轮 → 第2轮\n"
-                     "好转 1 · 退步 1 · 未变 315 · 新增 0 · 退役 0 · 备注有改 1\n")
+                     "好转 1 · 退步 1 · 未变 315 · 新增 0 · 退役 0 · 备注有改 1 · 完成值有改 0 · 佐证有改 0\n")
     counts = {"improved": 1, "regressed": 1, "unchanged": 315, "new": 0, "retired": 0, "note_changed": 1,
-              "changed": 3}
+              "value_changed": 0, "evidence_changed": 0, "changed": 3}
     assert _json(two_rounds("diff", "1", "2", "--summary", "--format", "json")) == {
         "from": {"id": 1, "name": "第1轮"}, "to": {"id": 2, "name": "第2轮"}, "counts": counts}
     text = two_rounds("diff", "1", "2", "--summary", "--format", "csv").out
     assert text == "\ufeffclass,count\r\n" + "".join(f"{k},{v}\r\n" for k, v in counts.items())
     md = two_rounds("diff", "1", "2", "--summary", "--format", "md").out
-    assert md == "# 第1轮 → 第2轮\n\n好转 1 · 退步 1 · 未变 315 · 新增 0 · 退役 0 · 备注有改 1\n"
+    assert md == "# 第1轮 → 第2轮\n\n好转 1 · 退步 1 · 未变 315 · 新增 0 · 退役 0 · 备注有改 1 · 完成值有改 0 · 佐证有改 0\n"
     # the same counts as the full diff's head, filters included
     assert _json(two_rounds("diff", "1", "2", "--summary", "--format", "json", "--unit", "市税务局"))["counts"] == \
         _json(two_rounds("diff", "1", "2", "--format", "json", "--unit", "市税务局"))["counts"]

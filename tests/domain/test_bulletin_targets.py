@@ -11,6 +11,7 @@ import pytest
 
 from supervise_tui.domain import export
 from supervise_tui.domain.bulletin import build_bulletin
+from supervise_tui.domain.diff import diff_counts
 from supervise_tui.domain.edits import set_indicator
 from supervise_tui.i18n import set_language
 from tests.rounds_kit import INSPECTOR, edit, small_store, two_rounds
@@ -51,6 +52,8 @@ def test_the_attainment_by_pillar_and_the_goals_with_values(reported):
         assert [(g["id"], g["value"], g["attainment"], g["met"]) for g in b.goals] == [
             ("G01", "36.5", "36.5 / 35 亿元 104%", True), ("G02", "8.2", "8.2 / 10 % 82%", False),
             ("G03", "", "", False)]
+        # the changes it counts are the diff's, values reached included
+        assert b.changes == diff_counts(conn, 1, r2) and b.changes["value_changed"] == 4
 
 
 def cells(text: str, heading: str) -> list[list[str]]:

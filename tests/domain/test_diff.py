@@ -10,7 +10,7 @@ import pytest
 
 from supervise_tui.domain.diff import EXPORT_KEYS, DiffFilter, diff_counts, diff_csv_lines, diff_json_lines, diff_rows
 from supervise_tui.domain.queries import resolve_person, resolve_unit
-from tests.rounds_kit import TRICKY_NOTE, small_store, two_rounds
+from tests.rounds_kit import TRICKY_NOTE, edit, small_store, two_rounds
 
 # id, class, old/new status, old/new light, old/new progress, delta, note changed
 EXPECTED = [
@@ -54,7 +54,8 @@ def test_every_item_is_compared_exactly(scenario):
 def test_counts_on_top(scenario):
     conn, r1, r2 = scenario
     assert diff_counts(conn, r1, r2) == {"improved": 5, "regressed": 5, "unchanged": 1, "new": 1, "retired": 1,
-                                         "note_changed": 2, "changed": 13}
+                                         "note_changed": 2, "value_changed": 0, "evidence_changed": 0,
+                                         "changed": 13}
 
 
 def test_only_changes_by_default(scenario):
@@ -123,3 +124,36 @@ def test_csv_lines_quote_and_neutralise_names(scenario):
     line = next(line.decode("utf-8") for line in diff_csv_lines(conn, r1, r2) if line.startswith(b"W08-T01,"))
     assert ',"\'=HYPERLINK(""x"")",' in line
     assert next(csv.reader(io.StringIO(line)))[5] == "'=HYPERLINK(\"x\")"
+
+
+def test_value_and_evidence_changes_are_shown(scenario):
+    """A value reached moves a numeric target's progress (its class follows); evidence alone leaves the
+    class as it is, flagged like a note, and counted as changed."""
+    conn, r1, r2 = scenario
+    edit(conn, r2, "W13-T02", value="12")  # ≥ 10 %: met, so done
+    edit(conn, r2, "W04-T01", evidence="乐发改〔2024〕7号")  # unchanged otherwise (its note changed too)
+    edit(conn, r2, "W01-T03", evidence="乐税〔2024〕2号")  # improved already (20 → 35)
+    keys = ("id", "class", "old_value", "new_value", "value_changed", "evidence_changed", "note_changed")
+    rows = {r["id"]: tuple(r[k] for k in keys) for r in diff_rows(conn, r1, r2)}
+    assert rows["W13-T02"] == ("W13-T02", "improved", "", "12", True, False, True)
+    assert rows["W04-T01"] == ("W04-T01", "unchanged", "", "", False, True, True)
+    assert rows["W01-T03"] == ("W01-T03", "improved", "", "", False, True, False)
+    assert sum(r["value_changed"] or r["evidence_changed"] for r in diff_rows(conn, r1, r2, changed_only=False)) == 3
+    counts = diff_counts(conn, r1, r2)
+    assert (counts["value_changed"], counts["evidence_changed"], counts["changed"]) == (1, 2, 13)
+    # an evidence-only change is a change: shown by default and counted
+    edit(conn, r2, "W04-T01", note="")
+    conn.execute("UPDATE item_state SET note = '' WHERE round_id = ? AND item_id = 'W04-T01'", (r1,))
+    assert rows_of(diff_rows(conn, r1, r2), "W04-T01") == [("unchanged", False, True)]
+    assert diff_counts(conn, r1, r2)["changed"] == 13
+    # the machine formats carry them
+    line = next(json.loads(x) for x in diff_json_lines(conn, r1, r2) if '"W13-T02"' in x)
+    assert (line["old_value"], line["new_value"], line["value_changed"], line["evidence_changed"]) == \
+        ("", "12", True, False)
+    text = b"".join(diff_csv_lines(conn, r1, r2)).decode("utf-8")
+    row = next(r for r in csv.DictReader(io.StringIO(text), fieldnames=EXPORT_KEYS) if r["id"] == "W13-T02")
+    assert (row["old_value"], row["new_value"], row["value_changed"], row["evidence_changed"]) == ("", "12", "1", "0")
+
+
+def rows_of(rows, item_id: str) -> list[tuple]:
+    return [(r["class"], r["note_changed"], r["evidence_changed"]) for r in rows if r["id"] == item_id]

@@ -146,7 +146,8 @@ async def test_d_picks_previous_and_current_and_the_screen_equals_the_domain_dif
             assert cells[5] == f"{t('light.' + r['old_light'])}→{t('light.' + r['new_light'])}"
         assert shown["W02-M02"][6] == "0→100 (+100)"
         assert shown["W12-M01"][6] == "20→10 (-10)"
-        assert shown["W24-T01"][7] == t("diff.note_changed") and shown["W02-M02"][7] == ""
+        note = [c.label for c in screen.source.columns].index(t("diff.note"))
+        assert shown["W24-T01"][note] == t("diff.note_changed") and shown["W02-M02"][note] == ""
 
         # improved in green, regressed in red, as drawn (the cursor sits on another row)
         move_to_key(table, "W24-T01")
@@ -306,3 +307,30 @@ async def test_d_with_only_one_round_says_so_and_opens_nothing(store, isolated_l
         assert not isinstance(app.screen, RoundPairPicker)
         assert [(m, s) for m, s, _ in app.recorded] == [(t("diff.one_round"), "warning")]
         assert t("diff.pick_title") not in screen_text(app)
+
+
+async def test_the_diff_shows_value_and_evidence_changes(store, isolated_locations):
+    """A value reached (old→new) and an evidence-only change: both listed, both counted on top."""
+    old, new = two_round_scenario(store)
+    apply_changes(store, INSPECTOR, new, "W13-T02", {"value": "12"})  # ≥ 10 %: met, so done
+    apply_changes(store, INSPECTOR, new, "W24-M01", {"evidence": "乐发改〔2024〕7号"})  # nothing else
+    counts = diff_counts(store, old, new)
+    assert (counts["value_changed"], counts["evidence_changed"], counts["changed"]) == (1, 1, 7)
+    app = build_app(isolated_locations)
+    async with app.run_test(size=(200, 50)) as pilot:
+        await settle(pilot)
+        screen = await open_diff(pilot)
+        summary = summary_text(app)
+        assert t("diff.values_changed", n=1) in summary and t("diff.evidence_changed", n=1) in summary
+        table = screen.table
+        assert table.row_count == 7
+        labels = [c.label for c in screen.source.columns]
+        value, evidence = labels.index(t("diff.value")), labels.index(t("diff.evidence"))
+        rows = {row[0]: row for row in table_rows(table)}
+        assert (rows["W13-T02"][1], rows["W13-T02"][value], rows["W13-T02"][evidence]) == \
+            (t("diff.class.improved"), "—→12", "")
+        assert (rows["W24-M01"][1], rows["W24-M01"][value], rows["W24-M01"][evidence]) == \
+            (t("diff.class.unchanged"), "", t("diff.note_changed"))
+        assert screen.source.is_change(table_rows(table)[list(rows).index("W24-M01")])
+        line = next(ln for ln in screen_lines(app) if ln.lstrip().startswith("W13-T02"))
+        assert "—→12" in line

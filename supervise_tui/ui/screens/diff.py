@@ -68,6 +68,9 @@ class DiffScreen(Frame):
             parts.append((f"{word('diff.class', cls)} {c[cls]}", CLASS_STYLE.get(cls, "")))
             parts.append("  ")
         parts.append((t("diff.notes_changed", n=c["note_changed"]), "dim"))
+        for flag, key in (("value_changed", "diff.values_changed"), ("evidence_changed", "diff.evidence_changed")):
+            if c[flag]:
+                parts.append(("  " + t(key, n=c[flag]), "dim"))
         if self.flt != diff.DiffFilter():
             parts.append(("   " + t("diff.filtered"), "yellow"))
         self.query_one("#summary", Static).update(line(*parts))
