@@ -414,9 +414,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "bar.round_closed": ("(已关闭)", "(closed)"),
     "bar.user": ("{role} {user}", "{role} {user}"),
     "summary.counts": (
-        "共 {items} 项 · 已完成 {done} · 推进中 {in_progress} · 滞后/受阻 {behind} · 未启动 {not_started} · 红灯 {red}",
+        "共 {items} 项 · 已完成 {done} · 推进中 {in_progress} · 滞后/受阻 {behind} · 未启动 {not_started} · 红灯 {red}"
+        " · 未报送 {not_reported}",
         "{items} items · done {done} · in progress {in_progress} · behind/blocked {behind} · "
-        "not started {not_started} · red {red}",
+        "not started {not_started} · red {red} · not reported {not_reported}",
     ),
     "summary.rows": ("{rows} 行", "{rows} rows"),
     "overview.pillars": ("各总体任务进展", "Progress by pillar"),

@@ -44,6 +44,12 @@ async def test_overview_ranks_units_by_red_then_unreported_and_opens_the_worst_r
         assert [u["red"] for u in units] == sorted((u["red"] for u in units), reverse=True)
         assert units[0]["red"] > 0 and any(u["overdue"] for u in units)
         assert t("overview.no_behind") not in text
+        # the summary counts the items not reported yet
+        unreported = store.execute(
+            "SELECT count(*) FROM items i JOIN item_state s ON s.item_id = i.id AND s.round_id = 1 WHERE i.retired = 0 "
+            "AND s.updated_at IS NULL AND s.status <> 'done' AND NOT s.closed_out").fetchone()[0]
+        assert unreported == sum(u["not_reported"] for u in units_behind(store, 1)) > 300
+        assert text.splitlines()[2].rstrip().endswith(f"{t('col.not_reported')} {unreported}")
         # the red list: its count, most severe first (the override, then the blocked item)
         assert t("overview.red_title", red=total_red) in text
         table = screen.query_one("#red-table", VirtualTable)

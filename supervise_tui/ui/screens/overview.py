@@ -136,7 +136,7 @@ class OverviewScreen(TableScreen):
             units = units_behind(conn, round_id, TOP_UNITS)
             reds = red_items(conn, round_id, RED_SHOWN)
         totals = {k: sum(p[k] for p in pillars) for k in ("items", "done", "in_progress", "behind",
-                                                            "not_started", "red")}
+                                                            "not_started", "red", "not_reported")}
         self.post_message(self.Counted(pillars, units, reds, totals))
 
     def on_overview_screen_counted(self, event: Counted) -> None:
