@@ -97,7 +97,9 @@ def fts_phrase(term: str) -> str:
     return '"' + term.replace('"', '""') + '"'
 
 
-def _where(scope: Scope) -> tuple[str, dict]:
+def _where(scope: Scope, light: str = LIGHT_INLINE) -> tuple[str, dict]:
+    """The WHERE clause of ``scope``; ``light`` is the light's expression (LIGHT where the query joins
+    ``ls``, twice as fast as the inline one over a whole province)."""
     clauses: list[str] = []
     params: dict[str, object] = {}
     if not scope.include_retired:
@@ -124,7 +126,7 @@ def _where(scope: Scope) -> tuple[str, dict]:
         params["status"] = scope.status
     if scope.light:
         # The inline form needs only ``w`` and ``s``, so any caller of _where can filter by light.
-        clauses.append(f"{LIGHT_INLINE} = :light")
+        clauses.append(f"{light} = :light")
         params["light"] = scope.light
     if scope.reported is not None:
         clauses.append(REPORTED if scope.reported else NOT_REPORTED)

@@ -16,7 +16,7 @@ import sqlite3
 from array import array
 
 from .lights import basis_for_round, light_sql
-from .queries import ITEM_SELECT, NOT_REPORTED, REPORTED, STAGES, Scope, _where, light_params, with_reasons
+from .queries import ITEM_SELECT, LIGHT, NOT_REPORTED, REPORTED, STAGES, Scope, _where, light_params, with_reasons
 
 # The orders a table can be sorted in, each in its natural direction (the worst or newest first).
 SORTS = ("list", "light", "progress", "changed_at")
@@ -37,7 +37,7 @@ TO_REPORT, REPORTED_BUCKET, NOTHING_TO_REPORT = 0, 1, 2
 
 def ordered_ids(conn: sqlite3.Connection, round_id: int, scope: Scope, order: str = "list") -> array:
     """The rowids of the items in ``scope``, in ``order`` (SORTS or ROUND_ORDER): one pass over the scope."""
-    where, params = _where(scope)
+    where, params = _where(scope, light=LIGHT)
     sql = f"""
     WITH {STAGES}
     SELECT i.rowid FROM items i JOIN works w ON w.id = i.work_id JOIN ls ON ls.work_id = w.id
