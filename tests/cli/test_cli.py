@@ -8,9 +8,9 @@ import json
 import re
 
 import pytest
-from conftest import SMALL_TASKLIST
 from wcwidth import wcswidth
 
+from tests.conftest import SMALL_TASKLIST
 from tests.search_kit import search_matches
 
 FORMATS = ("table", "json", "csv")

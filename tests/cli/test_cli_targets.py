@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import json
 
-from conftest import TEST_USER
-
 from supervise_tui.domain.edits import Actor, apply_changes
+from tests.conftest import TEST_USER
 
 INSPECTOR = Actor(TEST_USER)
 

@@ -6,10 +6,10 @@ import hashlib
 from pathlib import Path
 
 import pytest
-from conftest import PINNED_NOW, TEST_USER
 
 from supervise_tui.domain.evidence import Ref, check_refs, format_refs, parse_refs, read_refs, shown
 from supervise_tui.errors import EditRefused
+from tests.conftest import PINNED_NOW, TEST_USER
 
 PDF = "附件/人才名单.pdf"
 BODY = b"%PDF-1.4 names\n"

@@ -9,11 +9,11 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from conftest import SMALL_TASKLIST
 
 from supervise_tui.domain.targets import COMPARES, UNITS, quoted_numbers
 from supervise_tui.domain.tasklist import load_tasklist, parse_tasklist
 from supervise_tui.errors import FileProblems
+from tests.conftest import SMALL_TASKLIST
 from tools import extract_tasklist, propose_targets
 
 REPO = Path(__file__).resolve().parents[2]

@@ -8,7 +8,6 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from conftest import PINNED_NOW, TEST_USER
 from sqlite_utils import Database
 
 from supervise_tui.domain import queries
@@ -16,6 +15,7 @@ from supervise_tui.domain.db import SCHEMA_VERSION, StoreError, connect
 from supervise_tui.domain.edits import Actor, Conflict, EditRefused, apply_changes
 from supervise_tui.domain.sync import load
 from supervise_tui.domain.tasklist import TaskList
+from tests.conftest import PINNED_NOW, TEST_USER
 
 TABLES = {"meta", "pillars", "works", "items", "units", "unit_aliases", "work_units", "people",
           "work_people", "indicators", "rounds", "item_state", "audit", "items_fts", "_sqlite_migrations",

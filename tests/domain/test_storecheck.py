@@ -8,13 +8,13 @@ import subprocess
 import threading
 
 import pytest
-from conftest import TEST_USER
 
 from supervise_tui.domain.db import SCHEMA_VERSION, StoreError, connect
 from supervise_tui.domain.edits import Actor, apply_changes
 from supervise_tui.domain.migrations import INITIAL
 from supervise_tui.domain.storecheck import backup_store, check_store
 from supervise_tui.domain.sync import load
+from tests.conftest import TEST_USER
 from tests.mounts import damage_page
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from conftest import PINNED_NOW, TEST_USER
 from sqlite_utils import Database
 
 from supervise_tui.domain import migrations
@@ -24,6 +23,7 @@ from supervise_tui.domain.targets import (
     quoted_numbers,
 )
 from supervise_tui.errors import EditRefused
+from tests.conftest import PINNED_NOW, TEST_USER
 
 INSPECTOR = Actor(TEST_USER)
 D = Decimal

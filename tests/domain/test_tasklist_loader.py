@@ -6,10 +6,10 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from conftest import SMALL_TASKLIST
 
 from supervise_tui.domain.tasklist import parse_tasklist
 from supervise_tui.errors import FileProblem, FileProblems
+from tests.conftest import SMALL_TASKLIST
 from tests.domain.yaml_parsers import both_parsers  # noqa: F401  (every test on both event streams)
 
 # The refusals' words are checked in English (test_i18n checks both languages).
