@@ -232,9 +232,13 @@ def main() -> None:
     ap.add_argument("--work", help="folder for the synthetic databases (kept between runs)")
     ap.add_argument("--only", default="start,latency,diff,batch,loader", help="which figures (comma-separated)")
     ap.add_argument("--child-latency", help=argparse.SUPPRESS)
+    ap.add_argument("--child-scale", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child_latency:
         latency_child(args.child_latency)
+        return
+    if args.child_scale:
+        print(scaled_tasklist(Path(args.child_scale)))
         return
     work = Path(args.work or Path(tempfile.gettempdir()) / "supervise-tui-bench")
     work.mkdir(parents=True, exist_ok=True)
@@ -379,7 +383,9 @@ def scaled_tasklist(work: Path, copies: int = LOADER_COPIES) -> Path:
 
 def loader_figures(work: Path) -> None:
     """`validate` and `load` (into a new store each time) against yaml.compose with CSafeLoader."""
-    path = scaled_tasklist(work)
+    # The list is made in a child: a child's peak RSS counts this process's memory (see peak_rss).
+    path = Path(subprocess.run([PY, __file__, "--child-scale", str(work)], check=True, capture_output=True,
+                               text=True).stdout.strip())
     store = work / "loaded.db"
     fresh = f"rm -f '{store}' '{store}-wal' '{store}-shm'; exec \"$@\""
     cmds = {"floor": [PY, "-c", "import sys, yaml; yaml.compose(open(sys.argv[1], 'rb'), Loader=yaml.CSafeLoader)",
