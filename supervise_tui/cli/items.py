@@ -42,8 +42,13 @@ def cmd_list(args: Namespace) -> None:
     if args.format == "csv":
         csv_stream(queries.item_rows(conn, rnd.id, scope, [k for k, _ in columns]), columns)
         return
-    emit([worded(r) for r in queries.page_items(conn, rnd.id, scope)], columns, args.format,
-         widths={"work_title": 16, "text": 40, "lead_unit": 14, "note": 20})
+    # a numeric target's value reached against its goal, beside its light (18/20名 90% ✓, 未填)
+    from ..domain.targets import attainment_cell, goal_from_json
+
+    columns.insert([k for k, _ in columns].index("note"), ("attainment", t("col.attainment")))
+    emit([worded(r) | {"attainment": attainment_cell(goal_from_json(r["goal"]), r["value"])}
+          for r in queries.page_items(conn, rnd.id, scope)], columns, args.format,
+         widths={"work_title": 16, "text": 40, "lead_unit": 14, "attainment": 16, "note": 20})
 
 
 def cmd_show(args: Namespace) -> None:

@@ -47,3 +47,18 @@ def test_list_json_carries_goal_deadline_and_value(store, run_cli):
     apply_changes(store, INSPECTOR, 1, "W06-T01", {"value": "18"})
     rows = {r["id"]: r for r in json.loads(run_cli("list", "--format", "json", "--search", "W06").out)}
     assert (rows["W06-T01"]["value"], rows["W06-T01"]["progress"]) == ("18", 90)
+
+
+def test_list_shows_each_targets_attainment_beside_its_light(store, run_cli):
+    apply_changes(store, INSPECTOR, 1, "W13-T02", {"value": "12"})
+    apply_changes(store, INSPECTOR, 1, "W08-T01", {"value": "3; 145; 220"})
+    lines = run_cli("list", "--search", "民营企业申报").out.splitlines()
+    head = lines[0].split()
+    assert head[head.index("亮灯") + 1:] == ["完成情况", "备注"]
+    row = next(line for line in lines if line.startswith("W08-T01"))
+    assert "2/3 项达标 83%" in row
+    assert "未填" in next(line for line in lines if line.startswith("W08-T04"))
+    w13 = {line.split()[0]: line for line in run_cli("list", "--pillar", "三").out.splitlines()[2:]}
+    assert "12/10% 120% ✓" in w13["W13-T02"]
+    # a qualitative target and a measure: nothing to show, not even 未填
+    assert "未填" not in w13["W13-T01"] and "未填" not in w13["W13-M01"]
