@@ -53,6 +53,12 @@ def to_json(rows: list[dict] | dict) -> str:
     return json_escaped(json.dumps(rows, ensure_ascii=False, indent=2))
 
 
+def say_out(text: str) -> None:
+    """A message on stdout quoting names from the store: on a terminal their control and bidi
+    characters are made visible; to a file or a pipe (a script reading a path) it is exact."""
+    print(one_line(text) if on_terminal() else text)
+
+
 def on_terminal() -> bool:
     """Whether stdout is a terminal (a person reads it) rather than a file or a pipe (the data, exact)."""
     try:

@@ -7,6 +7,7 @@ from argparse import Namespace
 from ..errors import naming
 from ..i18n import t
 from .common import open_store, round_of
+from .output import say_out
 
 
 def cmd_diff(args: Namespace) -> None:
@@ -45,4 +46,4 @@ def cmd_export(args: Namespace) -> None:
     with build_bulletin(conn, rnd.id, by=args.by) as bulletin, \
             naming(confined(folder, export_name(rnd.id, rnd.name, args.format, args.by))):  # say which file
         path = export_bulletin(bulletin, args.format, folder)
-    print(t("export.written", path=path))
+    say_out(t("export.written", path=path))

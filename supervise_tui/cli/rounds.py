@@ -9,7 +9,7 @@ from ..errors import SuperviseError
 from ..i18n import t
 from ..textsafe import one_line
 from .common import actor, item_id, open_store, round_of
-from .output import cell_text, emit, to_json, worded
+from .output import cell_text, emit, say_out, to_json, worded
 
 
 def cmd_round(args: Namespace) -> None:
@@ -26,17 +26,17 @@ def cmd_round(args: Namespace) -> None:
         rnd = rounds.create_round(conn, who, args.name, period=args.period, due=args.due,
                                   close_previous=args.close_previous)
         items = conn.execute("SELECT count(*) FROM item_state WHERE round_id = ?", (rnd.id,)).fetchone()[0]
-        print(t("rounds.created", name=rnd.name, prev=prev.name, items=items) if prev
-              else t("rounds.created_fresh", name=rnd.name, items=items))
+        say_out(t("rounds.created", name=rnd.name, prev=prev.name, items=items) if prev
+                else t("rounds.created_fresh", name=rnd.name, items=items))
         if prev is not None and not prev.closed:
-            print(t("rounds.closed", name=prev.name) if args.close_previous
-                  else t("rounds.previous_open", name=prev.name))
+            say_out(t("rounds.closed", name=prev.name) if args.close_previous
+                    else t("rounds.previous_open", name=prev.name))
     elif action == "use":
-        print(t("rounds.now_current", name=rounds.use_round(conn, who, args.round).name))
+        say_out(t("rounds.now_current", name=rounds.use_round(conn, who, args.round).name))
     elif action == "close":
-        print(t("rounds.closed", name=rounds.close_round(conn, who, args.round).name))
+        say_out(t("rounds.closed", name=rounds.close_round(conn, who, args.round).name))
     elif action == "reopen":
-        print(t("rounds.reopened", name=rounds.reopen_round(conn, who, args.round, args.reason).name))
+        say_out(t("rounds.reopened", name=rounds.reopen_round(conn, who, args.round, args.reason).name))
 
 
 def _round_list(conn, fmt: str) -> None:
@@ -120,10 +120,10 @@ def cmd_close_out(args: Namespace) -> None:
     item = item_id(args.id)
     if args.reopen:
         reopen_close_out(conn, actor(args, conn), rnd.id, item, args.reason)
-        print(t("edit.close_out_reopened", id=item, round=rnd.name))
+        say_out(t("edit.close_out_reopened", id=item, round=rnd.name))
         return
     close_out(conn, actor(args, conn), rnd.id, item, args.reason)
-    print(t("edit.closed_out", id=item, round=rnd.name))
+    say_out(t("edit.closed_out", id=item, round=rnd.name))
 
 
 def cmd_chase(args: Namespace) -> None:

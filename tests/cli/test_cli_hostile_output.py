@@ -124,3 +124,16 @@ def test_the_bulletin_json_file_escapes_them_and_keeps_the_note(hostile_note, tm
     assert raw_controls(text.replace("\r", "")) == []
     assert "第2轮\\u202eRTL\\u202c" in text
     assert json.loads(text)["round"]["name"] == "第2轮\u202eRTL\u202c"
+
+
+def test_messages_naming_a_round_or_a_file_show_its_bidi_on_a_terminal_and_keep_it_in_a_pipe(hostile_note, tmp_path):
+    shown = on_a_terminal("round", "use", "2").decode("utf-8")
+    assert raw_controls(shown) == [] and "第2轮\ufffdRTL\ufffd" in shown
+    out = tmp_path / "out"
+    shown = on_a_terminal("export", "--format", "csv", "--round", "2", "--out", str(out)).decode("utf-8")
+    assert raw_controls(shown) == []
+    [written] = out.iterdir()
+    written.unlink()
+    piped_line = piped("export", "--format", "csv", "--round", "2", "--out", str(out)).decode("utf-8")
+    [again] = out.iterdir()
+    assert str(again) in piped_line  # a script reading the path finds the file
