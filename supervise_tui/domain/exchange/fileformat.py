@@ -25,6 +25,7 @@ from typing import Any
 
 from ...errors import ExchangeRefused
 from ...i18n import Msg
+from ...textsafe import one_line
 
 PACKAGE_FORMAT = "supervise-tui/round-package"
 RETURN_FORMAT = "supervise-tui/return"
@@ -281,7 +282,8 @@ def compiled(spec: Any) -> Callable[[Any], bool]:
 
 
 def _shown_key(key: str) -> str:
-    return key if len(key) <= 40 else key[:40] + "…"
+    """A name or value from the file, for a one-line refusal: cut at 40 characters, controls visible."""
+    return one_line(key if len(key) <= 40 else key[:40] + "…")
 
 
 def read(path: Path, *, kind: str, spec: Record, name: str | None = None) -> dict:
