@@ -39,7 +39,14 @@ def scripted_store(tmp_path, tasklist, monkeypatch):
 def test_the_overview_says_who_is_behind_and_opens_the_worst_red_item(tmp_path, pane, scripted_store, size):
     units = scripted_store
     start_app(pane, tmp_path, "--user", "督查员", size=size)
-    screen = pane.wait_for(lambda s: t("overview.worst_units")[:8] in s and "W03-M02" in s, "who is behind")
+    expected = [(u["name"] + "  ", t("overview.unit_behind", red=u["red"], not_reported=u["not_reported"],
+                                     overdue=u["overdue"])) for u in units]
+
+    def counted(s: str) -> bool:  # the heading, the red list and every unit's counts (a worker fills them)
+        return (t("overview.worst_units")[:8] in s and "W03-M02" in s
+                and all(name in s and words in line_with(s, name) for name, words in expected))
+
+    screen = pane.wait_for(counted, "who is behind")
     # the units most behind, each with its counts, in rank order, none cut off
     rows = [line_with(screen, u["name"] + "  ") for u in units]
     for unit, row in zip(units, rows):
