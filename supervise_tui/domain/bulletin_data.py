@@ -15,7 +15,7 @@ import itertools
 import sqlite3
 
 from .diff import CLASS_BY_CODE, PASS_COLUMNS, QUIET_FLAGS, UNCHANGED, class_sql, counts_of, round_pass
-from .lights import LIGHT_RANK, OWN_SPAN, REASON_STATE, basis_for_round, register_reason_sql
+from .lights import LIGHT_RANK, OWN_SPAN, basis_for_round, reason_state, register_reason_sql
 
 _LIGHT_NAME = "(CASE {} " + " ".join(f"WHEN {n} THEN {c!r}" for n, c in enumerate(LIGHT_RANK)) + " END)"
 
@@ -35,17 +35,21 @@ round(CAST(sum(x.p_sum) AS REAL) / sum(x.p_n), 1) AS progress"""
 _QUIET = "(" + " OR ".join(QUIET_FLAGS) + ")"  # a change that leaves the class as it is
 _COUNTS = ("items", "done", "in_progress", "behind", "not_started", "red", "yellow", "green", "not_reported")
 
+# What the pass keeps of each item's state in the round, beside its figures, for the item lists:
+# read while the pass has the state row, instead of looked up again for every row of a list.
+_CARRIED = {"note": "n.note", "reason_state": reason_state("n")}
+
 # What an item row of a list can show, as SQL over RoundPass._items' aliases.
 ITEM_COLUMNS = {
     "group": "g.gname", "id": "i.id", "kind": "i.kind", "pillar_id": "w.pillar_id", "work_id": "i.work_id",
     "work_title": "w.title", "text": "i.text", "lead_unit": "u.name", "leader": "w.leader",
     "liaison": "w.liaison", "status": "r.status", "progress": "r.progress", "light": "r.light",
+    "note": "r.note",
     # Looked up one item at a time: a join would have SQLite filter every round's states first.
     **{key: f"(SELECT {key} FROM item_state s WHERE s.round_id = $round AND s.item_id = i.id)"
-       for key in ("note", "updated_by", "updated_at")},
+       for key in ("updated_by", "updated_at")},
     # Why the light is what it is, in words (lights.register_reason_sql): the rule's, or the override's.
-    "light_reason": f"light_why(r.status, r.progress, w.stage_start, w.stage_end, {OWN_SPAN}, "
-                    f"(SELECT {REASON_STATE} FROM item_state s WHERE s.round_id = $round AND s.item_id = i.id))",
+    "light_reason": f"light_why(r.status, r.progress, w.stage_start, w.stage_end, {OWN_SPAN}, r.reason_state)",
     # the comparison with the previous round
     "class": f"(CASE r.code {' '.join(f'WHEN {n} THEN {c!r}' for n, c in enumerate(CLASS_BY_CODE))} END)",
     "old_status": "r.old_status", "new_status": "r.status", "old_light": "r.old_light",
@@ -86,10 +90,10 @@ class RoundPass:
         # name and the diff's class come from the figures it gives.
         code = class_sql("o_in", "n_in", ("old_status", "old_lrank", "old_progress"), ("status", "lrank", "progress"))
         derived = {"light": _LIGHT_NAME.format("lrank"), "old_light": _LIGHT_NAME.format("old_lrank"), "code": code}
-        conn.execute(f"CREATE TEMP TABLE {t} (n INTEGER PRIMARY KEY, {', '.join(PASS_COLUMNS)}, "
-                     f"{', '.join(derived)})")
-        select, params = round_pass(conn, previous_id, round_id, f"temp.{t}_g")
-        conn.execute(f"INSERT INTO temp.{t} ({', '.join(PASS_COLUMNS)}, {', '.join(derived)}) "
+        columns = ", ".join((*PASS_COLUMNS, *_CARRIED, *derived))
+        conn.execute(f"CREATE TEMP TABLE {t} (n INTEGER PRIMARY KEY, {columns})")
+        select, params = round_pass(conn, previous_id, round_id, f"temp.{t}_g", _CARRIED)
+        conn.execute(f"INSERT INTO temp.{t} ({columns}) "
                      f"SELECT *, {', '.join(derived.values())} "
                      f"FROM ({select} LIMIT -1)", params)
         conn.execute(f"""CREATE TEMP TABLE {t}_w AS SELECT work_id, count(*) AS items,

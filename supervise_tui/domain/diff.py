@@ -270,7 +270,8 @@ def diff_json_lines(conn: sqlite3.Connection, old_id: int, new_id: int, flt: Dif
         yield text
 
 
-def round_pass(conn: sqlite3.Connection, old_id: int | None, new_id: int, driver: str) -> tuple[str, dict]:
+def round_pass(conn: sqlite3.Connection, old_id: int | None, new_id: int, driver: str,
+               carried: dict[str, str] | None = None) -> tuple[str, dict]:
     """A SELECT (and its parameters) over every item of round ``new_id``, beside its state in ``old_id``.
 
     Items come work by work in the order of ``driver`` (see ``_compared``), then in list order:
@@ -279,7 +280,8 @@ def round_pass(conn: sqlite3.Connection, old_id: int | None, new_id: int, driver
     round has its state; its status, progress, light rank and ``nr`` (not reported) in the new
     round; ``note_changed``; the old status, light rank and progress; ``value_changed`` and
     ``evidence_changed``. Each light is worked out
-    once; ``class_sql`` turns these into the diff's class.
+    once; ``class_sql`` turns these into the diff's class. ``carried`` adds columns (name → SQL over
+    the new round's state row ``n``) after those, read while the row is at hand.
     """
     p = _compared(conn, old_id or 0, new_id, DiffFilter(), driver=driver)
     not_reported = ("(n.updated_at IS NULL AND COALESCE(n.status, 'not_started') <> 'done' "
@@ -290,6 +292,7 @@ def round_pass(conn: sqlite3.Connection, old_id: int | None, new_id: int, driver
                f"{light_sql('o', 'wk', 'o', rank=True)} END)", "o.progress",
                f"({p.columns['value_changed']} <> 0)", f"({p.columns['evidence_changed']} <> 0)"]
     select = ", ".join(f"{sql} AS {name}" for sql, name in zip(columns, PASS_COLUMNS, strict=True))
+    select += "".join(f", {sql} AS {name}" for name, sql in (carried or {}).items())
     return p.select(select, changed_only=False, order="d.rank, i.sort"), p.params
 
 

@@ -184,7 +184,7 @@ def register_reason_sql(conn: sqlite3.Connection, basis: LightBasis, name: str =
     ``judge``'s reason in words, for queries that stream rows (the bulletin).
 
     ``own`` is ``OWN_SPAN`` over the item's row (its own span and deadline, NULL for none);
-    ``override`` is ``REASON_STATE`` over the item's state row: its override, close-out flag and the
+    ``override`` is ``reason_state`` over the item's state row: its override, close-out flag and the
     override's reason in one value, so a streamed row looks its state up once. The words are the
     interface language's when it is called; one basis (one round) per connection.
     """
@@ -201,8 +201,11 @@ def register_reason_sql(conn: sqlite3.Connection, basis: LightBasis, name: str =
     conn.create_function(name, 6, why)
 
 
-# What ``light_why`` needs of an item's state row ``s``, as one value (see register_reason_sql).
-REASON_STATE = "coalesce(s.light, '') || char(31) || s.closed_out || char(31) || s.light_reason"
+def reason_state(state: str = "s") -> str:
+    """What ``light_why`` needs of an item's state row ``state``, as one value (see register_reason_sql)."""
+    return f"coalesce({state}.light, '') || char(31) || {state}.closed_out || char(31) || {state}.light_reason"
+
+
 # What it needs of the item row ``i``: its own span and deadline as one value, NULL when it has none.
 OWN_SPAN = "(i.span_start || char(31) || i.span_end || char(31) || coalesce(i.deadline, ''))"
 
