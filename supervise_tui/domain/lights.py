@@ -206,6 +206,7 @@ def reason_state(state: str = "s") -> str:
     return f"coalesce({state}.light, '') || char(31) || {state}.closed_out || char(31) || {state}.light_reason"
 
 
+REASON_STATE = reason_state("s")
 # What it needs of the item row ``i``: its own span and deadline as one value, NULL when it has none.
 OWN_SPAN = "(i.span_start || char(31) || i.span_end || char(31) || coalesce(i.deadline, ''))"
 
