@@ -21,7 +21,7 @@ from supervise_tui.domain.queries import resolve_unit
 from tests.conftest import REPO
 from tests.exchange_kit import INSPECTOR
 
-RETURNS_PER_UNIT = 4
+RETURNS_PER_UNIT = 10  # enough files that no run can finish the folder before it is killed
 
 
 def forge_returns(conn: sqlite3.Connection, folder: Path, units: list[str]) -> dict[str, int]:
@@ -100,12 +100,13 @@ def test_kill_9_during_a_large_import_leaves_every_file_whole_or_untouched(store
         proc = subprocess.Popen(command, cwd=REPO, env=dict(os.environ), stdout=subprocess.DEVNULL,
                                 stderr=subprocess.DEVNULL)
         # Not a fixed time (the machine's speed varies): once this run has imported a file of its own,
-        # a little later, whatever it is doing then.
+        # at once or a few milliseconds later, whatever it is doing then (a fast machine imports a file
+        # in tens of milliseconds, so a longer wait would let one run finish the folder).
         deadline = time.monotonic() + 120
         while proc.poll() is None and imported_count(isolated_locations) <= seen[-1] \
                 and time.monotonic() < deadline:
-            time.sleep(0.02)
-        time.sleep(rng.uniform(0, 0.3))
+            time.sleep(0.005)
+        time.sleep(rng.uniform(0, 0.02))
         if proc.poll() is None:
             os.kill(proc.pid, signal.SIGKILL)
             kills += 1
