@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import platform
 import subprocess
 import sys
@@ -32,7 +33,12 @@ def build_executable(out: Path, version: str, work: Path) -> Path:
            "--collect-data", "supervise_tui", "--collect-data", "textual", "--strip",
            *(arg for module in COLLECT_SUBMODULES for arg in ("--collect-submodules", module)),
            str(Path(__file__).with_name("exe_entry.py"))]
-    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=work.parent if work.parent.exists() else None)
+    # PyInstaller's binary cache lives in the user's cache folder, shared by every build on the machine;
+    # a build that cleans it while another strips into it leaves a corrupt cache that fails every later
+    # build. Each build keeps its cache in its own work folder (``--clean`` empties it anyway).
+    env = {**os.environ, "PYINSTALLER_CONFIG_DIR": str(work / "config")}
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=env,
+                          cwd=work.parent if work.parent.exists() else None)
     if proc.returncode != 0:
         raise BuildError(f"PyInstaller failed:\n{proc.stdout}{proc.stderr}")
     return out / name
