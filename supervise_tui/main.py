@@ -6,7 +6,9 @@ TUI (supervise_tui.ui), and the TUI never imports the CLI.
 
 from __future__ import annotations
 
+import os
 import sys
+from typing import NoReturn
 
 
 def choose_language(flag: str | None) -> str:
@@ -41,6 +43,28 @@ def main(argv: list[str] | None = None) -> int:
         return _main(argv)
     except KeyboardInterrupt:
         return interrupted()
+
+
+def run() -> NoReturn:
+    """The process's entry point (the supervise-tui command, ``python -m supervise_tui``, the executable):
+    ``main``'s code is the exit status.
+
+    An interrupted command leaves at once with 130. Once the interrupt has been handled and said, the
+    interpreter's own shutdown could still end the process by the signal (status -2, not 130): seen in
+    about a third of the runs interrupted while waiting for another program's write lock. Every write
+    is one transaction, so there is nothing left to finish; the output is flushed first.
+    """
+    from .cli.run import EXIT_INTERRUPTED
+
+    code = main()
+    if code == EXIT_INTERRUPTED:
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except (OSError, ValueError):  # a closed pipe: nothing more can be said
+                pass
+        os._exit(code)
+    sys.exit(code)
 
 
 def interrupted() -> int:
@@ -93,4 +117,4 @@ def _main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    run()

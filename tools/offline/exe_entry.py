@@ -1,8 +1,6 @@
-"""The single-file executable's entry point: the same `main` as the supervise-tui command."""
+"""The single-file executable's entry point: the same `run` as the supervise-tui command."""
 
-import sys
-
-from supervise_tui.main import main
+from supervise_tui.main import run
 
 if __name__ == "__main__":
-    sys.exit(main())
+    run()
