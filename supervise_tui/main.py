@@ -54,6 +54,9 @@ def run() -> NoReturn:
     about a third of the runs interrupted while waiting for another program's write lock. Every write
     is one transaction, so there is nothing left to finish; the output is flushed first.
     """
+    from . import startup
+
+    startup.pause()  # until the first screen is drawn or the arguments are parsed (startup.py says why)
     from .cli.run import EXIT_INTERRUPTED
 
     code = main()
@@ -100,7 +103,7 @@ def _main(argv: list[str] | None = None) -> int:
         say(f"supervise-tui: {exc}")
         return EXIT_USAGE
     choose_language(args.lang)
-    if args.command is None:
+    if args.command is None:  # the TUI resumes the cycle collector once its first screen is drawn
         from .ui.launch import run_tui
 
         try:
@@ -111,8 +114,10 @@ def _main(argv: list[str] | None = None) -> int:
             return report(on_store(exc, args))
         except (SuperviseError, OSError, KeyboardInterrupt) as exc:  # the store could not be opened
             return report(exc)
+    from . import startup
     from .cli.run import run_command
 
+    startup.resume()
     return run_command(args)
 
 

@@ -96,6 +96,7 @@ FORBIDDEN = {
     "supervise_tui.i18n": ("textual", "rich", "supervise_tui.ui", "supervise_tui.cli", "supervise_tui.domain"),
     "supervise_tui.textsafe": ("textual", "rich", "supervise_tui.ui", "supervise_tui.cli", "supervise_tui.domain"),
     "supervise_tui.locations": ("textual", "rich", "supervise_tui.ui", "supervise_tui.cli", "supervise_tui.domain"),
+    "supervise_tui.startup": ("textual", "rich", "supervise_tui.ui", "supervise_tui.cli", "supervise_tui.domain"),
 }
 
 

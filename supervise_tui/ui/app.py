@@ -107,6 +107,9 @@ class SuperviseApp(App):
 
     async def on_ready(self) -> None:
         # Textual sends Ready once the DOM is mounted and the first frame is on the screen.
+        from .. import startup
+
+        startup.resume()  # the cycle collector, paused by the entry point for the start-up
         if self.exit_after_first_screen:
             await self.action_quit()
 

@@ -62,6 +62,9 @@ def run_tui(args: Namespace) -> int:
         from .welcome import WelcomeApp, needs_first_run, package_nearby
 
         if needs_first_run(path):
+            from .. import startup
+
+            startup.resume()  # a first run waits on the person, then loads the bundled list: collect as usual
             welcome = WelcomeApp(path, user, package_nearby(Path.cwd()))
             if welcome.run(headless=headless) is None:
                 return 0
