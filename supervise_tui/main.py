@@ -91,14 +91,14 @@ def interrupted() -> int:
 def _main(argv: list[str] | None = None) -> int:
     import sqlite3
 
-    from .cli.parser import build_parser
+    from .cli.parser import parse_command_line
     from .cli.run import EXIT_USAGE, report, say
     from .errors import SuperviseError, UsageError
 
     argv = sys.argv[1:] if argv is None else argv
     choose_language(lang_flag(argv))  # --help and usage errors read in the user's language too
     try:
-        args = build_parser().parse_args(argv)
+        args = parse_command_line(argv)
     except UsageError as exc:
         say(f"supervise-tui: {exc}")
         return EXIT_USAGE

@@ -38,20 +38,49 @@ class Parser(argparse.ArgumentParser):
         raise UsageError("error.usage", detail=message)
 
 
+def parse_command_line(argv: list[str]) -> argparse.Namespace:
+    """``argv`` parsed by the one parser (``build_parser``).
+
+    A command line of global options alone (it opens the TUI) is read by the global options without
+    building every subcommand's parser first, a tenth of the time from start to the first screen;
+    anything else, and anything they refuse, goes to the whole parser, so the result, the refusals and
+    their words are the same.
+    """
+    if only_global_options(argv):
+        p = Parser(prog="supervise-tui")
+        _global_options(p)
+        try:
+            args = p.parse_args(argv)
+        except UsageError:
+            pass  # the whole parser says it, in its own words
+        else:
+            args.command = None
+            return args
+    return build_parser().parse_args(argv)
+
+
+GLOBAL_VALUES = ("--db", "--user", "--lang", "--role", "--unit")  # each takes a value
+GLOBAL_FLAGS = ("--headless", "--exit-after-first-screen")
+
+
+def only_global_options(argv: list[str]) -> bool:
+    """Whether ``argv`` is global options spelt out in full and their values, and nothing else."""
+    n = 0
+    while n < len(argv):
+        arg = argv[n]
+        if arg in GLOBAL_VALUES:
+            n += 1  # its value, whatever it looks like (argparse judges it)
+        elif arg not in GLOBAL_FLAGS and arg.split("=", 1)[0] not in GLOBAL_VALUES:
+            return False
+        n += 1
+    return True
+
+
 def build_parser() -> Parser:
     p = Parser(prog="supervise-tui", description="督查 乐政办发〔2023〕43号 “1+N”任务清单 — "
                "supervise the task list in a terminal. With no command, opens the TUI.")
     p.add_argument("--version", action="version", version=f"supervise-tui {__version__}")
-    p.add_argument("--db", help="database file (default: $SUPERVISE_TUI_DB or the user data directory)")
-    p.add_argument("--user", help="your name for the audit log (default: settings, then the OS user)")
-    p.add_argument("--lang", choices=("zh", "en"), help="interface language (default: settings, then zh)")
-    p.add_argument("--role", choices=("inspector", "liaison"),
-                   help="inspector (督查, default) may edit everything; liaison (联络员) only their unit "
-                        "(a liaison store made from a round package is always its unit's liaison's)")
-    p.add_argument("--unit", help="the liaison's unit (with --role liaison); the TUI opens on its items")
-    # For benchmarks: start the TUI without a terminal and quit once the first screen is drawn.
-    p.add_argument("--headless", action="store_true", help=argparse.SUPPRESS)
-    p.add_argument("--exit-after-first-screen", action="store_true", help=argparse.SUPPRESS)
+    _global_options(p)
     sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     _tasklist(sub)
     _listing(sub)
@@ -72,6 +101,20 @@ def build_parser() -> Parser:
     p.description = t("cli.help.description")
     localise(p)  # every help text from the catalogue, in the user's language
     return p
+
+
+def _global_options(p: Parser) -> None:
+    """The options before any command (GLOBAL_VALUES and GLOBAL_FLAGS name them)."""
+    p.add_argument("--db", help="database file (default: $SUPERVISE_TUI_DB or the user data directory)")
+    p.add_argument("--user", help="your name for the audit log (default: settings, then the OS user)")
+    p.add_argument("--lang", choices=("zh", "en"), help="interface language (default: settings, then zh)")
+    p.add_argument("--role", choices=("inspector", "liaison"),
+                   help="inspector (督查, default) may edit everything; liaison (联络员) only their unit "
+                        "(a liaison store made from a round package is always its unit's liaison's)")
+    p.add_argument("--unit", help="the liaison's unit (with --role liaison); the TUI opens on its items")
+    # For benchmarks: start the TUI without a terminal and quit once the first screen is drawn.
+    p.add_argument("--headless", action="store_true", help=argparse.SUPPRESS)
+    p.add_argument("--exit-after-first-screen", action="store_true", help=argparse.SUPPRESS)
 
 
 def _tasklist(sub) -> None:
