@@ -10,7 +10,6 @@ or ends in a file extension (``.pdf``); anything else is a document number and n
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 from dataclasses import dataclass
@@ -99,6 +98,8 @@ class Finding:
 
 
 def file_hash(path: Path) -> str:
+    import hashlib  # here, not above: loading OpenSSL's hashes costs every start, and few paths hash a file
+
     digest = hashlib.sha256()
     with open(path, "rb") as fh:
         while chunk := fh.read(CHUNK):

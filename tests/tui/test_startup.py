@@ -58,3 +58,34 @@ def test_a_resume_without_a_pause_leaves_the_collector_alone(collector):
     gc.disable()
     startup.resume()
     assert not gc.isenabled()
+
+
+# What the first screen (the overview, drawn headless) must not load: the other screens and dialogs,
+# the batch jobs, the exchange's files and keys, the loader. Each is loaded where it is first used.
+NOT_FOR_THE_FIRST_SCREEN = (
+    "hashlib", "csv", "yaml", "tabulate", "sqlite_utils",
+    "supervise_tui.cli.items", "supervise_tui.cli.reports",
+    "supervise_tui.domain.diff", "supervise_tui.domain.export", "supervise_tui.domain.bulletin",
+    "supervise_tui.domain.sync", "supervise_tui.domain.tasklist", "supervise_tui.domain.yamlstrict",
+    "supervise_tui.domain.migrations", "supervise_tui.domain.synth", "supervise_tui.domain.selfcheck",
+    "supervise_tui.domain.exchange.fileformat", "supervise_tui.domain.exchange.keys",
+    "supervise_tui.domain.exchange.package", "supervise_tui.domain.exchange.importing",
+    "supervise_tui.ui.dialogs", "supervise_tui.ui.palette", "supervise_tui.ui.welcome", "supervise_tui.ui.diffsource",
+    "supervise_tui.ui.screens.detail", "supervise_tui.ui.screens.diff", "supervise_tui.ui.screens.search",
+    "supervise_tui.ui.screens.chase", "supervise_tui.ui.screens.rounds", "supervise_tui.ui.screens.exchange",
+    "supervise_tui.ui.screens.myround",
+)
+
+
+def test_the_first_screen_loads_only_what_it_shows(store, isolated_locations):
+    from tests.test_architecture import imported_after
+
+    store.close()
+    loaded = imported_after(
+        "import sys\n"
+        f"sys.argv = ['supervise-tui', '--db', {str(isolated_locations)!r}, '--headless', '--exit-after-first-screen']\n"
+        "from supervise_tui.main import main\n"
+        "assert main() == 0\n"
+    )
+    assert "supervise_tui.ui.screens.overview" in loaded  # the first screen was drawn
+    assert sorted(m for m in loaded if m.startswith(NOT_FOR_THE_FIRST_SCREEN)) == []

@@ -14,7 +14,7 @@ from ...domain.rounds import Round, previous_round
 from ...domain.vocab import field_name, shown_value, word
 from ...i18n import t
 from ..bindings import bind
-from ..sources import CLASS_STYLE, DiffSource
+from ..diffsource import CLASS_STYLE, DiffSource
 from ..text import line, literal
 from ..widgets.vtable import VirtualTable
 from .base import VIEW_CSS, Frame
