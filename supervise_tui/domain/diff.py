@@ -73,9 +73,15 @@ def _name(column: str, order: tuple[str, ...]) -> str:
     return f"(CASE {column} {' '.join(f'WHEN {n} THEN {v!r}' for n, v in enumerate(order))} END)"
 
 
-def _score(status: str, light: str, progress: str) -> str:
-    """Status, then light, then progress folded into one number: one comparison orders all three."""
-    return f"(({_rank(status, STATUS_ORDER)} * {len(LIGHT_RANK)} + {light}) * 101 + {progress})"
+def _step(old: tuple[str, str, str], new: tuple[str, str, str]) -> str:
+    """-1, 0 or 1 as ``new`` (status, light rank, progress) is worse, the same or better than ``old``.
+
+    Status decides first and most items that change, change status: the lights (the costly part)
+    are worked out only where the status is the same, then light and progress fold into one number.
+    """
+    n_status, o_status = _rank(new[0], STATUS_ORDER), _rank(old[0], STATUS_ORDER)
+    return (f"(CASE WHEN {n_status} <> {o_status} THEN sign({n_status} - {o_status}) "
+            f"ELSE sign(({new[1]} * 101 + {new[2]}) - ({old[1]} * 101 + {old[2]})) END)")
 
 
 @dataclass(frozen=True)
@@ -103,18 +109,25 @@ class _Pass:
         return f"{self.head} SELECT {columns} {self.body}{where}{' ORDER BY ' + by if by else ''}"
 
 
+# The primary key of item_state (round_id, item_id), a WITHOUT ROWID table: SQLite names it so.
+# Each round's state is looked up by it: the planner, seeing (item_id, round_id) as just as good,
+# would otherwise take item_state_item and then the primary key as well, two searches for one.
+STATE_PK = "sqlite_autoindex_item_state_1"
+
+
 def _compared(conn: sqlite3.Connection, old_id: int, new_id: int, flt: DiffFilter,
-              work_extra: str = "", driver: str = "") -> _Pass:
+              work_extra: str = "", driver: str = "", *, ordered: bool = True) -> _Pass:
     """The pass comparing ``old_id`` with ``new_id`` (``work_extra``: more ``wk`` columns).
 
     With ``driver`` (a table ``d(rank INTEGER PRIMARY KEY, work_id)``) the items are read work by
     work in its order, and every current item is in the pass, with state in either round or not.
+    Without it the items come in list order, or, not ``ordered`` (for counts), as they lie in
+    their table, read straight through.
     """
     filters, params = _filters(flt)
     stage = ", ".join(f"{sql} AS {name}" for name, sql in stage_columns(("o", "n"), "w"))
     rank = {side: light_sql(side, "wk", side, rank=True) for side in ("o", "n")}
-    step = (f"sign({_score('n.status', rank['n'], 'n.progress')} - "
-            f"{_score('o.status', rank['o'], 'o.progress')})")
+    step = _step(("o.status", rank["o"], "o.progress"), ("n.status", rank["n"], "n.progress"))
     columns = {
         "id": "i.id", "kind": "i.kind", "text": "i.text", "work_id": "i.work_id", "pillar_id": "wk.pillar_id",
         "lead_unit": "wk.lead_unit", "leader": "wk.leader", "liaison": "wk.liaison",
@@ -139,10 +152,12 @@ def _compared(conn: sqlite3.Connection, old_id: int, new_id: int, flt: DiffFilte
              {stage} {work_extra}
       FROM works w LEFT JOIN work_units wu ON wu.work_id = w.id AND wu.role = 'lead'
       LEFT JOIN units u ON u.id = wu.unit_id)"""
+    items = f"{driver} d CROSS JOIN items i ON i.work_id = d.work_id" if driver else \
+        "items i INDEXED BY items_pos" if ordered else "items i NOT INDEXED"
     body = f"""
-    FROM {f"{driver} d CROSS JOIN items i ON i.work_id = d.work_id" if driver else "items i INDEXED BY items_pos"}
-    LEFT JOIN item_state o ON o.round_id = :o_round AND o.item_id = i.id
-    LEFT JOIN item_state n ON n.round_id = :n_round AND n.item_id = i.id
+    FROM {items}
+    LEFT JOIN item_state o INDEXED BY {STATE_PK} ON o.round_id = :o_round AND o.item_id = i.id
+    LEFT JOIN item_state n INDEXED BY {STATE_PK} ON n.round_id = :n_round AND n.item_id = i.id
     CROSS JOIN wk ON wk.work_id = i.work_id
     WHERE ({'i.retired = 0 OR ' if driver else ''}o.item_id IS NOT NULL OR n.item_id IS NOT NULL) {filters}"""
     params.update(o_round=old_id, n_round=new_id, **basis_for_round(conn, old_id).params("o"),
@@ -152,7 +167,7 @@ def _compared(conn: sqlite3.Connection, old_id: int, new_id: int, flt: DiffFilte
 
 def diff_counts(conn: sqlite3.Connection, old_id: int, new_id: int, flt: DiffFilter = DiffFilter()) -> dict:
     """How many items fall in each class, with ``changed`` and ``note_changed`` totals."""
-    p = _compared(conn, old_id, new_id, flt)
+    p = _compared(conn, old_id, new_id, flt, ordered=False)
     # The class once per item (the LIMIT keeps the subquery whole), then seven sums over it.
     each = p.select(", ".join(f"{p.columns[c]} AS {c}" for c in ("code", *QUIET_FLAGS, "quiet_changed")),
                     changed_only=False, order=False)
@@ -303,7 +318,7 @@ PASS_COLUMNS = ("rank", "item", "work_id", "retired", "o_in", "n_in", "status", 
 def class_sql(o_in: str, n_in: str, old: tuple[str, str, str], new: tuple[str, str, str]) -> str:
     """The class code (see CLASS_BY_CODE) from whether each round has the item and its (status, light
     rank, progress) in each; None where neither has it."""
-    step = f"sign({_score(*new)} - {_score(*old)})"
+    step = _step(old, new)
     return (f"(CASE WHEN NOT {o_in} AND NOT {n_in} THEN NULL WHEN NOT {o_in} THEN 3 WHEN NOT {n_in} THEN 4 "
             f"ELSE {step} + 1 END)")
 

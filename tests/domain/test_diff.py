@@ -5,10 +5,23 @@ from __future__ import annotations
 import csv
 import io
 import json
+import sqlite3
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from supervise_tui.domain.diff import EXPORT_KEYS, DiffFilter, diff_counts, diff_csv_lines, diff_json_lines, diff_rows
+from supervise_tui.domain.diff import (
+    CLASSES,
+    EXPORT_KEYS,
+    STATUS_ORDER,
+    DiffFilter,
+    diff_counts,
+    diff_csv_lines,
+    diff_json_lines,
+    diff_rows,
+)
+from supervise_tui.domain.lights import LIGHT_RANK, OwnSpan, basis_for_round, compute_light
 from supervise_tui.domain.queries import resolve_person, resolve_unit
 from tests.rounds_kit import TRICKY_NOTE, edit, small_store, two_rounds
 
@@ -157,3 +170,65 @@ def test_value_and_evidence_changes_are_shown(scenario):
 
 def rows_of(rows, item_id: str) -> list[tuple]:
     return [(r["class"], r["note_changed"], r["evidence_changed"]) for r in rows if r["id"] == item_id]
+
+
+# --- the class worked out in SQL against the rule written out in Python --------------------------------
+
+STATE = st.tuples(st.sampled_from(STATUS_ORDER), st.integers(0, 100),
+                  st.sampled_from((None, None, "red", "yellow", "green")), st.booleans())
+
+
+def _expected(conn, r1: int, r2: int) -> dict[str, tuple[str, str | None, str | None]]:
+    """Each compared item's class and lights, from lights.compute_light and the module's stated order."""
+    bases = {r: basis_for_round(conn, r) for r in (r1, r2)}
+    conn.row_factory = sqlite3.Row
+    try:
+        items = conn.execute("SELECT i.id, i.span_start, i.span_end, i.deadline, w.stage_start, w.stage_end "
+                             "FROM items i JOIN works w ON w.id = i.work_id").fetchall()
+        states = {(s["round_id"], s["item_id"]): s for s in conn.execute("SELECT * FROM item_state")}
+    finally:
+        conn.row_factory = None
+    out = {}
+    for item in items:
+        seen = []
+        for r in (r1, r2):
+            s = states.get((r, item["id"]))
+            seen.append(None if s is None else (
+                STATUS_ORDER.index(s["status"]), s["progress"],
+                compute_light(s["status"], s["progress"], item["stage_start"], item["stage_end"], bases[r],
+                              override=s["light"], closed_out=bool(s["closed_out"]), own=OwnSpan.of(item))))
+        old, new = seen
+        if old is None and new is None:
+            continue
+        if old is None or new is None:
+            cls = "new" if old is None else "retired"
+        else:
+            key = {side: (v[0], LIGHT_RANK.index(v[2]), v[1]) for side, v in (("o", old), ("n", new))}
+            cls = "improved" if key["n"] > key["o"] else "regressed" if key["n"] < key["o"] else "unchanged"
+        out[item["id"]] = (cls, old and old[2], new and new[2])
+    return out
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(states=st.lists(st.tuples(STATE, STATE), min_size=13, max_size=13))
+def test_the_sql_class_is_the_rule(scenario, states):
+    """Status first, then light, then progress: for any states in both rounds, the class and both lights
+    the diff works out in SQL are those of the rule in Python, in the rows, the counts and the CSV."""
+    conn, r1, r2 = scenario
+    shared = [r[0] for r in conn.execute(
+        "SELECT o.item_id FROM item_state o JOIN item_state n ON n.item_id = o.item_id AND n.round_id = ? "
+        "WHERE o.round_id = ? ORDER BY o.item_id", (r2, r1))]
+    with conn:
+        for item_id, pair in zip(shared, states):
+            for round_id, (status, progress, light, closed) in zip((r1, r2), pair):
+                conn.execute("UPDATE item_state SET status = ?, progress = ?, light = ?, closed_out = ? "
+                             "WHERE round_id = ? AND item_id = ?",
+                             (status, progress, light, int(closed), round_id, item_id))
+    expected = _expected(conn, r1, r2)
+    rows = {r["id"]: (r["class"], r["old_light"], r["new_light"]) for r in diff_rows(conn, r1, r2, changed_only=False)}
+    assert rows == expected
+    counts = diff_counts(conn, r1, r2)
+    assert {c: counts[c] for c in CLASSES} == {c: sum(v[0] == c for v in expected.values()) for c in CLASSES}
+    lines = csv.DictReader(io.StringIO(b"".join(diff_csv_lines(conn, r1, r2, changed_only=False)).decode()),
+                           fieldnames=EXPORT_KEYS)
+    assert {r["id"]: (r["class"], r["old_light"] or None, r["new_light"] or None) for r in lines} == expected
