@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import sqlite3
 from argparse import Namespace
+from typing import TYPE_CHECKING
 
-from ..domain.edits import Actor
 from ..errors import StoreError
+
+if TYPE_CHECKING:  # the edits are imported by the commands that edit, not by every command
+    from ..domain.edits import Actor
 
 
 def open_store(args: Namespace, *, need_data: bool = True, create: bool = False) -> sqlite3.Connection:

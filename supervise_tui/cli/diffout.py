@@ -10,8 +10,8 @@ import json
 import sys
 from collections.abc import Callable, Iterable
 
+from ..domain.cells import md_text as md_cell
 from ..domain.diff import CLASSES, EXPORT_KEYS
-from ..domain.export import md_cell
 from ..domain.vocab import LIGHTS, STATUSES, word
 from ..i18n import t
 from ..textsafe import cell_width, clip, json_escaped, one_line, printable

@@ -33,8 +33,6 @@ Progress = Callable[[int, int], None]
 _UNSAFE_NAME = re.compile(r"[^\w\-]+")  # \w keeps letters and digits of every script (第1轮, 2024年)
 BATCH = 2000  # rows read, rendered and written at a time (and how often progress is told)
 
-md_cell = md_text  # the name the diff's Markdown writer knows
-
 
 def export_name(round_id: int, round_name: str, fmt: str, by: str = "pillar") -> str:
     """A file name from the round and format, with nothing in it that could leave the folder."""
