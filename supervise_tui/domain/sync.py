@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from .clock import now
@@ -50,22 +51,26 @@ COLUMNS = {
 ORDER_COLUMN = {"items": "pos"}
 
 
-def _rows(tasklist: TaskList) -> dict[str, list[tuple]]:
-    written = tasklist.document.get("written_date") or ""
-    first_year = int(written[:4]) if written[:4].isdigit() else None
-    items: list[tuple] = []
-    for work in tasklist.works:
-        for t in work.items:
-            span = deadline_span(t.deadline, work.stage_start, first_year) if t.deadline else (None, None)
-            items.append((t.id, t.work_id, t.kind, t.no, t.prefix, t.text, t.sort, t.goal.to_json(), t.deadline,
-                          *span, len(items)))
+def _rows(tasklist: TaskList) -> dict[str, Iterable[tuple]]:
+    """Each table's rows, made as they are written (a large list's items are not held twice)."""
     return {
         "pillars": [(p.id, p.numeral, p.title, p.sort) for p in tasklist.pillars],
         "indicators": [(g.id, g.year, g.text, g.sort, g.goal.to_json()) for g in tasklist.indicators],
         "works": [(w.id, w.seq, w.numeral, w.pillar_id, w.title, w.stage_text, w.stage_start, w.stage_end,
                    w.units_text, w.leader, w.liaison, i) for i, w in enumerate(tasklist.works)],
-        "items": items,
+        "items": _item_rows(tasklist),
     }
+
+
+def _item_rows(tasklist: TaskList) -> Iterator[tuple]:
+    written = tasklist.document.get("written_date") or ""
+    first_year = int(written[:4]) if written[:4].isdigit() else None
+    pos = 0
+    for work in tasklist.works:
+        for t in work.items:
+            span = deadline_span(t.deadline, work.stage_start, first_year) if t.deadline else (None, None)
+            yield (t.id, t.work_id, t.kind, t.no, t.prefix, t.text, t.sort, t.goal.to_json(), t.deadline, *span, pos)
+            pos += 1
 
 
 def load(conn: sqlite3.Connection, tasklist: TaskList, *, user: str, source: str = "",
@@ -147,46 +152,55 @@ def refuse_retirements(conn: sqlite3.Connection, tasklist: TaskList) -> None:
     raise EditRefused(key, count=len(going), total=total, items=", ".join(going[:SHOWN_IDS]), more=more)
 
 
-def _upsert(conn: sqlite3.Connection, table: str, rows: list[tuple], report: LoadReport, stamp: str) -> set[str]:
-    """Write new and changed rows, retire the ones gone; return the ids written."""
+def _upsert(conn: sqlite3.Connection, table: str, rows: Iterable[tuple], report: LoadReport,
+            stamp: str) -> set[str]:
+    """Write new and changed rows as they come, retire the ones gone; return the ids written."""
     columns = COLUMNS[table]
     order = ORDER_COLUMN.get(table)
     width = len(columns)
-    existing = {
-        row[0]: (row[:-1], row[-1])
-        for row in map(tuple, conn.execute(f"SELECT {', '.join(columns)}, retired FROM {table}"))
-    }
-    new, changed = [], []
-    for row in rows:
-        before = existing.get(row[0])
-        if before is None:
-            new.append(row)
-        elif before[0] != row[:width] or before[1]:
-            changed.append(row)
-    keep = {row[0] for row in rows}
-    gone = [(key,) for key, (_, retired) in existing.items() if key not in keep and not retired]
     written = columns + ((order,) if order else ())
+    existing = {row[0]: row for row in map(tuple, conn.execute(f"SELECT {', '.join(written)}, retired FROM {table}"))}
+    present: set[str] = set()  # the existing rows still in the file
+    ids: set[str] = set()
+    moved: list[tuple] = []  # unchanged rows at a new place in the order
+    new = 0
+
+    def changes() -> Iterator[tuple]:
+        nonlocal new
+        for row in rows:
+            before = existing.get(row[0])
+            if before is None:
+                new += 1
+            else:
+                present.add(row[0])
+                if before[:width] == row[:width] and not before[-1]:
+                    if order and before[width] != row[width]:
+                        moved.append((row[width], row[0]))
+                    continue
+            ids.add(row[0])
+            yield row
+
     placeholders = ", ".join("?" for _ in written)
     updates = ", ".join(f"{c} = excluded.{c}" for c in written[1:])
     retired_at = ", retired_at = NULL" if table == "items" else ""
     conn.executemany(
         f"INSERT INTO {table}({', '.join(written)}) VALUES ({placeholders}) "
         f"ON CONFLICT(id) DO UPDATE SET {updates}, retired = 0{retired_at}",
-        new + changed,
+        changes(),
     )
-    if order:  # unchanged rows may still have moved
-        conn.executemany(f"UPDATE {table} SET {order} = ? WHERE id = ? AND {order} IS NOT ?",
-                         [(row[width], row[0], row[width]) for row in rows])
+    if order:
+        conn.executemany(f"UPDATE {table} SET {order} = ? WHERE id = ?", moved)
+    gone = [(key,) for key, row in existing.items() if key not in present and not row[-1]]
     retire_at = ", retired_at = ?" if table == "items" else ""
     conn.executemany(
         f"UPDATE {table} SET retired = 1{retire_at} WHERE id = ?",
         [((stamp,) + key if retire_at else key) for key in gone],
     )
-    report.added[table] = len(new)
-    report.changed[table] = len(changed)
+    report.added[table] = new
+    report.changed[table] = len(ids) - new
     report.retired[table] = len(gone)
-    report.unchanged[table] = len(rows) - len(new) - len(changed)
-    return {row[0] for row in new + changed}
+    report.unchanged[table] = len(present) - (len(ids) - new)
+    return ids
 
 
 def _rederive(conn: sqlite3.Connection, item_ids: set[str], user: str, stamp: str) -> None:

@@ -38,7 +38,7 @@ SEPARATOR = "; "
 VALUE_LIMIT = 30  # characters of one typed number
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Metric:
     """One measurable promise: ``metric`` (words) ``compare`` ``value`` ``unit``, as ``quote`` says."""
 
@@ -58,7 +58,7 @@ class Metric:
         return f"{self.compare} {self.value}{' ' + self.unit if self.unit else ''}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Goal:
     """A target's annotation: qualitative, or its metrics; neither when it is not annotated."""
 

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from sys import intern
 from typing import Any
 
 from ..errors import FileProblem, FileProblems
 from ..i18n import Msg
 from .targets import ASCII_COMPARES, COMPARES, QUALITATIVE, UNITS, Goal, Metric, number, quoted_numbers
-from .yamlstrict import DEFAULT_MAX_BYTES, Doc, parse_yaml
+from .yamlstrict import Doc, parse_yaml, read_yaml
 
 SCHEMA_VERSION = "1"
 DOCUMENT_FIELDS = {
@@ -29,6 +31,9 @@ CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 # The longest text in the published source (a measure) is 210 characters; ten times that leaves
 # room for any real document and keeps a runaway value out of every table, export and screen.
 TEXT_LIMIT = 2_000
+# One object each for the goals most items share (a large list holds hundreds of thousands of items).
+NO_GOAL = Goal()
+QUALITATIVE_GOAL = Goal(qualitative=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,7 +49,7 @@ class Item:
     deadline: str | None = None  # the item's own deadline: a year (2023) or a date (2023-06-30)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Work:
     id: str
     seq: int
@@ -62,7 +67,7 @@ class Work:
     items: tuple[Item, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Pillar:
     id: str
     numeral: str
@@ -70,7 +75,7 @@ class Pillar:
     sort: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Indicator:
     id: str
     year: str
@@ -79,7 +84,7 @@ class Indicator:
     goal: Goal = Goal()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TaskList:
     document: dict[str, str]
     indicators: tuple[Indicator, ...]
@@ -94,9 +99,12 @@ class TaskList:
 
 @dataclass
 class _Checker:
-    """Walks the parsed YAML, collecting every problem instead of stopping at the first."""
+    """Walks the parsed YAML, collecting every problem instead of stopping at the first.
 
-    doc: Doc
+    Its ``doc`` is set once the file is read (the works are checked while it is read).
+    """
+
+    doc: Doc | None = None
     found: list[tuple[tuple, Msg, bool]] = field(default_factory=list)
 
     def fail(self, path: tuple, message: Msg, *, at_key: bool = False) -> None:
@@ -106,6 +114,7 @@ class _Checker:
     def problems(self) -> list[FileProblem]:
         """Every problem found, placed in the file (all in one pass over it, when it was read fast);
         a path missing from the file (a field left out) is placed at its nearest parent."""
+        assert self.doc is not None
         return self.doc.errors(self.found)
 
     def mapping(self, value: Any, path: tuple, allowed: set[str], required: set[str]) -> dict | None:
@@ -158,20 +167,26 @@ class _Checker:
 
 
 def load_tasklist(path: str | os.PathLike) -> TaskList:
-    """Read and validate a task list file; raise FileProblem or FileProblems."""
-    with open(path, "rb") as fh:
-        size = os.fstat(fh.fileno()).st_size
-        if size > DEFAULT_MAX_BYTES:  # said before reading it
-            raise FileProblem(os.fspath(path), 1, 1, "", Msg("file.too_large", size=size, limit=DEFAULT_MAX_BYTES,
-                                                                limit_mb=DEFAULT_MAX_BYTES // 1_000_000))
-        data = fh.read(DEFAULT_MAX_BYTES + 1)
-    return parse_tasklist(data, os.fspath(path))
+    """Read and validate a task list file (its size said before it is read); raise FileProblem or
+    FileProblems."""
+    return _tasklist(lambda on_work: read_yaml(path, on_work=on_work))
 
 
 def parse_tasklist(data: bytes, name: str) -> TaskList:
     """Validate task list bytes; every problem is reported together."""
-    doc = parse_yaml(data, name)
-    c = _Checker(doc)
+    return _tasklist(lambda on_work: parse_yaml(data, name, on_work=on_work))
+
+
+def _tasklist(read: Callable[[Callable[[Any, int], None]], Doc]) -> TaskList:
+    """Read the file with ``read`` and check it: each work is checked and made as the file is read
+    (on the fast pass), so only the task list is held, never the whole file's raw tree."""
+    c = _Checker()
+    reader = _Works(c)
+    doc = read(reader.add)
+    if not doc.streamed:  # (the fast pass may have handed over some works before it gave up)
+        c = _Checker()
+        reader = _Works(c)
+    c.doc = doc
     top = c.mapping(doc.value, (), {"schema", "document", "indicators", "aliases", "pillars", "works"},
                     {"schema", "document", "pillars", "works"})
     if top is None:
@@ -182,10 +197,14 @@ def parse_tasklist(data: bytes, name: str) -> TaskList:
     indicators = _indicators(c, top.get("indicators"))
     aliases = _aliases(c, top.get("aliases"))
     pillars = _pillars(c, top.get("pillars"))
-    works = _works(c, top.get("works"), {p.id for p in pillars})
-    item_ids = {i.id for w in works for i in w.items}
+    raws = c.seq(top.get("works"), ("works",))
+    for i, raw in enumerate(raws):
+        if raw is not None:  # None: handed over while the file was read (no raw value is None)
+            raws[i] = None  # each work's raw tree is let go once read
+            reader.add(raw, i)
+    works = reader.finish({p.id for p in pillars})
     for n, goal in enumerate(indicators):
-        if goal.id in item_ids:  # `set ID` must know which one is meant
+        if goal.id in reader.item_ids:  # `set ID` must know which one is meant
             c.fail(("indicators", n, "id"), Msg("file.duplicate_id", id=goal.id))
     if c.found:
         # In file order, as an editor lists them; problems at one place keep their order.
@@ -260,24 +279,30 @@ WORK_FIELDS = {"id", "seq", "numeral", "pillar", "title", "stage", "units", "lea
                "targets", "measures"}
 
 
-def _works(c: _Checker, value: Any, pillar_ids: set[str]) -> tuple[Work, ...]:
-    out: list[Work] = []
-    seen_works: set[str] = set()
-    seen_items: set[str] = set()
-    raws = c.seq(value, ("works",))
-    for i, raw in enumerate(raws):
-        raws[i] = None  # each work's raw tree is let go once read: a large list is not held twice
-        path = ("works", i)
+class _Works:
+    """The works, checked and made one at a time, in file order."""
+
+    def __init__(self, c: _Checker):
+        self.c = c
+        self.out: list[Work] = []
+        self.seen_works: set[str] = set()
+        self.seen_items: set[str] = set()
+        self.blank_item = False  # an item's id is blank (a problem of its own, and not in seen_items)
+        self.pillars: list[tuple[int, str]] = []  # checked once the pillars are known
+
+    def add(self, raw: Any, i: int) -> None:
+        """Check the work at ``works[i]`` and keep what it makes; its raw tree is not kept."""
+        c, path = self.c, ("works", i)
         m = c.mapping(raw, path, WORK_FIELDS, {"id", "seq", "pillar", "title", "stage", "units"})
         if m is None:
-            continue
+            return
         ident = c.text(m, "id", path)
         if ident and not WORK_ID.match(ident):
             c.fail(path + ("id",), Msg("file.work_id", id=ident))
-        _unique(c, seen_works, ident, path + ("id",))
-        pillar = c.text(m, "pillar", path)
-        if pillar and pillar not in pillar_ids:
-            c.fail(path + ("pillar",), Msg("file.no_pillar", id=pillar))
+        _unique(c, self.seen_works, ident, path + ("id",))
+        pillar = intern(c.text(m, "pillar", path))  # names and the like recur: one string each
+        if pillar:
+            self.pillars.append((i, pillar))
         stage = _stage(c, m.get("stage"), path + ("stage",))
         lead, co, units_text = _units(c, m.get("units"), path + ("units",))
         items: list[Item] = []
@@ -285,16 +310,29 @@ def _works(c: _Checker, value: Any, pillar_ids: set[str]) -> tuple[Work, ...]:
             for j, item in enumerate(c.seq(m.get(kind + "s"), path + (kind + "s",))):
                 parsed = _item(c, item, path + (kind + "s", j), ident, kind, letter, len(items))
                 if parsed:
-                    _unique(c, seen_items, parsed.id, path + (kind + "s", j, "id"))
+                    _unique(c, self.seen_items, parsed.id, path + (kind + "s", j, "id"))
+                    self.blank_item |= not parsed.id
                     items.append(parsed)
-        out.append(Work(
+        self.out.append(Work(
             id=ident, seq=c.number(m, "seq", path) or 0, numeral=c.text(m, "numeral", path, blank_ok=True),
-            pillar_id=pillar, title=c.text(m, "title", path), stage_text=stage[0],
-            stage_start=stage[1], stage_end=stage[2], units_text=units_text, lead=lead, co=co,
-            leader=c.text(m, "leader", path, blank_ok=True), liaison=c.text(m, "liaison", path, blank_ok=True),
+            pillar_id=pillar, title=c.text(m, "title", path), stage_text=intern(stage[0]),
+            stage_start=stage[1], stage_end=stage[2], units_text=intern(units_text), lead=lead, co=co,
+            leader=intern(c.text(m, "leader", path, blank_ok=True)),
+            liaison=intern(c.text(m, "liaison", path, blank_ok=True)),
             items=tuple(items),
         ))
-    return tuple(out)
+
+    @property
+    def item_ids(self) -> set[str]:
+        """Every item's id."""
+        return self.seen_items | {""} if self.blank_item else self.seen_items
+
+    def finish(self, pillar_ids: set[str]) -> tuple[Work, ...]:
+        """The works read; each naming a pillar the list does not hold is a problem."""
+        for i, pillar in self.pillars:
+            if pillar not in pillar_ids:
+                self.c.fail(("works", i, "pillar"), Msg("file.no_pillar", id=pillar))
+        return tuple(self.out)
 
 
 def _stage(c: _Checker, value: Any, path: tuple) -> tuple[str, int | None, int | None]:
@@ -317,7 +355,8 @@ def _units(c: _Checker, value: Any, path: tuple) -> tuple[str, tuple[str, ...], 
             c.fail(path + ("co", k), Msg("file.unit_name"))
         else:
             c.printable(name, path + ("co", k))
-    return c.text(m, "lead", path), tuple(n for n in co if isinstance(n, str)), c.text(m, "text", path, blank_ok=True)
+    names = tuple(intern(n) for n in co if isinstance(n, str))
+    return intern(c.text(m, "lead", path)), names, c.text(m, "text", path, blank_ok=True)
 
 
 def _item(c: _Checker, value: Any, path: tuple, work_id: str, kind: str, letter: str, sort: int) -> Item | None:
@@ -333,11 +372,12 @@ def _item(c: _Checker, value: Any, path: tuple, work_id: str, kind: str, letter:
         prefix = None
     elif prefix is not None:
         c.printable(prefix, path + ("prefix",))
+        prefix = intern(prefix)
     text = c.text(m, "text", path)
     if kind != "target" and "goal" in m:
         c.fail(path + ("goal",), Msg("file.goal_on_measure"), at_key=True)
     return Item(ident, work_id, kind, c.number(m, "no", path), prefix, text, sort,
-                _goal(c, m, path, text) if kind == "target" else Goal(), _deadline(c, m, path))
+                _goal(c, m, path, text) if kind == "target" else NO_GOAL, _deadline(c, m, path))
 
 
 GOAL_FIELDS = {"metric", "value", "unit", "compare", "quote", "baseline"}
@@ -346,13 +386,13 @@ GOAL_FIELDS = {"metric", "value", "unit", "compare", "quote", "baseline"}
 def _goal(c: _Checker, m: dict, path: tuple, text: str) -> Goal:
     """A target's or headline goal's annotation: the word qualitative, or its metrics."""
     if "goal" not in m:
-        return Goal()
+        return NO_GOAL
     raw, path = m["goal"], path + ("goal",)
     if raw == QUALITATIVE:
-        return Goal(qualitative=True)
+        return QUALITATIVE_GOAL
     if not isinstance(raw, list) or not raw:
         c.fail(path, Msg("file.goal", word=QUALITATIVE))
-        return Goal()
+        return NO_GOAL
     metrics = []
     for k, entry in enumerate(raw):
         at = path + (k,)
@@ -372,7 +412,7 @@ def _goal(c: _Checker, m: dict, path: tuple, text: str) -> Goal:
             c.fail(at + ("quote",), Msg("file.goal_quote", quote=quote))
         elif quote and value and number(value) is not None and number(value) not in quoted_numbers(quote):
             c.fail(at + ("value",), Msg("file.goal_value_quote", value=value, quote=quote))
-        metrics.append(Metric(c.text(e, "metric", at), value, unit, compare, quote,
+        metrics.append(Metric(c.text(e, "metric", at), value, intern(unit), intern(compare), quote,
                               c.text(e, "baseline", at, blank_ok=True)))
     return Goal(tuple(metrics))
 
@@ -385,7 +425,7 @@ def _deadline(c: _Checker, m: dict, path: tuple) -> str | None:
     try:
         if YEAR.match(text):
             date(int(text), 12, 31)
-            return text
+            return intern(text)
         if DATE.match(text):
             return date.fromisoformat(text).isoformat()
     except ValueError:

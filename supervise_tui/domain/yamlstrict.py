@@ -20,10 +20,10 @@ import codecs
 import io
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from sys import intern as _intern
-from typing import Any, NoReturn
+from typing import Any, BinaryIO, NoReturn
 
 import yaml
 from yaml.events import (
@@ -85,7 +85,9 @@ def format_path(path: Path) -> str:
 class Doc:
     """A parsed file: plain data in ``value`` plus the source position of every node.
 
-    The positions are found on demand (a second pass over ``source``) when the fast pass read it.
+    The positions are found on demand (a second pass over ``source``, or over the file ``name`` when
+    it was read from there) when the fast pass read it. ``streamed``: the fast pass handed each of the
+    root's works to ``on_work`` as it was read (see ``parse_yaml``).
     """
 
     name: str
@@ -93,10 +95,16 @@ class Doc:
     _marks: dict[Path, Mark] | None = field(default_factory=dict, repr=False)
     _key_marks: dict[Path, Mark] = field(default_factory=dict, repr=False)
     source: bytes | None = field(default=None, repr=False)
+    from_file: bool = False
+    streamed: bool = False
+
+    def _reopen(self) -> BinaryIO:
+        return open(self.name, "rb") if self.from_file else io.BytesIO(self.source or b"")
 
     def _all_marks(self) -> dict[Path, Mark]:
         if self._marks is None:
-            self._marks, self._key_marks = _locate(self.source or b"", None, None)
+            with self._reopen() as stream:
+                self._marks, self._key_marks = _locate(stream, None, None)
         return self._marks
 
     def mark(self, path: Path) -> Mark:
@@ -121,7 +129,8 @@ class Doc:
         marks, key_marks = self._marks, self._key_marks
         if marks is None:
             values = {path[:n] for path, _, _ in problems for n in range(len(path) + 1)}
-            marks, key_marks = _locate(self.source or b"", values, {path for path, _, key in problems if key})
+            with self._reopen() as stream:
+                marks, key_marks = _locate(stream, values, {path for path, _, key in problems if key})
         out = []
         for path, message, key in problems:
             at, n = (key_marks if key else marks).get(path), len(path)
@@ -133,24 +142,56 @@ class Doc:
         return out
 
 
-def read_yaml(path: str | os.PathLike, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Doc:
-    """Read and parse a file; OSError from opening it propagates unchanged."""
+def read_yaml(path: str | os.PathLike, *, max_bytes: int = DEFAULT_MAX_BYTES, on_work: OnWork | None = None) -> Doc:
+    """Read and parse a file (its size checked before it is read); OSError from opening it propagates.
+
+    A file the fast pass takes is read from the file a piece at a time, never held whole.
+    """
     name = os.fspath(path)
     with open(name, "rb") as f:
+        _check_size(name, os.fstat(f.fileno()).st_size, max_bytes)
+        if PARSER == "c" and _fast(f):
+            f.seek(0)
+            try:
+                return Doc(name, _values(_c_events(f), on_work), None, from_file=True, streamed=on_work is not None)
+            except (_Unusual, yaml.YAMLError):
+                pass  # PyYAML's parser says what is wrong, where, in its words
+        f.seek(0)
         data = f.read(max_bytes + 1)
-    return parse_yaml(data, name, max_bytes=max_bytes)
+    return _parse_slow(data, name, max_bytes)
 
 
-def parse_yaml(data: bytes, name: str = "<string>", *, max_bytes: int = DEFAULT_MAX_BYTES) -> Doc:
-    """Parse YAML bytes strictly into a Doc, raising FileProblem on any problem."""
-    if len(data) > max_bytes:
-        raise FileProblem(name, 1, 1, "", Msg("file.too_large", size=len(data), limit=max_bytes,
-                                                 limit_mb=max_bytes // 1_000_000))
-    if PARSER == "c" and _fast(data):
+# Called with each item of the root mapping's ``works`` list, and its index, once the item is read
+# whole; what it returns stands in the list instead (the fast pass only: see ``parse_yaml``).
+OnWork = Callable[[Any, int], Any]
+
+
+def parse_yaml(data: bytes, name: str = "<string>", *, max_bytes: int = DEFAULT_MAX_BYTES,
+               on_work: OnWork | None = None) -> Doc:
+    """Parse YAML bytes strictly into a Doc, raising FileProblem on any problem.
+
+    With ``on_work``, a document read by the fast pass hands each work over as soon as it is read,
+    so a caller that keeps only what it makes of them never holds the whole raw tree
+    (``Doc.streamed`` says whether it did; if not, the works are in ``value`` as read).
+    """
+    _check_size(name, len(data), max_bytes)
+    if PARSER == "c" and _fast(io.BytesIO(data)):
         try:
-            return Doc(name, _values(_c_events(data)), None, source=data)
+            return Doc(name, _values(_c_events(io.BytesIO(data)), on_work), None, source=data,
+                       streamed=on_work is not None)
         except (_Unusual, yaml.YAMLError):
             pass  # PyYAML's parser below says what is wrong, where, in its words
+    return _parse_slow(data, name, max_bytes)
+
+
+def _check_size(name: str, size: int, max_bytes: int) -> None:
+    if size > max_bytes:
+        raise FileProblem(name, 1, 1, "", Msg("file.too_large", size=size, limit=max_bytes,
+                                                 limit_mb=max_bytes // 1_000_000))
+
+
+def _parse_slow(data: bytes, name: str, max_bytes: int) -> Doc:
+    """PyYAML's pure-Python parser, every node's position kept: it places every refusal."""
     text = _decode(data, name, max_bytes)
     try:
         return _build(_Events(text), name)
@@ -203,30 +244,33 @@ def _decode(data: bytes, name: str, max_bytes: int) -> str:
 
 _CHUNK = 1 << 20
 _BLOCK_HEADER_COMMENT = re.compile(rb"[|>][-+0-9]*#")
+_BLOCK_HEADER_TAIL = re.compile(rb"[|>][-+0-9]*\Z")  # a header that may go on in the next piece
+_BLOCK_HEADER_REST = re.compile(rb"[-+0-9]*#")
 
 
-def _fast(data: bytes) -> bool:
-    """Whether libyaml reads ``data`` exactly as PyYAML does (see the module's docstring)."""
-    if _CParser is None or b"\t" in data or b"?" in data:
-        return False
-    if (b"|" in data or b">" in data) and _BLOCK_HEADER_COMMENT.search(data):
-        return False
-    return _clean(data)
+def _fast(stream: BinaryIO) -> bool:
+    """Whether libyaml reads the stream exactly as PyYAML does (see the module's docstring), and it
+    is UTF-8 (a BOM allowed) with no character the reader refuses.
 
-
-def _clean(data: bytes) -> bool:
-    """Whether the bytes are UTF-8 (a BOM allowed) with no character the reader refuses.
-
-    Checked a megabyte at a time, so a large file is never held as text; ``_decode`` says where
-    the first problem is when there is one.
+    Read a megabyte at a time, so a large file is never held whole nor as text; ``_decode`` says
+    where the first problem is when there is one.
     """
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if _CParser is None:
         return False
     decoder = codecs.getincrementaldecoder("utf-8")()
-    view = memoryview(data)
+    carry = b""  # whether the last piece ended in what may be a block scalar's header
+    first = True
     try:
-        for start in range(0, len(data), _CHUNK):
-            if _NON_PRINTABLE.search(decoder.decode(view[start:start + _CHUNK])):
+        while chunk := stream.read(_CHUNK):
+            if first and chunk.startswith((b"\xff\xfe", b"\xfe\xff")):
+                return False
+            first = False
+            if b"\t" in chunk or b"?" in chunk or _BLOCK_HEADER_COMMENT.search(chunk):
+                return False
+            if carry and _BLOCK_HEADER_REST.match(chunk):
+                return False
+            carry = b"|" if _BLOCK_HEADER_TAIL.search(chunk) else b""
+            if _NON_PRINTABLE.search(decoder.decode(chunk)):
                 return False
         decoder.decode(b"", final=True)
     except UnicodeDecodeError:
@@ -234,11 +278,10 @@ def _clean(data: bytes) -> bool:
     return True
 
 
-def _c_events(data: bytes):
-    """libyaml's event stream over ``data`` (read from a view: the bytes are not copied)."""
-    stream = io.BytesIO(data)
-    if data.startswith(_UTF8_BOM):
-        stream.seek(len(_UTF8_BOM))  # positions count from after it, as in the decoded text
+def _c_events(stream: BinaryIO):
+    """libyaml's event stream over a binary stream at its start, read from there a piece at a time."""
+    if stream.read(len(_UTF8_BOM)) != _UTF8_BOM:
+        stream.seek(0)  # (after a BOM, positions count from after it, as in the decoded text)
     return _CParser(stream)
 
 
@@ -246,12 +289,17 @@ class _Unusual(Exception):
     """The fast pass met something the strict reader refuses: the full pass says what and where."""
 
 
-def _values(events) -> Any:
-    """The document's plain data, read fast: no positions; anything to refuse raises _Unusual."""
+def _values(events, on_work: OnWork | None = None) -> Any:
+    """The document's plain data, read fast: no positions; anything to refuse raises _Unusual.
+
+    Each item of the root mapping's ``works`` list goes through ``on_work`` once read whole.
+    """
     get = events.get_event
+    hand: OnWork = on_work or (lambda value, _: value)
     scalar, mapping_start, sequence_start = ScalarEvent, MappingStartEvent, yaml.events.SequenceStartEvent
     root: Any = None
-    # [container, key, in flow style] per open collection; key is _NO_KEY while awaiting one
+    # [container, key, in flow style, is the works list] per open collection; key is _NO_KEY while
+    # awaiting one, _LIST in a list
     stack: list[list] = []
     top: list | None = None
     documents = 0
@@ -267,7 +315,7 @@ def _values(events) -> Any:
             if top is None:
                 root = value
             elif top[1] is _LIST:
-                top[0].append(value)
+                top[0].append(hand(value, len(top[0])) if top[3] else value)
             elif top[1] is _NO_KEY:
                 if value in top[0] or (value == "<<" and not ev.style):
                     raise _Unusual
@@ -279,6 +327,7 @@ def _values(events) -> Any:
             if ev.anchor is not None or ev.tag is not None or len(stack) >= MAX_DEPTH:
                 raise _Unusual
             container: Any = {} if kind is mapping_start else []
+            works = on_work is not None and kind is sequence_start and len(stack) == 1 and stack[0][1] == "works"
             if top is None:
                 root = container
             elif top[1] is _LIST:
@@ -288,11 +337,14 @@ def _values(events) -> Any:
             else:
                 top[0][top[1]] = container
                 top[1] = _NO_KEY
-            top = [container, _NO_KEY if kind is mapping_start else _LIST, kind is mapping_start and ev.flow_style]
+            top = [container, _NO_KEY if kind is mapping_start else _LIST, kind is mapping_start and ev.flow_style,
+                   works]
             stack.append(top)
         elif isinstance(ev, CollectionEndEvent):
             stack.pop()
             top = stack[-1] if stack else None
+            if top is not None and top[3]:  # a work read whole: handed over, its raw tree let go
+                top[0][-1] = hand(top[0][-1], len(top[0]) - 1)
         elif kind is DocumentStartEvent:
             documents += 1
             if documents > 1:
@@ -306,10 +358,10 @@ def _values(events) -> Any:
 _NO_KEY, _LIST = object(), object()
 
 
-def _locate(data: bytes, values: set[Path] | None, keys: set[Path] | None) -> tuple[dict, dict]:
+def _locate(stream: BinaryIO, values: set[Path] | None, keys: set[Path] | None) -> tuple[dict, dict]:
     """The positions of the value nodes at ``values`` and of the keys ending ``keys`` (None: all),
     in a document the fast pass read (so libyaml places them as PyYAML would)."""
-    events = _c_events(data)
+    events = _c_events(stream)
     marks: dict[Path, Mark] = {(): Mark(1, 1)}
     key_marks: dict[Path, Mark] = {}
     stack: list[list] = []  # [path, next index (a list) or the pending key (a mapping) or _NO_KEY]
