@@ -10,9 +10,14 @@ from ..i18n import t
 from ..textsafe import printable
 from .bindings import bind, localise
 from .messages import StoreChanged
-from .screens.browse import PeopleScreen, PillarsScreen, UnitsScreen
 from .screens.overview import OverviewScreen
 from .session import Session
+
+
+def _browse_screen(mode: str):
+    from .screens.browse import PeopleScreen, PillarsScreen, UnitsScreen
+
+    return {"pillars": PillarsScreen, "units": UnitsScreen, "people": PeopleScreen}[mode]()
 
 
 def _chase_screen():
@@ -52,10 +57,10 @@ class SuperviseApp(App):
     TITLE = "supervise-tui"
     MODES = {
         "overview": OverviewScreen,
-        "pillars": PillarsScreen,
-        "units": UnitsScreen,
-        "people": PeopleScreen,
         # Built on first use, so their modules stay off the start-up path.
+        "pillars": lambda: _browse_screen("pillars"),
+        "units": lambda: _browse_screen("units"),
+        "people": lambda: _browse_screen("people"),
         "chase": _chase_screen,
         "rounds": _rounds_screen,
     }

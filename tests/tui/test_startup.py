@@ -73,7 +73,8 @@ NOT_FOR_THE_FIRST_SCREEN = (
     "supervise_tui.ui.dialogs", "supervise_tui.ui.palette", "supervise_tui.ui.welcome", "supervise_tui.ui.diffsource",
     "supervise_tui.ui.screens.detail", "supervise_tui.ui.screens.diff", "supervise_tui.ui.screens.search",
     "supervise_tui.ui.screens.chase", "supervise_tui.ui.screens.rounds", "supervise_tui.ui.screens.exchange",
-    "supervise_tui.ui.screens.myround",
+    "supervise_tui.ui.screens.myround", "supervise_tui.ui.screens.browse", "supervise_tui.ui.screens.editing",
+    "supervise_tui.ui.screens.viewing", "supervise_tui.ui.itemview",
 )
 
 

@@ -9,7 +9,7 @@ from ...domain.vocab import word
 from ...i18n import t
 from ..sources import ListSource, column
 from ..text import literal
-from .browse import TableScreen
+from .table import TableScreen
 
 
 class ChaseScreen(TableScreen):

@@ -16,7 +16,7 @@ from ...i18n import t
 from ..bindings import bind
 from ..sources import ListSource, column
 from ..text import literal
-from .browse import TableScreen
+from .table import TableScreen
 
 STATE_STYLE = {"conflict": "bold red", "clean": "green", "same": "dim"}
 

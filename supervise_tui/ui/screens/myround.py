@@ -22,7 +22,8 @@ from ..itemview import ItemView
 from ..sources import ListSource, RoundSource, bar, column
 from ..text import line, literal
 from .base import VIEW_CSS
-from .browse import ItemsScreen, TableScreen
+from .browse import ItemsScreen
+from .table import TableScreen
 
 
 class MyRoundScreen(ItemsScreen):

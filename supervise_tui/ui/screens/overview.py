@@ -25,7 +25,7 @@ from ..columns import column
 from ..sources import ListSource, pillar_list
 from ..text import line, literal
 from ..widgets.vtable import VirtualTable
-from .browse import TableScreen, WorksScreen
+from .table import TableScreen
 
 TOP_UNITS = 5
 RED_SHOWN = 100  # the most severe; the chase list (5) and the bulletin have them all
@@ -169,6 +169,8 @@ class OverviewScreen(TableScreen):
             self.app.push_screen(DetailScreen([t("screen.overview"), event.key], event.key))
 
     def open_key(self, key: str, row) -> None:
+        from .browse import WorksScreen
+
         self.app.push_screen(WorksScreen([t("screen.pillars"), row[0]], Scope(pillar=key)))
 
 

@@ -8,7 +8,7 @@ from ...i18n import t
 from ..bindings import bind
 from ..sources import ListSource, column
 from ..widgets.vtable import Column
-from .browse import TableScreen
+from .table import TableScreen
 
 
 class RoundsScreen(TableScreen):
