@@ -86,6 +86,9 @@ class RoundPass:
             SELECT work_id, gname FROM (SELECT w.id AS work_id, {gname} AS gname, {gkey} AS gkey, w.sort AS wsort
                                         FROM works w {joins})
             ORDER BY gname IS NULL, gkey, wsort""")
+        # The planner's guess for a table it has no figures for is a million rows: items by the
+        # million would have it build a Bloom filter over every round's states for each round read.
+        conn.execute(f"ANALYZE temp.{t}_g")
         # Each light is worked out once (in the inner query, kept whole by its LIMIT); the light's
         # name and the diff's class come from the figures it gives.
         code = class_sql("o_in", "n_in", ("old_status", "old_lrank", "old_progress"), ("status", "lrank", "progress"))
