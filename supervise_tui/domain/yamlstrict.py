@@ -245,7 +245,7 @@ def _decode(data: bytes, name: str, max_bytes: int) -> str:
 _CHUNK = 1 << 20
 _BLOCK_HEADER_COMMENT = re.compile(rb"[|>][-+0-9]*#")
 _BLOCK_HEADER_TAIL = re.compile(rb"[|>][-+0-9]*\Z")  # a header that may go on in the next piece
-_BLOCK_HEADER_REST = re.compile(rb"[-+0-9]*#")
+_BLOCK_HEADER_REST = re.compile(rb"[-+0-9]*")
 
 
 def _fast(stream: BinaryIO) -> bool:
@@ -258,7 +258,7 @@ def _fast(stream: BinaryIO) -> bool:
     if _CParser is None:
         return False
     decoder = codecs.getincrementaldecoder("utf-8")()
-    carry = b""  # whether the last piece ended in what may be a block scalar's header
+    carry = False  # whether the pieces so far end in what may be a block scalar's header
     first = True
     try:
         while chunk := stream.read(_CHUNK):
@@ -267,9 +267,10 @@ def _fast(stream: BinaryIO) -> bool:
             first = False
             if b"\t" in chunk or b"?" in chunk or _BLOCK_HEADER_COMMENT.search(chunk):
                 return False
-            if carry and _BLOCK_HEADER_REST.match(chunk):
+            rest = _BLOCK_HEADER_REST.match(chunk).end() if carry else 0  # type: ignore[union-attr]
+            if carry and chunk[rest:rest + 1] == b"#":
                 return False
-            carry = b"|" if _BLOCK_HEADER_TAIL.search(chunk) else b""
+            carry = (carry and rest == len(chunk)) or _BLOCK_HEADER_TAIL.search(chunk) is not None
             if _NON_PRINTABLE.search(decoder.decode(chunk)):
                 return False
         decoder.decode(b"", final=True)

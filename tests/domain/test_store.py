@@ -269,6 +269,21 @@ def test_reload_is_idempotent(store, tasklist):
     assert not report.touched
 
 
+def test_item_text_is_stored_as_text_byte_for_byte(store, tasklist):
+    """The text is bound as its UTF-8 bytes and cast back to text: the same bytes, typed as text."""
+    stored = {row[0]: row[1:] for row in rows(store, "SELECT id, typeof(text), hex(text) FROM items")}
+    assert stored == {item.id: ("text", item.text.encode().hex().upper()) for item in tasklist.items}
+
+
+def test_a_reload_that_moves_works_moves_their_items_only(store, tasklist):
+    """Items in a new place are unchanged (the order is no change to report) but take their new place."""
+    moved = dataclasses.replace(tasklist, works=tasklist.works[1:] + tasklist.works[:1])
+    report = load(store, moved, user=TEST_USER, source="moved.yaml")
+    assert report.changed["items"] == report.added["items"] == report.retired["items"] == 0
+    assert report.unchanged["items"] == 317
+    assert [r[0] for r in rows(store, "SELECT id FROM items ORDER BY pos")] == [i.id for i in moved.items]
+
+
 def test_reload_after_editing_one_measure(store, tasklist):
     edited = edit_item(tasklist, "W05-M03", lambda i: dataclasses.replace(i, text=i.text + "(修订)"))
     actor = Actor(TEST_USER)
