@@ -80,7 +80,7 @@ def _step(old: tuple[str, str, str], new: tuple[str, str, str]) -> str:
     are worked out only where the status is the same, then light and progress fold into one number.
     """
     n_status, o_status = _rank(new[0], STATUS_ORDER), _rank(old[0], STATUS_ORDER)
-    return (f"(CASE WHEN {n_status} <> {o_status} THEN sign({n_status} - {o_status}) "
+    return (f"(CASE WHEN {new[0]} <> {old[0]} THEN sign({n_status} - {o_status}) "
             f"ELSE sign(({new[1]} * 101 + {new[2]}) - ({old[1]} * 101 + {old[2]})) END)")
 
 
@@ -168,18 +168,19 @@ def _compared(conn: sqlite3.Connection, old_id: int, new_id: int, flt: DiffFilte
 def diff_counts(conn: sqlite3.Connection, old_id: int, new_id: int, flt: DiffFilter = DiffFilter()) -> dict:
     """How many items fall in each class, with ``changed`` and ``note_changed`` totals."""
     p = _compared(conn, old_id, new_id, flt, ordered=False)
-    # The class once per item (the LIMIT keeps the subquery whole), then seven sums over it.
-    each = p.select(", ".join(f"{p.columns[c]} AS {c}" for c in ("code", *QUIET_FLAGS, "quiet_changed")),
-                    changed_only=False, order=False)
+    # The class once per item (the LIMIT keeps the subquery whole), then the sums over it.
+    each = p.select(", ".join(f"{p.columns[c]} AS {c}" for c in ("code", *QUIET_FLAGS)), changed_only=False,
+                    order=False)
     return counts_of(conn, f"({each} LIMIT -1)", p.params)
 
 
 def counts_of(conn: sqlite3.Connection, rows: str, params: dict | tuple = ()) -> dict:
-    """The diff's counts over ``rows`` (a table or subquery with ``code``, QUIET_FLAGS and
-    ``quiet_changed``): each class, each quiet flag, and ``changed``."""
+    """The diff's counts over ``rows`` (a table or subquery with ``code`` and QUIET_FLAGS): each class,
+    each quiet flag, and ``changed``."""
+    quiet = " OR ".join(QUIET_FLAGS)
     sums = ", ".join([f"coalesce(sum(code = {n}), 0)" for n in range(len(CLASS_BY_CODE))]
                      + [f"coalesce(sum({flag}), 0)" for flag in QUIET_FLAGS]
-                     + [f"coalesce(sum(code = {UNCHANGED} AND quiet_changed), 0)"])
+                     + [f"coalesce(sum(code = {UNCHANGED} AND ({quiet})), 0)"])
     row = conn.execute(f"SELECT {sums} FROM {rows} WHERE code IS NOT NULL", params).fetchone()
     counts = {cls: row[CLASS_BY_CODE.index(cls)] for cls in CLASSES}
     changed = sum(counts.values()) - counts["unchanged"] + row[-1]
