@@ -207,11 +207,15 @@ class RoundPass:
         used = f"{select} {where} {order}"
         # Only the joins the columns need: an unused join to the states would make SQLite build a
         # Bloom filter over every round's states first.
-        joins = [f"JOIN {groups or f'temp.{self.t}_g'} g ON g.work_id = r.work_id" if "g." in used else "",
+        # The round's own groups are found by their rank, the rowid of their table; others by work.
+        group = f"{groups} g ON g.work_id = r.work_id" if groups else f"temp.{self.t}_g g ON g.rank = r.rank"
+        joins = [f"JOIN {group}" if "g." in used else "",
                  "JOIN works w ON w.id = r.work_id" if "w." in used or "u." in used else "",
                  "LEFT JOIN work_units wu ON wu.work_id = w.id AND wu.role = 'lead' "
                  "LEFT JOIN units u ON u.id = wu.unit_id" if "u." in used else "",
                  ]
         sql = f"""SELECT {select} FROM temp.{self.t} r CROSS JOIN items i ON i.rowid = r.item
             {' '.join(joins)} WHERE {where} ORDER BY {order}"""
-        return self.conn.execute(sql, params or [])
+        cursor = self.conn.cursor()
+        cursor.row_factory = None  # plain tuples: the writers read them by position, a batch at a time
+        return cursor.execute(sql, params or [])
