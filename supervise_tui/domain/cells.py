@@ -112,6 +112,7 @@ class CellFormat:
     """How one file format renders a column; ``column(key)`` gives the function for its values."""
 
     special: re.Pattern
+    punctuation: tuple[str, ...] = ()  # the printable characters that ``special`` finds
     wrap: str = "{}"  # around every cell (HTML: the <td>)
 
     def __init__(self) -> None:
@@ -119,6 +120,14 @@ class CellFormat:
 
     def text(self, value: str) -> str:
         raise NotImplementedError
+
+    def plain(self, text: str) -> bool:
+        """Whether ``text`` has nothing this format changes (a character-class search of long
+        non-ASCII text is slow; a check that every character is printable is quick and settles
+        most columns, as every character escaped is unprintable but a few)."""
+        if text.isprintable():
+            return not any(map(text.__contains__, self.punctuation))
+        return self.special.search(text) is None
 
     def coded(self, key: str, value: object) -> object:
         return self.text(shown(key, value))
@@ -136,19 +145,25 @@ class CellFormat:
         return lambda values: self._free(values, wrap)
 
     def _free(self, values: Sequence, wrap: str) -> list[str]:
-        """Free text: each cell checked in C; only those that need it are escaped in Python."""
+        """Free text: the whole column checked at once in C (joined by a space, which no format
+        escapes); only a column that has something to escape goes cell by cell, and only the
+        cells that need it are escaped in Python."""
         try:
-            found = list(map(self.special.search, values))
+            joined = " ".join(values)
         except TypeError:  # a number or a NULL among them
             values = _as_text(values)
-            found = list(map(self.special.search, values))
-        text = self.text
-        cells = [text(v) if f else v for v, f in zip(values, found)] if any(found) else list(values)
+            joined = " ".join(values)
+        if self.plain(joined):
+            cells = list(values)
+        else:
+            text, search = self.text, self.special.search
+            cells = [text(v) if search(v) else v for v in values]
         return cells if wrap == "{}" else list(map(wrap.format, cells))
 
 
 class MarkdownCells(CellFormat):
     special = _MD_SPECIAL
+    punctuation = tuple("\\`*_[]<>|~&@!:.")
 
     def text(self, value: str) -> str:
         return md_text(value)
@@ -156,6 +171,7 @@ class MarkdownCells(CellFormat):
 
 class HtmlCells(CellFormat):
     special = _HTML_SPECIAL
+    punctuation = ("&", "<", ">")
 
     def text(self, value: str) -> str:
         return html_text(value)
