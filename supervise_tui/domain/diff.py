@@ -16,6 +16,7 @@ from __future__ import annotations
 import itertools
 import sqlite3
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from .lights import LIGHT_RANK, LightBasis, OwnSpan, basis_for_round, judge, light_sql, stage_columns
@@ -97,10 +98,11 @@ class _Pass:
     row over as a coroutine, which cost more here than working out a light twice.
     """
 
-    head: str  # the WITH clause
+    head: str  # the WITH clause (empty where ``wk`` is a table already)
     body: str  # FROM … WHERE …
     columns: dict[str, str]  # name → SQL over one compared item
     params: dict
+    work_rows: str  # the SELECT of ``wk``'s rows: each work's figures
 
     def select(self, columns: str, *, changed_only: bool, order: bool | str = True) -> str:
         where = f" AND ({self.columns['code']} <> {UNCHANGED} OR {self.columns['quiet_changed']})" \
@@ -116,13 +118,14 @@ STATE_PK = "sqlite_autoindex_item_state_1"
 
 
 def _compared(conn: sqlite3.Connection, old_id: int, new_id: int, flt: DiffFilter,
-              work_extra: str = "", driver: str = "", *, ordered: bool = True) -> _Pass:
+              work_extra: str = "", driver: str = "", *, works: str = "") -> _Pass:
     """The pass comparing ``old_id`` with ``new_id`` (``work_extra``: more ``wk`` columns).
 
     With ``driver`` (a table ``d(rank INTEGER PRIMARY KEY, work_id)``) the items are read work by
     work in its order, and every current item is in the pass, with state in either round or not.
-    Without it the items come in list order, or, not ``ordered`` (for counts), as they lie in
-    their table, read straight through.
+    With ``works`` (a table already holding ``wk``'s rows, see ``_works``) the items come work by
+    work in no set order, each work found once rather than once per item (for counts). Otherwise
+    the items come in list order.
     """
     filters, params = _filters(flt)
     stage = ", ".join(f"{sql} AS {name}" for name, sql in stage_columns(("o", "n"), "w"))
@@ -146,32 +149,54 @@ def _compared(conn: sqlite3.Connection, old_id: int, new_id: int, flt: DiffFilte
         "code": f"(CASE WHEN o.item_id IS NULL THEN 3 WHEN n.item_id IS NULL THEN 4 ELSE {step} + 1 END)",
     }
     columns["quiet_changed"] = "(" + " OR ".join(columns[f] for f in QUIET_FLAGS) + ")"
-    head = f"""
-    WITH wk AS MATERIALIZED (
+    work_rows = f"""
       SELECT w.id AS work_id, w.pillar_id, w.leader, w.liaison, u.name AS lead_unit, w.stage_start, w.stage_end,
              {stage} {work_extra}
       FROM works w LEFT JOIN work_units wu ON wu.work_id = w.id AND wu.role = 'lead'
-      LEFT JOIN units u ON u.id = wu.unit_id)"""
-    items = f"{driver} d CROSS JOIN items i ON i.work_id = d.work_id" if driver else \
-        "items i INDEXED BY items_pos" if ordered else "items i NOT INDEXED"
+      LEFT JOIN units u ON u.id = wu.unit_id"""
+    head = "" if works else f"WITH wk AS MATERIALIZED ({work_rows})"
+    items = f"{works} wk CROSS JOIN items i INDEXED BY items_work ON i.work_id = wk.work_id" if works else \
+        f"{driver} d CROSS JOIN items i ON i.work_id = d.work_id" if driver else "items i INDEXED BY items_pos"
     body = f"""
     FROM {items}
     LEFT JOIN item_state o INDEXED BY {STATE_PK} ON o.round_id = :o_round AND o.item_id = i.id
     LEFT JOIN item_state n INDEXED BY {STATE_PK} ON n.round_id = :n_round AND n.item_id = i.id
-    CROSS JOIN wk ON wk.work_id = i.work_id
+    {'' if works else 'CROSS JOIN wk ON wk.work_id = i.work_id'}
     WHERE ({'i.retired = 0 OR ' if driver else ''}o.item_id IS NOT NULL OR n.item_id IS NOT NULL) {filters}"""
     params.update(o_round=old_id, n_round=new_id, **basis_for_round(conn, old_id).params("o"),
                   **basis_for_round(conn, new_id).params("n"))
-    return _Pass(head, body, columns, params)
+    return _Pass(head, body, columns, params, work_rows)
+
+
+_works_tables = itertools.count(1)
+
+
+@contextmanager
+def _works(conn: sqlite3.Connection, old_id: int, new_id: int) -> Iterator[str]:
+    """A TEMP table of ``wk``'s rows for comparing the two rounds, with the planner told its size.
+
+    Read first, each work's figures are found once, not once per item. Without figures for it the
+    planner would take the table for a million rows and build a Bloom filter over every state of
+    each round before the first item, so the table is analysed (it has one row per work).
+    """
+    table = f"temp.diff_works_{next(_works_tables)}"
+    p = _compared(conn, old_id, new_id, DiffFilter())
+    conn.execute(f"CREATE TEMP TABLE {table.removeprefix('temp.')} AS {p.work_rows}", p.params)
+    try:
+        conn.execute(f"ANALYZE {table}")
+        yield table
+    finally:
+        conn.execute(f"DROP TABLE IF EXISTS {table}")
 
 
 def diff_counts(conn: sqlite3.Connection, old_id: int, new_id: int, flt: DiffFilter = DiffFilter()) -> dict:
     """How many items fall in each class, with ``changed`` and ``note_changed`` totals."""
-    p = _compared(conn, old_id, new_id, flt, ordered=False)
-    # The class once per item (the LIMIT keeps the subquery whole), then the sums over it.
-    each = p.select(", ".join(f"{p.columns[c]} AS {c}" for c in ("code", *QUIET_FLAGS)), changed_only=False,
-                    order=False)
-    return counts_of(conn, f"({each} LIMIT -1)", p.params)
+    with _works(conn, old_id, new_id) as works:
+        p = _compared(conn, old_id, new_id, flt, works=works)
+        # The class once per item (the LIMIT keeps the subquery whole), then the sums over it.
+        each = p.select(", ".join(f"{p.columns[c]} AS {c}" for c in ("code", *QUIET_FLAGS)), changed_only=False,
+                        order=False)
+        return counts_of(conn, f"({each} LIMIT -1)", p.params)
 
 
 def counts_of(conn: sqlite3.Connection, rows: str, params: dict | tuple = ()) -> dict:

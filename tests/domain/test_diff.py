@@ -69,6 +69,9 @@ def test_counts_on_top(scenario):
     assert diff_counts(conn, r1, r2) == {"improved": 5, "regressed": 5, "unchanged": 1, "new": 1, "retired": 1,
                                          "note_changed": 2, "value_changed": 0, "evidence_changed": 0,
                                          "changed": 13}
+    # the works' figures it reads first are gone with the counts: nothing is left on a reused connection
+    left = [r[0] for r in conn.execute("SELECT name FROM temp.sqlite_master WHERE type = 'table'")]
+    assert left in ([], ["sqlite_stat1"])
 
 
 def test_only_changes_by_default(scenario):
