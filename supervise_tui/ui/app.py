@@ -12,6 +12,7 @@ from .bindings import bind, localise
 from .messages import StoreChanged
 from .screens.overview import OverviewScreen
 from .session import Session
+from .stylesheet import AppStylesheet
 
 
 def _browse_screen(mode: str):
@@ -92,6 +93,7 @@ class SuperviseApp(App):
 
     def __init__(self, session: Session, *, exit_after_first_screen: bool = False, notes: list[str] | None = None):
         super().__init__()
+        self.stylesheet = AppStylesheet(variables=self.get_css_variables())  # nothing read into it yet
         localise(self)
         self.session = session
         self.exit_after_first_screen = exit_after_first_screen

@@ -90,3 +90,31 @@ def test_the_first_screen_loads_only_what_it_shows(store, isolated_locations):
     )
     assert "supervise_tui.ui.screens.overview" in loaded  # the first screen was drawn
     assert sorted(m for m in loaded if m.startswith(NOT_FOR_THE_FIRST_SCREEN)) == []
+
+
+async def test_each_style_sheet_is_parsed_once_at_start_and_again_when_the_theme_changes(
+        store, isolated_locations, monkeypatch):
+    from textual.css import stylesheet as textual_stylesheet
+    from textual.widgets import Static
+
+    parsed: list[tuple[str, str]] = []
+    parse = textual_stylesheet.parse
+
+    def counting(scope, css, read_from, **options):
+        parsed.append(read_from)
+        return parse(scope, css, read_from, **options)
+
+    monkeypatch.setattr(textual_stylesheet, "parse", counting)
+    store.close()
+    app = build_app(isolated_locations)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, OverviewScreen)
+        assert parsed and len(parsed) == len(set(parsed))  # every sheet once
+        assert any(path.endswith("app.tcss") for path, _ in parsed)
+        before = app.screen.query_one("#topbar", Static).styles.background
+        parsed.clear()
+        app.theme = "textual-light"  # new variables: every sheet again, and the screen restyled
+        await settle(pilot)
+        assert any(path.endswith("app.tcss") for path, _ in parsed)
+        assert app.screen.query_one("#topbar", Static).styles.background != before
