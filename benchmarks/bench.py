@@ -20,7 +20,8 @@ a slow machine and a fast one:
   the same rows and writes them with the `csv` module;
 - the task list loader: `validate` and `load` (into a new store) of a list of
   about 10 MB made from the bundled one, against `yaml.compose` with libyaml's
-  `CSafeLoader` on the same file.
+  `CSafeLoader` on the same file; and the peak memory of each on a list of about
+  80 MB (one run each), beyond the interpreter, as a ratio to the file's size.
 
 Each ratio is the median of the per-turn ratios, with their spread (lowest–highest)
 beside it, and every section prints the load average when it starts and ends, so a
@@ -233,12 +234,13 @@ def main() -> None:
     ap.add_argument("--only", default="start,latency,diff,batch,loader", help="which figures (comma-separated)")
     ap.add_argument("--child-latency", help=argparse.SUPPRESS)
     ap.add_argument("--child-scale", help=argparse.SUPPRESS)
+    ap.add_argument("--child-copies", type=int, default=None, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child_latency:
         latency_child(args.child_latency)
         return
     if args.child_scale:
-        print(scaled_tasklist(Path(args.child_scale)))
+        print(scaled_tasklist(Path(args.child_scale), args.child_copies or LOADER_COPIES))
         return
     work = Path(args.work or Path(tempfile.gettempdir()) / "supervise-tui-bench")
     work.mkdir(parents=True, exist_ok=True)
@@ -355,6 +357,7 @@ def batch_figures(work: Path, n: int, db: Path) -> None:
 
 
 LOADER_COPIES = 106  # about 10 MB, 33,600 items
+LOADER_LARGE_COPIES = 850  # about 80 MB, 269,450 items: the size a province's list must load at
 
 
 def scaled_tasklist(work: Path, copies: int = LOADER_COPIES) -> Path:
@@ -381,17 +384,26 @@ def scaled_tasklist(work: Path, copies: int = LOADER_COPIES) -> Path:
     return path
 
 
-def loader_figures(work: Path) -> None:
-    """`validate` and `load` (into a new store each time) against yaml.compose with CSafeLoader."""
-    # The list is made in a child: a child's peak RSS counts this process's memory (see peak_rss).
-    path = Path(subprocess.run([PY, __file__, "--child-scale", str(work)], check=True, capture_output=True,
-                               text=True).stdout.strip())
+def scaled_in_child(work: Path, copies: int) -> Path:
+    """The scaled list, made in a child: a child's peak RSS counts this process's memory (see peak_rss)."""
+    return Path(subprocess.run([PY, __file__, "--child-scale", str(work), "--child-copies", str(copies)], check=True,
+                               capture_output=True, text=True).stdout.strip())
+
+
+def loader_cmds(work: Path, path: Path) -> dict[str, list[str]]:
     store = work / "loaded.db"
     fresh = f"rm -f '{store}' '{store}-wal' '{store}-shm'; exec \"$@\""
-    cmds = {"floor": [PY, "-c", "import sys, yaml; yaml.compose(open(sys.argv[1], 'rb'), Loader=yaml.CSafeLoader)",
+    return {"floor": [PY, "-c", "import sys, yaml; yaml.compose(open(sys.argv[1], 'rb'), Loader=yaml.CSafeLoader)",
                       str(path)],
             "validate": [PY, "-m", "supervise_tui", "validate", str(path)],
             "load": ["sh", "-c", fresh, "sh", PY, "-m", "supervise_tui", "--db", str(store), "load", str(path)]}
+
+
+def loader_figures(work: Path) -> None:
+    """`validate` and `load` (into a new store each time) against yaml.compose with CSafeLoader; then
+    their peak memory on an 80 MB list."""
+    path = scaled_in_child(work, LOADER_COPIES)
+    cmds = loader_cmds(work, path)
     size = path.stat().st_size / 1e6
     print(f"\ntask list loader, a {size:.1f} MB list ({BATCH_TURNS} turns beside the floor; {load_avg()})")
     figures = interleaved(cmds, runs=BATCH_TURNS)
@@ -400,6 +412,31 @@ def loader_figures(work: Path) -> None:
     for name in ("validate", "load"):
         print(f"{name:<9} {median_s(figures, name):6.2f} s ({size / median_s(figures, name):4.1f} MB/s)"
               f"  {spread(figures, name, 'floor')} floor   peak RSS {figures[name]['rss']:5.1f} MB")
+    print(f"({load_avg()} at the end)")
+    loader_memory(work)
+
+
+# What the loader's commands hold before they read a byte: the interpreter, and it with their modules.
+IMPORTED = ("import supervise_tui.main, supervise_tui.cli.run, supervise_tui.cli.tasklist, "
+            "supervise_tui.domain.tasklist, supervise_tui.domain.sync, supervise_tui.domain.db")
+
+
+def loader_memory(work: Path) -> None:
+    """Peak RSS of `validate` and `load` of an 80 MB list beyond the interpreter's, as a ratio to the
+    file's size (the goal: at most 3×); one run each, as memory does not vary with the machine's load."""
+    path = scaled_in_child(work, LOADER_LARGE_COPIES)
+    size = path.stat().st_size
+    floors = {"interpreter": peak_rss([PY, "-c", "pass"])[1], "imported": peak_rss([PY, "-c", IMPORTED])[1]}
+    print(f"\ntask list loader, peak memory of a {size / 1e6:.1f} MB list (one run each; {load_avg()}), beyond "
+          f"the interpreter ({floors['interpreter']:.1f} MB) and beyond it with the app's modules imported "
+          f"({floors['imported']:.1f} MB), as a ratio to the file's size:")
+    for name, cmd in loader_cmds(work, path).items():
+        if name == "floor":
+            continue
+        elapsed, mb, _, cpu = peak_rss(cmd)
+        beyond = {k: (mb - floor) * 2**20 / size for k, floor in floors.items()}
+        print(f"{name:<9} peak RSS {mb:6.1f} MB: {beyond['interpreter']:4.2f}× the file beyond the interpreter, "
+              f"{beyond['imported']:4.2f}× beyond the imports   ({elapsed:.0f} s, CPU {cpu:.0f} s)")
     print(f"({load_avg()} at the end)")
 
 
