@@ -53,6 +53,9 @@ ORDER_COLUMN = {"items": "pos"}
 # leave a UTF-8 copy of it inside the string (CPython keeps it there), and the task list being loaded
 # holds every item's text: a third more memory for a large list.
 AS_UTF8 = {"items": "text"}
+# Rows are compared with the store's a batch at a time (not the whole table read first): a reload of a
+# large list holds one batch of the store's rows.
+LOOKUP_BATCH = 500
 
 
 def _rows(tasklist: TaskList) -> dict[str, Iterable[tuple]]:
@@ -163,7 +166,7 @@ def _upsert(conn: sqlite3.Connection, table: str, rows: Iterable[tuple], report:
     order = ORDER_COLUMN.get(table)
     width = len(columns)
     written = columns + ((order,) if order else ())
-    existing = {row[0]: row for row in map(tuple, conn.execute(f"SELECT {', '.join(written)}, retired FROM {table}"))}
+    select = f"SELECT {', '.join(written)}, retired FROM {table} WHERE id IN "
     present: set[str] = set()  # the existing rows still in the file
     ids: set[str] = set()
     moved: list[tuple] = []  # unchanged rows at a new place in the order
@@ -172,8 +175,20 @@ def _upsert(conn: sqlite3.Connection, table: str, rows: Iterable[tuple], report:
     at = written.index(cast) if cast else -1
 
     def changes() -> Iterator[tuple]:
-        nonlocal new
+        batch: list[tuple] = []
         for row in rows:
+            batch.append(row)
+            if len(batch) == LOOKUP_BATCH:
+                yield from judged(batch)
+                batch = []
+        yield from judged(batch)
+
+    def judged(batch: list[tuple]) -> Iterator[tuple]:
+        """The rows of ``batch`` to write, each compared with the store's row of its id, if any."""
+        nonlocal new
+        query = select + f"({', '.join('?' for _ in batch)})"
+        existing = {row[0]: row for row in map(tuple, conn.execute(query, [row[0] for row in batch]))}
+        for row in batch:
             before = existing.get(row[0])
             if before is None:
                 new += 1
@@ -196,7 +211,8 @@ def _upsert(conn: sqlite3.Connection, table: str, rows: Iterable[tuple], report:
     )
     if order:
         conn.executemany(f"UPDATE {table} SET {order} = ? WHERE id = ?", moved)
-    gone = [(key,) for key, row in existing.items() if key not in present and not row[-1]]
+    gone = [(key,) for (key,) in conn.execute(f"SELECT id FROM {table} WHERE retired = 0")
+            if key not in present and key not in ids]  # (a row just added is in ids)
     retire_at = ", retired_at = ?" if table == "items" else ""
     conn.executemany(
         f"UPDATE {table} SET retired = 1{retire_at} WHERE id = ?",

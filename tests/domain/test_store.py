@@ -284,6 +284,21 @@ def test_a_reload_that_moves_works_moves_their_items_only(store, tasklist):
     assert [r[0] for r in rows(store, "SELECT id FROM items ORDER BY pos")] == [i.id for i in moved.items]
 
 
+def test_a_reload_compares_the_rows_a_batch_at_a_time(store, tasklist, monkeypatch):
+    """Rows are looked up in the store in batches: a change, a removal and the rest unchanged, across many."""
+    from supervise_tui.domain import sync
+
+    monkeypatch.setattr(sync, "LOOKUP_BATCH", 7)
+    before = full_dump(store)
+    assert load(store, tasklist, user=TEST_USER, source="bundled").unchanged["items"] == 317
+    assert full_dump(store) == before
+    edited = edit_item(edit_item(tasklist, "W05-M03", lambda i: dataclasses.replace(i, text=i.text + "(修订)")),
+                       "W30-M02", lambda i: None)
+    report = load(store, edited, user=TEST_USER, source="edited.yaml")
+    assert (report.changed["items"], report.retired["items"], report.unchanged["items"]) == (1, 1, 315)
+    assert rows(store, "SELECT id FROM items WHERE retired = 1") == [("W30-M02",)]
+
+
 def test_reload_after_editing_one_measure(store, tasklist):
     edited = edit_item(tasklist, "W05-M03", lambda i: dataclasses.replace(i, text=i.text + "(修订)"))
     actor = Actor(TEST_USER)
