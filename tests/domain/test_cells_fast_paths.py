@@ -1,0 +1,53 @@
+"""The quick checks in front of the escaping searches give what the searches alone give.
+
+A bulletin column of free text (cells.CellFormat._free) and JSON text (textsafe.json_escaped) are
+first tested with ``str.isprintable`` and a few ``in`` checks, and only text that fails goes on to
+the character-class search. These property tests hold the quick path to the slow one on text
+drawn with every kind of character those searches look for.
+"""
+
+from __future__ import annotations
+
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from supervise_tui.domain.cells import _FORMULA, CsvCells, HtmlCells, MarkdownCells, _as_text
+from supervise_tui.domain.formats import neutralise
+from supervise_tui.textsafe import json_escaped
+
+# Controls, DEL and C1, bidi marks and isolates, line and paragraph separators, soft hyphen,
+# zero-width and ideographic spaces, the punctuation Markdown and HTML escape, formula starts.
+AWKWARD = ("\x00\x01\t\n\x0b\r\x1b\x7f\x85\x9b\u00ad\u200b\u200e\u200f\u202a\u202e\u2066\u2069\u2028\u2029"
+           "\u3000\ufeff\\`*_[]<>|~&@!:.=+-\"' ")
+# Whole pieces too: an address a renderer would link ("www.", "http:") is escaped by what precedes it.
+PIECES = ("www.", "WWW.example", "http://x.cn", "mailto:a@b", "督查", "事项进度", "红灯", "牵头单位", "第1轮")
+TEXT = st.lists(st.one_of(st.sampled_from(AWKWARD), st.characters(codec="utf-8"), st.sampled_from(PIECES)),
+                max_size=12).map("".join)
+CELL = st.one_of(TEXT, TEXT, st.integers(-5, 100), st.none())
+
+
+def _searched(fmt, values: list) -> list[str]:
+    """Every cell searched alone, as the columns were before the quick check."""
+    values = _as_text(values)
+    cells = [fmt.text(v) if fmt.special.search(v) else v for v in values]
+    if isinstance(fmt, CsvCells) and any(map(_FORMULA.match, cells)):  # a spreadsheet would run it
+        cells = list(map(neutralise, cells))
+    return cells
+
+
+@settings(max_examples=600)
+@given(column=st.lists(CELL, max_size=6))
+def test_a_column_comes_out_as_if_each_cell_were_searched(column):
+    for fmt in (MarkdownCells(), HtmlCells(), CsvCells()):
+        assert fmt._free(list(column), "{}") == _searched(fmt, list(column)), type(fmt).__name__
+
+
+_JSON_RAW = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
+
+
+@settings(max_examples=1000)
+@given(text=TEXT)
+def test_json_text_is_escaped_as_the_search_alone_would(text):
+    assert json_escaped(text) == _JSON_RAW.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
