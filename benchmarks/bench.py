@@ -50,26 +50,35 @@ PY = sys.executable
 STARTS = 11
 
 
+# Runs a command and writes its own wall time, CPU time and peak RSS (from wait4) to a file. Linux
+# counts a parent's resident memory at fork into the child's peak RSS, so a child of this
+# benchmark (which grows as it runs) would be charged for it; a child of this small launcher is
+# charged at most the launcher's few megabytes, less than any Python process's own.
+LAUNCHER = """
+import json, os, subprocess, sys, time
+out, cmd = sys.argv[1], sys.argv[2:]
+start = time.perf_counter()
+proc = subprocess.Popen(cmd)
+_, status, usage = os.wait4(proc.pid, 0)
+with open(out, "w") as f:
+    json.dump([time.perf_counter() - start, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime,
+               os.waitstatus_to_exitcode(status)], f)
+"""
+
+
 def peak_rss(cmd: list[str], *, capture: bool = False) -> tuple[float, float, str, float]:
     """Wall time (s), peak RSS (MB), (with ``capture``) stdout and CPU time (user + system, s) of a
-    child, read with wait4.
-
-    Linux counts the spawning process's resident memory into a child's peak RSS (the
-    child starts in the parent's address space until it execs), so this process keeps
-    nothing large: output it does not need goes to /dev/null, stderr to a temporary file.
-    """
-    start = time.perf_counter()
-    with tempfile.TemporaryFile() as err:
-        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE if capture else subprocess.DEVNULL, stderr=err,
-                                cwd=ROOT)
+    command, each measured by a small launcher process (see LAUNCHER)."""
+    with tempfile.TemporaryFile() as err, tempfile.NamedTemporaryFile("r", suffix=".json") as figures:
+        proc = subprocess.Popen([PY, "-c", LAUNCHER, figures.name, *cmd], stderr=err, cwd=ROOT,
+                                stdout=subprocess.PIPE if capture else subprocess.DEVNULL)
         out = proc.stdout.read() if capture else b""
-        _, status, usage = os.wait4(proc.pid, 0)
-        elapsed = time.perf_counter() - start
-        if os.waitstatus_to_exitcode(status) != 0:
+        proc.wait()
+        elapsed, mb, cpu, code = json.load(figures)
+        if code != 0 or proc.returncode != 0:
             err.seek(0)
-            raise SystemExit(f"failed ({os.waitstatus_to_exitcode(status)}): {' '.join(cmd)}\n"
-                             f"{err.read().decode(errors='replace')[-4000:]}")
-    return elapsed, usage.ru_maxrss / 1024, out.decode(), usage.ru_utime + usage.ru_stime
+            raise SystemExit(f"failed ({code}): {' '.join(cmd)}\n{err.read().decode(errors='replace')[-4000:]}")
+    return elapsed, mb, out.decode(), cpu
 
 
 def interleaved(cmds: dict[str, list[str]], runs: int = STARTS) -> dict[str, dict]:
