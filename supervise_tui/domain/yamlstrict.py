@@ -153,6 +153,8 @@ def read_yaml(path: str | os.PathLike, *, max_bytes: int = DEFAULT_MAX_BYTES, on
     name = os.fspath(path)
     with open(name, "rb") as f:
         _check_size(name, os.fstat(f.fileno()).st_size, max_bytes)
+        if not f.seekable():  # a pipe (`load /dev/stdin`, `<(…)`): it can be read but once, so read it whole
+            return parse_yaml(f.read(max_bytes + 1), name, max_bytes=max_bytes, on_work=on_work)
         if PARSER == "c" and _fast(f):
             f.seek(0)
             try:
@@ -161,6 +163,7 @@ def read_yaml(path: str | os.PathLike, *, max_bytes: int = DEFAULT_MAX_BYTES, on
                 pass  # PyYAML's parser says what is wrong, where, in its words
         f.seek(0)
         data = f.read(max_bytes + 1)
+    _check_size(name, len(data), max_bytes)  # it may have grown since its size was looked at
     return _parse_slow(data, name, max_bytes)
 
 

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import io
+import os
+import threading
 import tracemalloc
+import types
 
 import pytest
 import yaml
@@ -70,3 +73,36 @@ def test_a_file_read_in_pieces_is_judged_as_read_whole(monkeypatch, data, fast):
     for chunk in range(1, len(data) + 1):
         monkeypatch.setattr(yamlstrict, "_CHUNK", chunk)
         assert yamlstrict._fast(io.BytesIO(data)) is fast, chunk
+
+
+def _through_a_pipe(tmp_path, data: bytes):
+    """A FIFO with a writer feeding it ``data`` (as `load /dev/stdin` or `load <(…)` reads a list)."""
+    fifo = tmp_path / "list.fifo"
+    os.mkfifo(fifo)
+    writer = threading.Thread(target=fifo.write_bytes, args=(data,), daemon=True)
+    writer.start()
+    return fifo, writer
+
+
+def test_a_list_read_from_a_pipe_is_the_list_read_from_its_file(tmp_path):
+    """A pipe cannot be read twice: it is read whole and gives the same task list as the file."""
+    fifo, writer = _through_a_pipe(tmp_path, bundled_tasklist().read_bytes())
+    assert load_tasklist(fifo) == load_tasklist(bundled_tasklist())
+    writer.join(5)
+
+
+def test_a_list_too_large_through_a_pipe_is_refused_by_what_was_read(tmp_path):
+    fifo, writer = _through_a_pipe(tmp_path, b"pillars: []\n" + b"#" * 2000 + b"\n")
+    with pytest.raises(yamlstrict.FileProblem) as refused:
+        yamlstrict.read_yaml(fifo, max_bytes=1000)
+    assert (refused.value.path, refused.value.detail.key) == (str(fifo), "file.too_large")
+    writer.join(5)
+
+
+def test_a_file_that_grew_past_the_limit_after_its_size_was_checked_is_refused(tmp_path, monkeypatch):
+    path = tmp_path / "grows.yaml"
+    path.write_bytes(b"pillars: []\n\t" + b"#" * 2000 + b"\n")  # a tab: the pure-Python reader takes it
+    monkeypatch.setattr(yamlstrict.os, "fstat", lambda fd: types.SimpleNamespace(st_size=10))  # as first seen
+    with pytest.raises(yamlstrict.FileProblem) as refused:
+        yamlstrict.read_yaml(path, max_bytes=1000)
+    assert refused.value.detail.key == "file.too_large"
