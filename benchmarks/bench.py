@@ -74,7 +74,8 @@ def peak_rss(cmd: list[str], *, capture: bool = False) -> tuple[float, float, st
                                 stdout=subprocess.PIPE if capture else subprocess.DEVNULL)
         out = proc.stdout.read() if capture else b""
         proc.wait()
-        elapsed, mb, cpu, code = json.load(figures)
+        text = figures.read()
+        elapsed, mb, cpu, code = json.loads(text) if text else (0.0, 0.0, 0.0, proc.returncode)
         if code != 0 or proc.returncode != 0:
             err.seek(0)
             raise SystemExit(f"failed ({code}): {' '.join(cmd)}\n{err.read().decode(errors='replace')[-4000:]}")

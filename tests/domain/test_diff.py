@@ -235,3 +235,13 @@ def test_the_sql_class_is_the_rule(scenario, states):
     lines = csv.DictReader(io.StringIO(b"".join(diff_csv_lines(conn, r1, r2, changed_only=False)).decode()),
                            fieldnames=EXPORT_KEYS)
     assert {r["id"]: (r["class"], r["old_light"] or None, r["new_light"] or None) for r in lines} == expected
+
+
+def test_counts_stand_while_another_statement_of_the_connection_is_being_read(scenario):
+    """The works' table cannot be dropped while another cursor of the connection is part-read: the counts
+    are still given, and that cursor reads on."""
+    conn, r1, r2 = scenario
+    rows = diff_rows(conn, r1, r2, changed_only=False)
+    first = next(rows)
+    assert diff_counts(conn, r1, r2)["changed"] == 13
+    assert [first["id"], *(r["id"] for r in rows)] == [row[0] for row in EXPECTED]
