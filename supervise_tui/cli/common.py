@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from ..errors import StoreError
 
 if TYPE_CHECKING:  # the edits are imported by the commands that edit, not by every command
-    from ..domain.edits import Actor
+    from ..domain.actor import Actor
 
 
 def open_store(args: Namespace, *, need_data: bool = True, create: bool = False) -> sqlite3.Connection:

@@ -16,9 +16,9 @@ from datetime import date
 
 from ..errors import EditRefused, NotFound
 from ..i18n import Msg
+from .actor import Actor
 from .clock import now
 from .db import get_meta, set_meta, transaction
-from .edits import Actor
 
 NAME_LIMIT = 100
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")

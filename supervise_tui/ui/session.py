@@ -9,11 +9,17 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..domain import edits
-from ..domain.edits import Actor, Done
+from ..domain.actor import Actor, Done
 from ..domain.rounds import Round, current_round
 from ..errors import RoundMoved, StoreError, SuperviseError
 from ..i18n import Msg
+
+
+def _edits():
+    """The edit rules, loaded at the first edit rather than at start (the first screen only reads)."""
+    from ..domain import edits
+
+    return edits
 
 
 @dataclass
@@ -114,41 +120,41 @@ class Session:
     def report(self, item_id: str, changes: dict, shown: dict) -> Done:
         """One item's report from the form: the fields changed, or, if none, that it was reviewed unchanged."""
         self._check_round()
-        return self._record(edits.apply_changes(self.conn, self.actor, self.round.id, item_id, changes,
+        return self._record(_edits().apply_changes(self.conn, self.actor, self.round.id, item_id, changes,
                                                 shown=shown, confirm=True))
 
     def bulk(self, item_ids: list[str], changes: dict, shown: dict[str, dict]) -> Done:
         """One status, or one light with its reason, for several items: one action, one undo step."""
         self._check_round()
-        return self._record(edits.bulk_set(self.conn, self.actor, self.round.id, item_ids, changes, shown=shown))
+        return self._record(_edits().bulk_set(self.conn, self.actor, self.round.id, item_ids, changes, shown=shown))
 
     def edit(self, item_id: str, changes: dict, shown: dict) -> Done:
         """Apply one user action to the current round; remember it for undo."""
         self._check_round()
-        return self._record(edits.apply_changes(self.conn, self.actor, self.round.id, item_id, changes,
+        return self._record(_edits().apply_changes(self.conn, self.actor, self.round.id, item_id, changes,
                                                 shown=shown))
 
     def set_light(self, item_id: str, light: str | None, reason: str, shown: dict) -> Done:
         """An inspector's light override (None: back to the rules), with its reason."""
         self._check_round()
-        return self._record(edits.set_light(self.conn, self.actor, self.round.id, item_id, light, reason,
+        return self._record(_edits().set_light(self.conn, self.actor, self.round.id, item_id, light, reason,
                                             shown=shown))
 
     def close_out(self, item_id: str, reason: str = "", shown: dict | None = None) -> Done:
         """销号: the item is verified done and locked in later rounds (a reason if it is not done)."""
         self._check_round()
-        return self._record(edits.close_out(self.conn, self.actor, self.round.id, item_id, reason, shown=shown))
+        return self._record(_edits().close_out(self.conn, self.actor, self.round.id, item_id, reason, shown=shown))
 
     def edit_goal(self, goal_id: str, changes: dict, shown: dict) -> Done:
         """A headline goal's value reached and evidence in the current round (an inspector's)."""
         self._check_round()
-        return self._record(Done(edits.set_indicator(self.conn, self.actor, self.round.id, goal_id, changes,
+        return self._record(Done(_edits().set_indicator(self.conn, self.actor, self.round.id, goal_id, changes,
                                                      shown=shown)))
 
     def reopen_close_out(self, item_id: str, reason: str, shown: dict | None = None) -> Done:
         """Undo a close-out in this round, with the reason for the audit log."""
         self._check_round()
-        return self._record(edits.reopen_close_out(self.conn, self.actor, self.round.id, item_id, reason,
+        return self._record(_edits().reopen_close_out(self.conn, self.actor, self.round.id, item_id, reason,
                                                    shown=shown))
 
     def _record(self, done: Done) -> Done:
@@ -171,7 +177,7 @@ class Session:
         if not self.undo_stack:
             return Done()
         last = self.undo_stack[-1]
-        reverted = edits.undo(self.conn, self.actor, last)
+        reverted = _edits().undo(self.conn, self.actor, last)
         self.undo_stack.pop()
         self.revision += 1
         return reverted

@@ -61,13 +61,14 @@ def test_a_resume_without_a_pause_leaves_the_collector_alone(collector):
 
 
 # What the first screen (the overview, drawn headless) must not load: the other screens and dialogs,
-# the batch jobs, the exchange's files and keys, the loader. Each is loaded where it is first used.
+# the batch jobs, the exchange's files and keys, the loader, the edit rules. Each is loaded where it is first used.
 NOT_FOR_THE_FIRST_SCREEN = (
     "hashlib", "csv", "yaml", "tabulate", "sqlite_utils",
     "supervise_tui.cli.items", "supervise_tui.cli.reports",
     "supervise_tui.domain.diff", "supervise_tui.domain.export", "supervise_tui.domain.bulletin",
     "supervise_tui.domain.sync", "supervise_tui.domain.tasklist", "supervise_tui.domain.yamlstrict",
     "supervise_tui.domain.migrations", "supervise_tui.domain.synth", "supervise_tui.domain.selfcheck",
+    "supervise_tui.domain.edits", "supervise_tui.domain.evidence",
     "supervise_tui.domain.exchange.fileformat", "supervise_tui.domain.exchange.keys",
     "supervise_tui.domain.exchange.package", "supervise_tui.domain.exchange.importing",
     "supervise_tui.ui.dialogs", "supervise_tui.ui.palette", "supervise_tui.ui.welcome", "supervise_tui.ui.diffsource",

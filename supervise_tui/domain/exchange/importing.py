@@ -28,9 +28,9 @@ from pathlib import Path
 
 from ...errors import EditRefused, ExchangeRefused, NotFound
 from ...i18n import Msg
+from ..actor import Actor
 from ..clock import now
 from ..db import transaction
-from ..edits import Actor
 from ..queries import resolve_unit
 from ..rounds import Round, get_round
 from .fileformat import RETURN_FORMAT, read, verifies

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 
 from ...errors import EditRefused
 from ...i18n import Msg
+from ..actor import Actor
 from ..clock import now
 from ..db import transaction
-from ..edits import Actor
 from ..queries import resolve_unit
 from .storekind import require_inspector
 

@@ -18,9 +18,9 @@ from pathlib import Path
 
 from ...errors import EditRefused
 from ...i18n import Msg
+from ..actor import Actor
 from ..clock import now
 from ..db import get_meta, transaction
-from ..edits import Actor
 from ..queries import resolve_unit
 from ..rounds import Round, current_round, get_round
 from ..targets import COMPARES, UNITS, Goal, Metric, goal_from_json

@@ -10,8 +10,8 @@ import sqlite3
 
 from ...errors import EditRefused, NotFound, StoreError
 from ...i18n import Msg
+from ..actor import Actor
 from ..db import get_meta
-from ..edits import Actor
 
 KIND = "store_kind"  # meta key: "liaison" in a liaison store; absent in an inspector's
 UNIT = "exchange_unit"  # meta key: the liaison store's unit, by name
