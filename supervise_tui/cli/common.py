@@ -18,12 +18,12 @@ def open_store(args: Namespace, *, need_data: bool = True, create: bool = False)
     Only a command that fills a store (``load``, ``synth``, ``exchange open``) creates a missing one: anywhere
     else a missing file is a mistyped path, said as such, not a new empty store.
     """
-    from ..domain.db import connect
+    from ..domain.db import connect, holds_no_items
     from ..locations import db_path
 
     path = db_path(args.db)
     conn = connect(path, create=create)
-    if need_data and conn.execute("SELECT count(*) FROM items").fetchone()[0] == 0:
+    if need_data and holds_no_items(conn):
         raise StoreError("error.store.empty", path=str(path))
     return conn
 

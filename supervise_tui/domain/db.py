@@ -217,6 +217,11 @@ def savepoint(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
         conn.execute("RELEASE part")
 
 
+def holds_no_items(conn: sqlite3.Connection) -> bool:
+    """Whether the store has no task list yet: one row looked for, not every item counted (at each open)."""
+    return bool(conn.execute("SELECT NOT EXISTS (SELECT 1 FROM items)").fetchone()[0])
+
+
 def get_meta(conn: sqlite3.Connection, key: str, default: str | None = None) -> str | None:
     row = conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
     return row[0] if row else default

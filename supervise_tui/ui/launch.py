@@ -19,14 +19,14 @@ def make_session(db_path: Path, *, user: str, role: str | None = None, unit: str
     A liaison store (made from a round package) is worked in by its unit's liaison, whatever
     ``role`` and ``unit`` say; it is never filled with the bundled list.
     """
-    from ..domain.db import connect
+    from ..domain.db import connect, holds_no_items
     from ..domain.exchange.storekind import actor_for, liaison_unit
     from ..domain.rounds import current_round
     from .session import Session
 
     conn = connect(db_path, create=create)
     fixed = liaison_unit(conn)
-    if fixed is None and conn.read_only is None and conn.execute("SELECT count(*) FROM items").fetchone()[0] == 0:
+    if fixed is None and conn.read_only is None and holds_no_items(conn):
         from ..domain.sync import load
         from ..domain.tasklist import load_tasklist
         from ..locations import bundled_tasklist

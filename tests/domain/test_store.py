@@ -486,3 +486,15 @@ def test_edit_rejects_bad_values(store):
         with pytest.raises(EditRefused):
             apply_changes(store, Actor("甲"), 1, "W01-M01", changes)
     assert rows(store, "SELECT count(*) FROM audit WHERE action = 'edit'") == [(0,)]
+
+
+def test_a_store_holds_no_items_until_a_task_list_is_loaded(isolated_locations, tasklist):
+    from supervise_tui.domain.db import holds_no_items
+
+    conn = connect(isolated_locations)
+    assert holds_no_items(conn)  # the schema alone: the first run loads the bundled list
+    load(conn, tasklist, user=TEST_USER, source="bundled")
+    assert not holds_no_items(conn)
+    conn.execute("UPDATE items SET retired = 1")  # retired items are kept: the store is not new
+    assert not holds_no_items(conn)
+    conn.close()
