@@ -16,7 +16,7 @@ import sqlite3
 from array import array
 
 from .lights import basis_for_round, light_sql
-from .queries import ITEM_SELECT, LIGHT, NOT_REPORTED, REPORTED, STAGES, Scope, _where, light_params, with_reasons
+from .queries import ITEM_ROWS, LIGHT, NOT_REPORTED, REPORTED, STAGES, Scope, _where, light_params, with_reasons
 
 # The orders a table can be sorted in, each in its natural direction (the worst or newest first).
 SORTS = ("list", "light", "progress", "changed_at")
@@ -80,7 +80,7 @@ def items_by_rowid(conn: sqlite3.Connection, round_id: int, rowids: list[int] | 
     rowid_of_id = {item_id: rowids[n] for item_id, n in position.items()}
     basis = basis_for_round(conn, round_id)
     rows = with_reasons([dict(r) for r in conn.execute(
-        f"{ITEM_SELECT} WHERE i.rowid IN (SELECT value FROM json_each(:ids))",
+        f"{ITEM_ROWS} WHERE i.rowid IN (SELECT value FROM json_each(:ids))",
         {"round": round_id, "ids": ids, **basis.params()})], basis)
     for row in rows:
         row["rowid"] = rowid_of_id[row["id"]]
