@@ -603,6 +603,24 @@ async def test_style_fn_and_cursor_styles() -> None:
         assert first_style(1) == focused
 
 
+async def test_rows_are_drawn_in_the_new_theme_after_a_theme_change() -> None:
+    """A row's own style is worked out once per restyle: a theme change must still reach every row."""
+    app = TableApp(FakeSource())
+    async with app.run_test(size=SIZE) as pilot:
+        table = app.query_one(VirtualTable)
+        await pilot.pause()
+
+        def plain_row_style():  # row 3 (not the cursor): its first cell's pad has the row's own style
+            return next(iter(table.render_line(4))).style
+
+        before = plain_row_style()
+        assert before == table.rich_style
+        app.theme = "textual-light" if app.theme != "textual-light" else "textual-dark"
+        await pilot.pause()
+        after = plain_row_style()
+        assert after == table.rich_style and after != before
+
+
 async def test_bindings_have_ids_and_help() -> None:
     ids = set()
     for binding in VirtualTable.BINDINGS:

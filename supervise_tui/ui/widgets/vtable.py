@@ -188,6 +188,9 @@ class VirtualTable(ScrollView, can_focus=True):
         self._layout_avail: int = -1
         self._min_total: int = self._compute_min_total()
         self._style_cache: dict[str, Style] = {}
+        # The widget's own style, which every row starts from: worked out (a walk up the DOM)
+        # once per restyle, like the lines drawn with it, not once per line.
+        self._row_style: Style | None = None
         self._last_notified: tuple[int, str | None] | None = None
         self._marks: set[str] = set()
         self._ready = False  # set in on_mount (is_mounted is False during Mount)
@@ -387,15 +390,18 @@ class VirtualTable(ScrollView, can_focus=True):
 
     def _on_focus(self, event: events.Focus) -> None:
         self._strips.clear()
+        self._row_style = None
         self.refresh_line(self.cursor_row + 1)
 
     def _on_blur(self, event: events.Blur) -> None:
         self._strips.clear()
+        self._row_style = None
         self.refresh_line(self.cursor_row + 1)
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._strips.clear()
+        self._row_style = None
 
     # ----------------------------------------------------------- rendering
 
@@ -432,7 +438,9 @@ class VirtualTable(ScrollView, can_focus=True):
         cached = self._strips.get(cache_key)
         if cached is not None:
             return cached
-        base = self.rich_style
+        base = self._row_style
+        if base is None:
+            base = self._row_style = self.rich_style
         if is_cursor:
             overlay = self.get_component_rich_style("vtable--cursor")
             style = base + overlay
