@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Protocol, runtime_checkable
 
-from rich.cells import cell_len, chop_cells
+from rich.cells import cell_len, chop_cells, get_character_cell_size
 
 # --------------------------------------------------------------------------- #
 # Text helpers
@@ -14,6 +15,27 @@ from rich.cells import cell_len, chop_cells
 
 
 ELLIPSIS = "…"
+
+# One character's width in cells, remembered: rich looks each one up in its table every time.
+_char_cells = lru_cache(maxsize=8192)(get_character_cell_size)
+
+
+def head_cells(text: str, width: int) -> str:
+    """The longest start of ``text`` within ``width`` cells, cut between graphemes: the first line of
+    rich's ``chop_cells``, without splitting the whole text into graphemes first (a page-down cuts
+    hundreds of long cells). Only a joiner or a variation selector joins characters into one grapheme
+    there; text with either goes to ``chop_cells`` itself."""
+    if "\u200d" in text or "\ufe0f" in text:
+        lines = chop_cells(text, width)
+        return lines[0] if lines else ""
+    used = 0
+    for index, char in enumerate(text):
+        size = _char_cells(char)
+        if size:  # a zero-width character stays with the one before it
+            if used + size > width:
+                return text[:index]
+            used += size
+    return text if used else ""  # rich gives no line for text of zero width
 
 
 def fit_cell(text: str, width: int, align: str = "left") -> str:
@@ -31,6 +53,9 @@ def fit_cell(text: str, width: int, align: str = "left") -> str:
     """
     if width <= 0:
         return ""
+    # A joiner at either end joins nothing of the cell's own; left there, rich would join it to the
+    # padding and measure the cell a cell short.
+    text = text.strip("\u200d")
     # Guard against pathological (very long) cells: no char is wider than 2
     # cells, so anything past 2*width+2 chars can't be visible anyway.
     limit = width * 2 + 2
@@ -43,9 +68,7 @@ def fit_cell(text: str, width: int, align: str = "left") -> str:
         return pad + text if align == "right" else text + pad
     if width == 1:
         return ELLIPSIS
-    head = chop_cells(text, width - 1)
-    kept = head[0] if head else ""
-    kept += ELLIPSIS
+    kept = head_cells(text, width - 1) + ELLIPSIS
     pad = " " * (width - cell_len(kept))
     return pad + kept if align == "right" else kept + pad
 
