@@ -18,10 +18,12 @@ from ..diffsource import CLASS_STYLE, DiffSource
 from ..text import line, literal
 from ..widgets.vtable import VirtualTable
 from .base import VIEW_CSS, Frame
+from .table import TableScreen
 
 
-class DiffScreen(Frame):
-    """Counts on top, the compared items below; ] and [ jump between changes, enter compares one."""
+class DiffScreen(TableScreen):
+    """Counts on top, the compared items below (TableScreen's summary and table); ] and [ jump between
+    changes, enter compares one."""
 
     BINDINGS = [
         bind("right_square_bracket", "next_change", "next_change", key_display="]"),
@@ -36,21 +38,9 @@ class DiffScreen(Frame):
         self.old, self.new, self.flt = old, new, flt
         self.changed_only = True
 
-    def compose_body(self) -> ComposeResult:
-        yield Static(id="summary")
-        yield VirtualTable(self.make_source(), id="table")
-
-    @property
-    def table(self) -> VirtualTable:
-        return self.query_one("#table", VirtualTable)
-
     def make_source(self) -> DiffSource:
         self.source = DiffSource(self.session.conn, self.old.id, self.new.id, self.flt, self.changed_only)
         return self.source
-
-    def on_mount(self) -> None:  # Frame.on_mount runs too (Textual walks the MRO)
-        self.update_summary()
-        self.table.focus()
 
     def refresh_data(self) -> None:
         old = self.source
