@@ -195,11 +195,41 @@ def _works(conn: sqlite3.Connection, old_id: int, new_id: int) -> Iterator[str]:
 def diff_counts(conn: sqlite3.Connection, old_id: int, new_id: int, flt: DiffFilter = DiffFilter()) -> dict:
     """How many items fall in each class, with ``changed`` and ``note_changed`` totals."""
     with _works(conn, old_id, new_id) as works:
+        if flt == DiffFilter():
+            return _all_counts(conn, old_id, new_id, works)
         p = _compared(conn, old_id, new_id, flt, works=works)
         # The class once per item (the LIMIT keeps the subquery whole), then the sums over it.
         each = p.select(", ".join(f"{p.columns[c]} AS {c}" for c in ("code", *QUIET_FLAGS)), changed_only=False,
                         order=False)
         return counts_of(conn, f"({each} LIMIT -1)", p.params)
+
+
+def _all_counts(conn: sqlite3.Connection, old_id: int, new_id: int, works: str) -> dict:
+    """``diff_counts`` of every item, read off the older round's states rather than the task list.
+
+    Each state names an item (a foreign key), so the older round's states, each looked up in the
+    newer round, are every item compared except the new ones, and those are the newer round's
+    states left over. An item's row and its work are read only where the status is the same in both
+    rounds, for the lights; elsewhere the status decides. One lookup per state instead of an item,
+    its work and two lookups, and nothing is read in the task list's order, as counts need none.
+    """
+    p = _compared(conn, old_id, new_id, DiffFilter(), works=works)
+    rank = {side: light_sql(side, "wk", side, rank=True) for side in ("o", "n")}
+    by_light = (f"(SELECT sign(({rank['n']} * 101 + n.progress) - ({rank['o']} * 101 + o.progress)) + 1 "
+                f"FROM items i CROSS JOIN {works} wk ON wk.work_id = i.work_id WHERE i.id = o.item_id)")
+    n_status, o_status = _rank("n.status", STATUS_ORDER), _rank("o.status", STATUS_ORDER)
+    code = (f"(CASE WHEN n.item_id IS NULL THEN 4 WHEN n.status <> o.status THEN sign({n_status} - {o_status}) + 1 "
+            f"ELSE {by_light} END)")
+    # note, value and evidence are NOT NULL: where the newer round lacks the item these are NULL, not counted
+    flags = ", ".join(f"o.{field} <> n.{field} AS {field}_changed" for field in ("note", "value", "evidence"))
+    each = (f"SELECT {code} AS code, {flags} FROM item_state o "
+            f"LEFT JOIN item_state n INDEXED BY {STATE_PK} ON n.round_id = :n_round AND n.item_id = o.item_id "
+            f"WHERE o.round_id = :o_round")
+    counts = counts_of(conn, f"({each} LIMIT -1)", p.params)
+    in_new = conn.execute(f"SELECT count(*) FROM item_state INDEXED BY {STATE_PK} WHERE round_id = ?",
+                          (new_id,)).fetchone()[0]
+    new = in_new - (counts["improved"] + counts["regressed"] + counts["unchanged"])
+    return counts | {"new": new, "changed": counts["changed"] + new}
 
 
 def counts_of(conn: sqlite3.Connection, rows: str, params: dict | tuple = ()) -> dict:

@@ -237,6 +237,43 @@ def test_the_sql_class_is_the_rule(scenario, states):
     assert {r["id"]: (r["class"], r["old_light"] or None, r["new_light"] or None) for r in lines} == expected
 
 
+# Per item: in which rounds it has state (both, only the older, only the newer), then for each round a
+# status and whether its note, value and evidence are the same as the other round's.
+PRESENCE = st.sampled_from(("both", "both", "both", "old", "new"))
+SIDE = st.tuples(st.sampled_from(STATUS_ORDER), st.integers(0, 100), st.booleans(), st.booleans(), st.booleans())
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.lists(st.tuples(PRESENCE, SIDE, SIDE), min_size=14, max_size=14))
+def test_counts_of_every_item_are_those_of_the_rows(scenario, data):
+    """The counts of an unfiltered diff (read off the older round's states) are the rows' counts, and the
+    sum of each pillar's counts (read off the task list, work by work): for any mix of new, retired and
+    shared items, statuses, and notes, values and evidence that change or not."""
+    conn, r1, r2 = scenario
+    items = [r[0] for r in conn.execute("SELECT id FROM items ORDER BY pos")]
+    with conn:
+        for item_id, (presence, old, new) in zip(items, data):
+            conn.execute("DELETE FROM item_state WHERE item_id = ? AND round_id IN (?, ?)", (item_id, r1, r2))
+            for round_id, side, present in ((r1, old, presence != "new"), (r2, new, presence != "old")):
+                if present:
+                    status, progress, same_note, same_value, same_evidence = side
+                    conn.execute(
+                        "INSERT INTO item_state (round_id, item_id, status, progress, note, value, evidence) "
+                        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                        (round_id, item_id, status, progress, "" if same_note else f"注{round_id}",
+                         "" if same_value else str(round_id), "" if same_evidence else f"文号{round_id}"))
+    rows = list(diff_rows(conn, r1, r2, changed_only=False))
+    expected = {cls: sum(r["class"] == cls for r in rows) for cls in CLASSES}
+    expected |= {flag: sum(r[flag] for r in rows) for flag in ("note_changed", "value_changed", "evidence_changed")}
+    expected["changed"] = sum(r["class"] != "unchanged" or r["note_changed"] or r["value_changed"]
+                              or r["evidence_changed"] for r in rows)
+    counts = diff_counts(conn, r1, r2)
+    assert counts == expected
+    pillars = [r[0] for r in conn.execute("SELECT id FROM pillars")]
+    by_pillar = [diff_counts(conn, r1, r2, DiffFilter(pillar=p)) for p in pillars]
+    assert {k: sum(c[k] for c in by_pillar) for k in counts} == counts
+
+
 def test_counts_stand_while_another_statement_of_the_connection_is_being_read(scenario):
     """The works' table cannot be dropped while another cursor of the connection is part-read: the counts
     are still given, and that cursor reads on."""
