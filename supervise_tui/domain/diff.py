@@ -138,11 +138,9 @@ def _compared(conn: sqlite3.Connection, old_id: int, new_id: int, flt: DiffFilte
         "new_progress": "n.progress", "progress_delta": "(n.progress - o.progress)",
         "old_light": f"(CASE WHEN o.item_id IS NOT NULL THEN {rank['o']} END)",
         "new_light": f"(CASE WHEN n.item_id IS NOT NULL THEN {rank['n']} END)",
-        "note_changed": "(o.item_id IS NOT NULL AND n.item_id IS NOT NULL AND o.note IS NOT n.note)",
         "old_note": "o.note", "new_note": "n.note", "old_value": "o.value", "new_value": "n.value",
-        **{f"{field}_changed": f"(o.item_id IS NOT NULL AND n.item_id IS NOT NULL AND "
-                               f"coalesce(o.{field}, '') <> coalesce(n.{field}, ''))"
-           for field in ("value", "evidence")},
+        # note, value and evidence are NOT NULL: where either round lacks the item the test is NULL, so 0
+        **{f"{field}_changed": f"iif(o.{field} <> n.{field}, 1, 0)" for field in ("note", "value", "evidence")},
         "stage_start": "wk.stage_start", "stage_end": "wk.stage_end", "span_start": "i.span_start",
         "span_end": "i.span_end", "deadline": "i.deadline", "new_override": "n.light",
         "new_override_reason": "n.light_reason", "new_closed_out": "n.closed_out",
@@ -292,8 +290,9 @@ def diff_rows(conn: sqlite3.Connection, old_id: int, new_id: int, flt: DiffFilte
 def _export_values(p: _Pass) -> dict[str, str]:
     """EXPORT_KEYS as SQL over one compared item: class and lights as names."""
     return p.columns | {"class": _name(p.columns["code"], CLASS_BY_CODE),
-                        "old_light": _name(p.columns["old_light"], LIGHT_RANK),
-                        "new_light": _name(p.columns["new_light"], LIGHT_RANK)}
+                        **{f"{old_new}_light": f"(CASE WHEN {side}.item_id IS NOT NULL THEN "
+                                               f"{light_sql(side, 'wk', side)} END)"
+                           for old_new, side in (("old", "o"), ("new", "n"))}}
 
 
 def diff_csv_lines(conn: sqlite3.Connection, old_id: int, new_id: int, flt: DiffFilter = DiffFilter(), *,
