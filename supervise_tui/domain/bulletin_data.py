@@ -19,14 +19,18 @@ from .lights import LIGHT_RANK, OWN_SPAN, basis_for_round, reason_state, registe
 
 _LIGHT_NAME = "(CASE {} " + " ".join(f"WHEN {n} THEN {c!r}" for n, c in enumerate(LIGHT_RANK)) + " END)"
 
-# Each grouping: how a work finds its group's name, and the order of the groups.
+# Each grouping: how a work finds its group's name, and the order of the groups (``u`` is its lead unit).
 _GROUPS = {
     "pillar": ("p.title", "p.sort", "LEFT JOIN pillars p ON p.id = w.pillar_id"),
-    "unit": ("u.name", "min(w.sort) OVER (PARTITION BY u.name)",
-             "LEFT JOIN work_units wu ON wu.work_id = w.id AND wu.role = 'lead' "
-             "LEFT JOIN units u ON u.id = wu.unit_id"),
+    "unit": ("u.name", "min(w.sort) OVER (PARTITION BY u.name)", ""),
     "leader": ("nullif(w.leader, '')", "min(w.sort) OVER (PARTITION BY nullif(w.leader, ''))", ""),
 }
+# What an item list shows of the item's work, kept once per work beside its group (``g``): a row of a
+# list then finds its work, lead unit and group in one lookup by the group's rank.
+_WORK_COLUMNS = {"pillar_id": "w.pillar_id", "title": "w.title", "leader": "w.leader", "liaison": "w.liaison",
+                 "lead_unit": "u.name", "stage_start": "w.stage_start", "stage_end": "w.stage_end"}
+_LEAD_UNIT = ("LEFT JOIN work_units wu ON wu.work_id = w.id AND wu.role = 'lead' "
+              "LEFT JOIN units u ON u.id = wu.unit_id")
 
 _SUMS = """sum(x.items) AS items, sum(x.done) AS done, sum(x.in_progress) AS in_progress,
 sum(x.behind) AS behind, sum(x.not_started) AS not_started, sum(x.red) AS red, sum(x.yellow) AS yellow,
@@ -41,15 +45,15 @@ _CARRIED = {"note": "n.note", "reason_state": reason_state("n")}
 
 # What an item row of a list can show, as SQL over RoundPass._items' aliases.
 ITEM_COLUMNS = {
-    "group": "g.gname", "id": "i.id", "kind": "i.kind", "pillar_id": "w.pillar_id", "work_id": "i.work_id",
-    "work_title": "w.title", "text": "i.text", "lead_unit": "u.name", "leader": "w.leader",
-    "liaison": "w.liaison", "status": "r.status", "progress": "r.progress", "light": "r.light",
+    "group": "g.gname", "id": "i.id", "kind": "i.kind", "pillar_id": "g.pillar_id", "work_id": "i.work_id",
+    "work_title": "g.title", "text": "i.text", "lead_unit": "g.lead_unit", "leader": "g.leader",
+    "liaison": "g.liaison", "status": "r.status", "progress": "r.progress", "light": "r.light",
     "note": "r.note",
     # Looked up one item at a time: a join would have SQLite filter every round's states first.
     **{key: f"(SELECT {key} FROM item_state s WHERE s.round_id = $round AND s.item_id = i.id)"
        for key in ("updated_by", "updated_at")},
     # Why the light is what it is, in words (lights.register_reason_sql): the rule's, or the override's.
-    "light_reason": f"light_why(r.status, r.progress, w.stage_start, w.stage_end, {OWN_SPAN}, r.reason_state)",
+    "light_reason": f"light_why(r.status, r.progress, g.stage_start, g.stage_end, {OWN_SPAN}, r.reason_state)",
     # the comparison with the previous round
     "class": f"(CASE r.code {' '.join(f'WHEN {n} THEN {c!r}' for n, c in enumerate(CLASS_BY_CODE))} END)",
     "old_status": "r.old_status", "new_status": "r.status", "old_light": "r.old_light",
@@ -70,8 +74,9 @@ def _ints(row: sqlite3.Row | None) -> dict:
 class RoundPass:
     """Every item of a round read once into TEMP tables of ``conn``; ``close`` drops them.
 
-    ``{t}_g`` holds the works in group order (``rank``, ``work_id``, the group's name ``gname``),
-    ``{t}`` one row per item in that order, ``{t}_w`` the tallies of each work.
+    ``{t}_g`` holds the works in group order (``rank``, ``work_id``, the group's name ``gname``, and what
+    the lists show of the work, ``_WORK_COLUMNS``), ``{t}`` one row per item in that order, ``{t}_w`` the
+    tallies of each work.
     """
 
     _names = itertools.count(1)
@@ -81,10 +86,13 @@ class RoundPass:
         register_reason_sql(conn, basis_for_round(conn, round_id))
         self.t = t = f"round_pass_{next(self._names)}"
         gname, gkey, joins = _GROUPS[by]
-        conn.execute(f"CREATE TEMP TABLE {t}_g (rank INTEGER PRIMARY KEY, work_id TEXT UNIQUE, gname TEXT)")
-        conn.execute(f"""INSERT INTO temp.{t}_g (work_id, gname)
-            SELECT work_id, gname FROM (SELECT w.id AS work_id, {gname} AS gname, {gkey} AS gkey, w.sort AS wsort
-                                        FROM works w {joins})
+        work = ", ".join(_WORK_COLUMNS)
+        conn.execute(f"CREATE TEMP TABLE {t}_g (rank INTEGER PRIMARY KEY, work_id TEXT UNIQUE, gname TEXT, {work})")
+        conn.execute(f"""INSERT INTO temp.{t}_g (work_id, gname, {work})
+            SELECT work_id, gname, {work} FROM (
+                SELECT w.id AS work_id, {gname} AS gname, {gkey} AS gkey, w.sort AS wsort,
+                       {', '.join(f'{sql} AS {name}' for name, sql in _WORK_COLUMNS.items())}
+                FROM works w {_LEAD_UNIT} {joins})
             ORDER BY gname IS NULL, gkey, wsort""")
         # The planner's guess for a table it has no figures for is a million rows: items by the
         # million would have it build a Bloom filter over every round's states for each round read.
@@ -196,26 +204,20 @@ class RoundPass:
             return self._items(columns, "0")
         values = ", ".join("(?, ?)" for _ in units)
         order = [v for n, unit in enumerate(units) for v in (n, unit)]
-        groups = (f"(SELECT cu.column1 AS rank, w.id AS work_id, cu.column2 AS gname FROM (VALUES {values}) cu "
-                  "CROSS JOIN works w LEFT JOIN work_units wu ON wu.work_id = w.id AND wu.role = 'lead' "
-                  "LEFT JOIN units un ON un.id = wu.unit_id WHERE un.name IS cu.column2)")
+        work = ", ".join(f"{sql} AS {name}" for name, sql in _WORK_COLUMNS.items())
+        groups = (f"(SELECT cu.column1 AS rank, w.id AS work_id, cu.column2 AS gname, {work} "
+                  f"FROM (VALUES {values}) cu CROSS JOIN works w {_LEAD_UNIT} WHERE u.name IS cu.column2)")
         return self._items(columns, "r.retired = 0 AND r.nr AND r.lrank <> 0", groups, "g.rank, r.n", order)
 
     def _items(self, columns: dict[str, str], where: str, groups: str = "", order: str = "r.n",
                params: list | None = None) -> sqlite3.Cursor:
         select = ", ".join(columns.values()).replace("$round", str(int(self.round_id)))
-        used = f"{select} {where} {order}"
-        # Only the joins the columns need: an unused join to the states would make SQLite build a
-        # Bloom filter over every round's states first.
-        # The round's own groups are found by their rank, the rowid of their table; others by work.
+        # The group and the work: the round's own groups found by their rank (the rowid of their
+        # table), others by work.
         group = f"{groups} g ON g.work_id = r.work_id" if groups else f"temp.{self.t}_g g ON g.rank = r.rank"
-        joins = [f"JOIN {group}" if "g." in used else "",
-                 "JOIN works w ON w.id = r.work_id" if "w." in used or "u." in used else "",
-                 "LEFT JOIN work_units wu ON wu.work_id = w.id AND wu.role = 'lead' "
-                 "LEFT JOIN units u ON u.id = wu.unit_id" if "u." in used else "",
-                 ]
+        join = f"JOIN {group}" if "g." in f"{select} {where} {order}" else ""
         sql = f"""SELECT {select} FROM temp.{self.t} r CROSS JOIN items i ON i.rowid = r.item
-            {' '.join(joins)} WHERE {where} ORDER BY {order}"""
+            {join} WHERE {where} ORDER BY {order}"""
         cursor = self.conn.cursor()
         cursor.row_factory = None  # plain tuples: the writers read them by position, a batch at a time
         return cursor.execute(sql, params or [])
