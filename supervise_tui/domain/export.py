@@ -25,7 +25,7 @@ from ..errors import BadValue, SuperviseError
 from ..i18n import language, t
 from ..textsafe import json_escaped, printable
 from .bulletin import Bulletin, Heading, Paragraph, Table, header, parts, title
-from .cells import CellFormat, CsvCells, HtmlCells, MarkdownCells, column_cells, html_text, md_text
+from .cells import CellFormat, CsvCells, HtmlCells, MarkdownCells, column_cells, csv_lines, html_text, md_text
 from .formats import EXPORT_FORMATS, neutralise
 
 # Told (rows written, rows in all) as the file is written; it may raise to stop the export.
@@ -266,7 +266,7 @@ class _Csv(_Writer):
         self.csv.writerow([neutralise(h) for h in table.headings])
 
     def table_rows(self, rows: list[Sequence]) -> None:
-        self.csv.writerows(rows)
+        self.out.write(csv_lines(rows))
 
     def table_end(self) -> None:
         pass

@@ -8,12 +8,14 @@ drawn with every kind of character those searches look for.
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from supervise_tui.domain.cells import _FORMULA, CsvCells, HtmlCells, MarkdownCells, _as_text
+from supervise_tui.domain.cells import _FORMULA, CsvCells, HtmlCells, MarkdownCells, _as_text, csv_lines
 from supervise_tui.domain.formats import neutralise
 from supervise_tui.textsafe import json_escaped
 
@@ -51,3 +53,17 @@ _JSON_RAW = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
 @given(text=TEXT)
 def test_json_text_is_escaped_as_the_search_alone_would(text):
     assert json_escaped(text) == _JSON_RAW.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+CSV_CELL = st.one_of(CELL, st.lists(st.sampled_from((",", '"', "\r", "\n", "\r\n", "a", "税", " ")), max_size=5)
+                     .map("".join))
+
+
+@settings(max_examples=600)
+@given(rows=st.integers(1, 5).flatmap(lambda width: st.lists(st.lists(CSV_CELL, min_size=width, max_size=width),
+                                                             max_size=6)))
+def test_csv_lines_are_what_the_csv_module_writes(rows):
+    """Quotes, commas, CR and LF anywhere, numbers and NULLs among text, empty cells, one column or several."""
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\r\n").writerows(rows)
+    assert csv_lines(rows) == out.getvalue()
