@@ -158,9 +158,13 @@ class CellFormat:
         if self.plain(joined):
             cells = list(values)
         else:
-            text, search = self.text, self.special.search
-            cells = [text(v) if search(v) else v for v in values]
+            cells = self._escaped(values, joined)
         return cells if wrap == "{}" else list(map(wrap.format, cells))
+
+    def _escaped(self, values: Sequence[str], joined: str) -> list[str]:
+        """The cells of a column that has something to escape (``joined``: the column as one text)."""
+        text, search = self.text, self.special.search
+        return [text(v) if search(v) else v for v in values]
 
 
 class MarkdownCells(CellFormat):
@@ -177,6 +181,13 @@ class HtmlCells(CellFormat):
 
     def text(self, value: str) -> str:
         return html_text(value)
+
+    def _escaped(self, values: Sequence[str], joined: str) -> list[str]:
+        # A printable column (an "R&D" in item texts) needs only these three tests per cell: written out,
+        # they take half the time of the search.
+        if joined.isprintable():
+            return [html_text(v) if "&" in v or "<" in v or ">" in v else v for v in values]
+        return super()._escaped(values, joined)
 
     def wrapped(self, key: str) -> str:
         return '<td class="nw">{}</td>' if key in NO_WRAP else "<td>{}</td>"
