@@ -254,7 +254,7 @@ def csv_lines(rows: Sequence[Sequence]) -> str:
         except TypeError:  # a number or a NULL among them
             column = _as_text(values)
             joined = "".join(column)
-        if any(map(joined.__contains__, _CSV_QUOTED)):  # (the four tests written out: twice as quick)
+        if any(map(joined.__contains__, _CSV_QUOTED)):  # each cell's four tests written out: twice as quick
             column = ['"' + v.replace('"', '""') + '"' if "," in v or '"' in v or "\r" in v or "\n" in v else v
                       for v in column]
         columns.append(column)
