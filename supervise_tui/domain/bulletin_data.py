@@ -29,6 +29,7 @@ _GROUPS = {
 # list then finds its work, lead unit and group in one lookup by the group's rank.
 _WORK_COLUMNS = {"pillar_id": "w.pillar_id", "title": "w.title", "leader": "w.leader", "liaison": "w.liaison",
                  "lead_unit": "u.name", "stage_start": "w.stage_start", "stage_end": "w.stage_end"}
+_WORK_SELECT = ", ".join(f"{sql} AS {name}" for name, sql in _WORK_COLUMNS.items())
 _LEAD_UNIT = ("LEFT JOIN work_units wu ON wu.work_id = w.id AND wu.role = 'lead' "
               "LEFT JOIN units u ON u.id = wu.unit_id")
 
@@ -91,7 +92,7 @@ class RoundPass:
         conn.execute(f"""INSERT INTO temp.{t}_g (work_id, gname, {work})
             SELECT work_id, gname, {work} FROM (
                 SELECT w.id AS work_id, {gname} AS gname, {gkey} AS gkey, w.sort AS wsort,
-                       {', '.join(f'{sql} AS {name}' for name, sql in _WORK_COLUMNS.items())}
+                       {_WORK_SELECT}
                 FROM works w {_LEAD_UNIT} {joins})
             ORDER BY gname IS NULL, gkey, wsort""")
         # The planner's guess for a table it has no figures for is a million rows: items by the
@@ -204,8 +205,7 @@ class RoundPass:
             return self._items(columns, "0")
         values = ", ".join("(?, ?)" for _ in units)
         order = [v for n, unit in enumerate(units) for v in (n, unit)]
-        work = ", ".join(f"{sql} AS {name}" for name, sql in _WORK_COLUMNS.items())
-        groups = (f"(SELECT cu.column1 AS rank, w.id AS work_id, cu.column2 AS gname, {work} "
+        groups = (f"(SELECT cu.column1 AS rank, w.id AS work_id, cu.column2 AS gname, {_WORK_SELECT} "
                   f"FROM (VALUES {values}) cu CROSS JOIN works w {_LEAD_UNIT} WHERE u.name IS cu.column2)")
         return self._items(columns, "r.retired = 0 AND r.nr AND r.lrank <> 0", groups, "g.rank, r.n", order)
 

@@ -218,8 +218,8 @@ def _all_counts(conn: sqlite3.Connection, old_id: int, new_id: int, works: str) 
     n_status, o_status = _rank("n.status", STATUS_ORDER), _rank("o.status", STATUS_ORDER)
     code = (f"(CASE WHEN n.item_id IS NULL THEN 4 WHEN n.status <> o.status THEN sign({n_status} - {o_status}) + 1 "
             f"ELSE {by_light} END)")
-    # note, value and evidence are NOT NULL: where the newer round lacks the item these are NULL, not counted
-    flags = ", ".join(f"o.{field} <> n.{field} AS {field}_changed" for field in ("note", "value", "evidence"))
+    # the quiet flags as the rows show them: 0 where the newer round lacks the item
+    flags = ", ".join(f"{p.columns[flag]} AS {flag}" for flag in QUIET_FLAGS)
     each = (f"SELECT {code} AS code, {flags} FROM item_state o "
             f"LEFT JOIN item_state n INDEXED BY {STATE_PK} ON n.round_id = :n_round AND n.item_id = o.item_id "
             f"WHERE o.round_id = :o_round")
