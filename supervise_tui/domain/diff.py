@@ -212,12 +212,18 @@ def _all_counts(conn: sqlite3.Connection, old_id: int, new_id: int, works: str) 
     its work and two lookups, and nothing is read in the task list's order, as counts need none.
     """
     p = _compared(conn, old_id, new_id, DiffFilter(), works=works)
-    rank = {side: light_sql(side, "wk", side, rank=True) for side in ("o", "n")}
-    by_light = (f"(SELECT sign(({rank['n']} * 101 + n.progress) - ({rank['o']} * 101 + o.progress)) + 1 "
-                f"FROM items i CROSS JOIN {works} wk ON wk.work_id = i.work_id WHERE i.id = o.item_id)")
+    def by_light(rank: dict[str, str]) -> str:
+        return f"sign(({rank['n']} * 101 + n.progress) - ({rank['o']} * 101 + o.progress)) + 1"
+
+    # Where the states alone decide both lights (closed out, overridden, done or blocked) the item is
+    # not read; elsewhere that comparison is NULL and the item and its work are looked up.
+    decided = by_light({side: light_sql(side, rank=True, state_only=True) for side in ("o", "n")})
+    looked_up = by_light({side: light_sql(side, "wk", side, rank=True) for side in ("o", "n")})
+    by_light_sql = (f"coalesce({decided}, (SELECT {looked_up} "
+                    f"FROM items i CROSS JOIN {works} wk ON wk.work_id = i.work_id WHERE i.id = o.item_id))")
     n_status, o_status = _rank("n.status", STATUS_ORDER), _rank("o.status", STATUS_ORDER)
     code = (f"(CASE WHEN n.item_id IS NULL THEN 4 WHEN n.status <> o.status THEN sign({n_status} - {o_status}) + 1 "
-            f"ELSE {by_light} END)")
+            f"ELSE {by_light_sql} END)")
     # the quiet flags as the rows show them: 0 where the newer round lacks the item
     flags = ", ".join(f"{p.columns[flag]} AS {flag}" for flag in QUIET_FLAGS)
     each = (f"SELECT {code} AS code, {flags} FROM item_state o "
@@ -234,9 +240,11 @@ def counts_of(conn: sqlite3.Connection, rows: str, params: dict | tuple = ()) ->
     """The diff's counts over ``rows`` (a table or subquery with ``code`` and QUIET_FLAGS): each class,
     each quiet flag, and ``changed``."""
     quiet = " OR ".join(QUIET_FLAGS)
-    sums = ", ".join([f"coalesce(sum(code = {n}), 0)" for n in range(len(CLASS_BY_CODE))]
-                     + [f"coalesce(sum({flag}), 0)" for flag in QUIET_FLAGS]
-                     + [f"coalesce(sum(code = {UNCHANGED} AND ({quiet})), 0)"])
+    # count(*) FILTER steps the aggregate only for the rows it counts, where sum(test) would step it
+    # with every row for each figure.
+    sums = ", ".join([f"count(*) FILTER (WHERE code = {n})" for n in range(len(CLASS_BY_CODE))]
+                     + [f"count(*) FILTER (WHERE {flag})" for flag in QUIET_FLAGS]
+                     + [f"count(*) FILTER (WHERE code = {UNCHANGED} AND ({quiet}))"])
     row = conn.execute(f"SELECT {sums} FROM {rows} WHERE code IS NOT NULL", params).fetchone()
     counts = {cls: row[CLASS_BY_CODE.index(cls)] for cls in CLASSES}
     changed = sum(counts.values()) - counts["unchanged"] + row[-1]

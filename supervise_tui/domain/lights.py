@@ -292,7 +292,7 @@ def _own_sql(prefix: str, item: str, stage: tuple[str, str, str]) -> tuple[str, 
 
 
 def light_sql(state: str = "s", stage: str | None = "ls", prefix: str = "light", work: str = "w",
-              *, rank: bool = False, item: str = "i") -> str:
+              *, rank: bool = False, item: str = "i", state_only: bool = False) -> str:
     """An SQL expression for the effective light of ``state``'s row; equivalent to ``compute_light``.
 
     ``stage`` is the alias of ``stage_cte``'s row for the item's work (fast); with ``stage=None``
@@ -300,23 +300,30 @@ def light_sql(state: str = "s", stage: str | None = "ls", prefix: str = "light",
     is the alias of the item's row, whose own span (``span_start``, ``span_end``) comes before the
     stage. The query needs the parameters of ``LightBasis.params(prefix)``. With ``rank`` the light
     comes out as its position in LIGHT_RANK (0 red, 1 yellow, 2 green), for comparing two lights.
+    With ``state_only`` the light is what the state row alone decides (closed out, an override, 已完成
+    done, 受阻 blocked) and NULL where it takes the item's time and its work's stage: no item, work
+    or parameters are read.
     """
-    if stage is None:
-        lines = _stage_sql(prefix, work)
-    else:
-        lines = tuple(f"{stage}.{prefix}_{c}" for c in ("total", "red", "yellow"))  # type: ignore[assignment]
-    total, red, yellow = _own_sql(prefix, item, lines)
     out = {c: str(n) if rank else f"'{c}'" for n, c in enumerate(LIGHT_RANK)}
     override = f"{state}.light"
     if rank:
         override = f"(CASE {state}.light WHEN 'red' THEN 0 WHEN 'yellow' THEN 1 WHEN 'green' THEN 2 END)"
     status = f"COALESCE({state}.status, 'not_started')"
-    done = f"COALESCE({state}.progress, 0) * {total}"
-    return f"""(CASE
+    decided = f"""(CASE
   WHEN {state}.closed_out THEN {out['green']}
   WHEN {state}.light IS NOT NULL THEN {override}
   WHEN {status} = 'done' THEN {out['green']}
-  WHEN {status} = 'blocked' OR {done} < {red} THEN {out['red']}
+  WHEN {status} = 'blocked' THEN {out['red']}"""
+    if state_only:
+        return decided + " END)"
+    if stage is None:
+        lines = _stage_sql(prefix, work)
+    else:
+        lines = tuple(f"{stage}.{prefix}_{c}" for c in ("total", "red", "yellow"))  # type: ignore[assignment]
+    total, red, yellow = _own_sql(prefix, item, lines)
+    done = f"COALESCE({state}.progress, 0) * {total}"
+    return f"""{decided}
+  WHEN {done} < {red} THEN {out['red']}
   WHEN {done} <= {yellow} OR {status} = 'behind' THEN {out['yellow']}
   ELSE {out['green']} END)"""
 

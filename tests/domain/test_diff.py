@@ -238,9 +238,11 @@ def test_the_sql_class_is_the_rule(scenario, states):
 
 
 # Per item: in which rounds it has state (both, only the older, only the newer), then for each round a
-# status and whether its note, value and evidence are the same as the other round's.
+# status, progress, whether its note, value and evidence are the same as the other round's, an inspector's
+# light (mostly none) and whether it is closed out (mostly not).
 PRESENCE = st.sampled_from(("both", "both", "both", "old", "new"))
-SIDE = st.tuples(st.sampled_from(STATUS_ORDER), st.integers(0, 100), st.booleans(), st.booleans(), st.booleans())
+SIDE = st.tuples(st.sampled_from(STATUS_ORDER), st.integers(0, 100), st.booleans(), st.booleans(), st.booleans(),
+                 st.sampled_from((None, None, None, "red", "yellow", "green")), st.sampled_from((0, 0, 0, 1)))
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -248,7 +250,8 @@ SIDE = st.tuples(st.sampled_from(STATUS_ORDER), st.integers(0, 100), st.booleans
 def test_counts_of_every_item_are_those_of_the_rows(scenario, data):
     """The counts of an unfiltered diff (read off the older round's states) are the rows' counts, and the
     sum of each pillar's counts (read off the task list, work by work): for any mix of new, retired and
-    shared items, statuses, and notes, values and evidence that change or not."""
+    shared items, statuses, notes, values and evidence that change or not, overridden lights and items
+    closed out (where the states alone decide the lights)."""
     conn, r1, r2 = scenario
     items = [r[0] for r in conn.execute("SELECT id FROM items ORDER BY pos")]
     with conn:
@@ -256,12 +259,13 @@ def test_counts_of_every_item_are_those_of_the_rows(scenario, data):
             conn.execute("DELETE FROM item_state WHERE item_id = ? AND round_id IN (?, ?)", (item_id, r1, r2))
             for round_id, side, present in ((r1, old, presence != "new"), (r2, new, presence != "old")):
                 if present:
-                    status, progress, same_note, same_value, same_evidence = side
+                    status, progress, same_note, same_value, same_evidence, light, closed = side
                     conn.execute(
-                        "INSERT INTO item_state (round_id, item_id, status, progress, note, value, evidence) "
-                        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                        "INSERT INTO item_state (round_id, item_id, status, progress, note, value, evidence, light, "
+                        "closed_out) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                         (round_id, item_id, status, progress, "" if same_note else f"注{round_id}",
-                         "" if same_value else str(round_id), "" if same_evidence else f"文号{round_id}"))
+                         "" if same_value else str(round_id), "" if same_evidence else f"文号{round_id}", light,
+                         closed))
     rows = list(diff_rows(conn, r1, r2, changed_only=False))
     expected = {cls: sum(r["class"] == cls for r in rows) for cls in CLASSES}
     expected |= {flag: sum(r[flag] for r in rows) for flag in ("note_changed", "value_changed", "evidence_changed")}

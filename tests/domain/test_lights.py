@@ -148,6 +148,16 @@ def test_thresholds_come_from_the_rules():
 def _sql_lights(rows: list[tuple], basis: LightBasis) -> tuple[list[str], list[str], list[str]]:
     """The lights SQL gives ``rows`` (stage, own span, status, progress, override, closed out): through
     the stage CTE, inline from the works row, and as ranks; the item's own span on its row ``s``."""
+    conn = _lights_db(rows)
+    sql = (f"WITH {stage_cte('ls')} SELECT {light_sql('s', 'ls', item='s')}, "
+           f"{light_sql('s', None, work='w', item='s')}, {light_sql('s', 'ls', rank=True, item='s')} "
+           "FROM s JOIN ls ON ls.work_id = s.work_id JOIN works w ON w.id = s.work_id ORDER BY n")
+    found = conn.execute(sql, basis.params()).fetchall()
+    return [f[0] for f in found], [f[1] for f in found], [LIGHT_RANK[f[2]] for f in found]
+
+
+def _lights_db(rows: list[tuple]) -> sqlite3.Connection:
+    """``works`` and the items' states ``s`` (with their own spans) for ``rows``, as ``_sql_lights`` reads."""
     conn = sqlite3.connect(":memory:")
     conn.execute("CREATE TABLE works (id TEXT PRIMARY KEY, stage_start INTEGER, stage_end INTEGER)")
     conn.execute("CREATE TABLE s (n INTEGER, work_id TEXT, span_start INTEGER, span_end INTEGER, status TEXT, "
@@ -158,11 +168,7 @@ def _sql_lights(rows: list[tuple], basis: LightBasis) -> tuple[list[str], list[s
     conn.executemany("INSERT INTO s VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                      [(n, work_of[stage], own.start if own else None, own.end if own else None, *rest)
                       for n, (stage, own, *rest) in enumerate(rows)])
-    sql = (f"WITH {stage_cte('ls')} SELECT {light_sql('s', 'ls', item='s')}, "
-           f"{light_sql('s', None, work='w', item='s')}, {light_sql('s', 'ls', rank=True, item='s')} "
-           "FROM s JOIN ls ON ls.work_id = s.work_id JOIN works w ON w.id = s.work_id ORDER BY n")
-    found = conn.execute(sql, basis.params()).fetchall()
-    return [f[0] for f in found], [f[1] for f in found], [LIGHT_RANK[f[2]] for f in found]
+    return conn
 
 
 def _own(deadline: str, stage: tuple, first_year: int = 2023) -> OwnSpan:
@@ -191,6 +197,28 @@ def test_sql_agrees_with_python_on_every_combination():
             assert _sql_lights(rows, basis) == (expected, expected, expected), (day, due, rules)
             checked += len(rows)
     assert checked == 10 * 3 * 2 * len(rows)
+
+
+def test_the_light_a_state_alone_decides_is_its_light_and_only_the_clock_is_left_open():
+    """``state_only`` (the diff's counts skip the item where both rounds' states decide): closed out,
+    overridden, done or blocked give the full light without reading the item; anything else is NULL."""
+    stages = [(2023, 2025), LONG, (2025, 2027)]
+    rows = [(stage, own, status, p, light, closed)
+            for (stage, own), status, p, light, closed in itertools.product(
+                [(stage, None) for stage in stages] + [(LONG, _own("2024-06-30", LONG))],
+                [None, "not_started", "in_progress", "done", "behind", "blocked"], (None, 0, 30, 100),
+                (None, "red", "yellow", "green"), (0, 1))]
+    conn = _lights_db(rows)
+    sql = (f"WITH {stage_cte('ls')} SELECT {light_sql('s', 'ls', rank=True, item='s')}, "
+           f"{light_sql('s', rank=True, state_only=True)}, {light_sql('s', state_only=True)} "
+           "FROM s JOIN ls ON ls.work_id = s.work_id ORDER BY n")
+    for day in ("2024-03-15", "2026-01-01"):
+        found = conn.execute(sql, LightBasis(as_of=D(day)).params()).fetchall()
+        decided = [closed or light is not None or status in ("done", "blocked")
+                   for _, _, status, _, light, closed in rows]
+        assert [(full if d else None, LIGHT_RANK[full] if d else None) for (full, _, _), d in zip(found, decided)] \
+            == [(rank, name) for _, rank, name in found], day
+        assert sum(decided) == len(rows) - 4 * 4 * 4  # not closed, no override, one of the four other statuses: 4 spans × 4 progress
 
 
 def test_a_closed_round_keeps_the_lights_of_its_closing_day(store):
