@@ -138,15 +138,21 @@ class CellFormat:
         return self.wrap
 
     def column(self, key: str) -> Cells:
-        wrap = self.wrapped(key)
+        """The function that makes ``key``'s cells from its values; a row puts each in ``slot(key)``."""
         if key in CODED:
             memo = self._memos.get(key)
             if memo is None:
+                wrap = self.wrapped(key)
                 memo = self._memos[key] = _Memo(lambda v: wrap.format(self.coded(key, v)))
             return lambda values: list(map(memo.__getitem__, values))
-        return lambda values: self._free(values, wrap)
+        return self._free
 
-    def _free(self, values: Sequence, wrap: str) -> list[str]:
+    def slot(self, key: str) -> str:
+        """Where a row puts ``key``'s cell: a coded cell is made whole once per value (its memo holds the
+        wrap); a free one is wrapped by the row's template, one format call per row rather than a cell."""
+        return "{}" if key in CODED else self.wrapped(key)
+
+    def _free(self, values: Sequence) -> list[str]:
         """Free text: the whole column checked at once in C (joined by a space, which no format
         escapes); only a column that has something to escape goes cell by cell, and only the
         cells that need it are escaped in Python."""
@@ -156,10 +162,8 @@ class CellFormat:
             values = _as_text(values)
             joined = " ".join(values)
         if self.plain(joined):
-            cells = list(values)
-        else:
-            cells = self._escaped(values, joined)
-        return cells if wrap == "{}" else list(map(wrap.format, cells))
+            return list(values)
+        return self._escaped(values, joined)
 
     def _escaped(self, values: Sequence[str], joined: str) -> list[str]:
         """The cells of a column that has something to escape (``joined``: the column as one text)."""
@@ -173,6 +177,10 @@ class MarkdownCells(CellFormat):
 
     def text(self, value: str) -> str:
         return md_text(value)
+
+
+# The HTML cells coloured by their value: each made whole, its <td> and class, once per value.
+_MARKED = ("light", "light_change", "class")
 
 
 class HtmlCells(CellFormat):
@@ -193,10 +201,13 @@ class HtmlCells(CellFormat):
         return '<td class="nw">{}</td>' if key in NO_WRAP else "<td>{}</td>"
 
     def column(self, key: str) -> Cells:
-        if key in ("light", "light_change", "class"):
+        if key in _MARKED:
             memo = self._memos.setdefault(key, _Memo(lambda v: self._marked(key, v)))
             return lambda values: list(map(memo.__getitem__, values))
         return super().column(key)
+
+    def slot(self, key: str) -> str:
+        return "{}" if key in _MARKED else super().slot(key)
 
     def _marked(self, key: str, value) -> str:
         """A light or change class cell, coloured by its (new) value."""
@@ -220,8 +231,8 @@ class CsvCells(CellFormat):
             return value if isinstance(value, int) else ""
         return shown(key, value)
 
-    def _free(self, values: Sequence, wrap: str) -> list[str]:
-        cells = super()._free(values, wrap)
+    def _free(self, values: Sequence) -> list[str]:
+        cells = super()._free(values)
         if any(map(_FORMULA.match, cells)):
             cells = list(map(neutralise, cells))
         return cells
@@ -246,8 +257,13 @@ def csv_lines(rows: Sequence[Sequence]) -> str:
         out = io.StringIO()
         csv.writer(out, lineterminator="\r\n").writerows(rows)
         return out.getvalue()
-    columns: list[Sequence[str]] = []
-    for values in zip(*rows):
+    return csv_column_lines(list(zip(*rows)))
+
+
+def csv_column_lines(columns: Sequence[Sequence]) -> str:
+    """``csv_lines`` of the rows these columns (two or more, of equal length) make."""
+    quoted: list[Sequence[str]] = []
+    for values in columns:
         try:
             joined = "".join(values)
             column: Sequence[str] = values
@@ -257,12 +273,20 @@ def csv_lines(rows: Sequence[Sequence]) -> str:
         if any(map(joined.__contains__, _CSV_QUOTED)):  # each cell's four tests written out: twice as quick
             column = ['"' + v.replace('"', '""') + '"' if "," in v or '"' in v or "\r" in v or "\n" in v else v
                       for v in column]
-        columns.append(column)
-    return "".join(map("{}\r\n".format, map(",".join, zip(*columns))))
+        quoted.append(column)
+    return "".join(map(_template("", ",", "\r\n", ["{}"] * len(quoted)).format, *quoted))
 
 
-def column_cells(fmt: CellFormat, keys: Sequence[str], columns: Sequence[Sequence]) -> list[Sequence]:
-    """Columns of values (in the order of ``keys``, two for a PAIRED key) as rows of cells of ``fmt``."""
+def _template(start: str, between: str, end: str, slots: Sequence[str]) -> str:
+    """A row as one format string: ``start``, the slots with ``between`` between them, ``end``."""
+    def literal(text: str) -> str:
+        return text.replace("{", "{{").replace("}", "}}")
+    return literal(start) + literal(between).join(slots) + literal(end)
+
+
+def table_cells(fmt: CellFormat, keys: Sequence[str], columns: Sequence[Sequence]) -> list[list[str]]:
+    """Columns of values (in the order of ``keys``, two for a PAIRED key) as columns of cells of ``fmt``
+    (each to go in its key's ``fmt.slot``)."""
     if not columns or not columns[0]:
         return []
     values = iter(columns)
@@ -270,7 +294,26 @@ def column_cells(fmt: CellFormat, keys: Sequence[str], columns: Sequence[Sequenc
     for key in keys:
         column = list(zip(next(values), next(values))) if key in PAIRED else next(values)
         cells.append(fmt.column(key)(column))
-    return list(zip(*cells))
+    return cells
 
 
-__all__ = ["CellFormat", "CsvCells", "csv_lines", "HtmlCells", "MarkdownCells", "column_cells", "md_text", "shown"]
+def column_cells(fmt: CellFormat, keys: Sequence[str], columns: Sequence[Sequence]) -> list[Sequence]:
+    """Columns of values as rows of whole cells of ``fmt`` (each in its slot): for the small tables."""
+    cells = table_cells(fmt, keys, columns)
+    slots = [fmt.slot(key) for key in keys]
+    return list(zip(*(column if slot == "{}" else list(map(slot.format, column))
+                      for column, slot in zip(cells, slots))))
+
+
+def table_lines(fmt: CellFormat, keys: Sequence[str], columns: Sequence[Sequence], start: str, between: str,
+                end: str) -> str:
+    """Columns of values as the lines of a table of ``fmt``: each row ``start``, its cells (each in its
+    slot) with ``between`` between them, and ``end``; made by one format call per row."""
+    cells = table_cells(fmt, keys, columns)
+    if not cells:
+        return ""
+    return "".join(map(_template(start, between, end, [fmt.slot(key) for key in keys]).format, *cells))
+
+
+__all__ = ["CellFormat", "CsvCells", "csv_column_lines", "csv_lines", "HtmlCells", "MarkdownCells", "column_cells",
+           "md_text", "shown", "table_cells", "table_lines"]

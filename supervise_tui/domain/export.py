@@ -25,7 +25,19 @@ from ..errors import BadValue, SuperviseError
 from ..i18n import language, t
 from ..textsafe import json_escaped, printable
 from .bulletin import Bulletin, Heading, Paragraph, Table, header, parts, title
-from .cells import CellFormat, CsvCells, HtmlCells, MarkdownCells, column_cells, csv_lines, html_text, md_text
+from .cells import (
+    CellFormat,
+    CsvCells,
+    HtmlCells,
+    MarkdownCells,
+    column_cells,
+    csv_column_lines,
+    csv_lines,
+    html_text,
+    md_text,
+    table_cells,
+    table_lines,
+)
 from .formats import EXPORT_FORMATS, neutralise
 
 # Told (rows written, rows in all) as the file is written; it may raise to stop the export.
@@ -182,7 +194,7 @@ class _Writer:
                             self.heading(f"{table.split} — {name}", 3)
                         self.table_start(table)
                         current = group
-                    self.table_rows(column_cells(self.cells, table.keys, values))
+                    self.table_lines(table.keys, values)
                 self.tracker.add(len(batch))
         if current is not _CLOSED:
             self.table_end()
@@ -199,7 +211,8 @@ class _Writer:
 
     def table_start(self, table: Table) -> None: ...
 
-    def table_rows(self, rows: list[Sequence]) -> None: ...
+    def table_lines(self, keys: Sequence[str], columns: Sequence[Sequence]) -> None:
+        """Rows of a big table, given as columns of values."""
 
     def table_end(self) -> None: ...
 
@@ -237,8 +250,8 @@ class _Markdown(_Writer):
     def table_start(self, table: Table) -> None:
         self.block(f"| {' | '.join(md_text(h) for h in table.headings)} |\n|{':---|' * len(table.keys)}\n")
 
-    def table_rows(self, rows: list[Sequence]) -> None:
-        self.out.write("".join(map("| {} |\n".format, map(" | ".join, rows))))
+    def table_lines(self, keys: Sequence[str], columns: Sequence[Sequence]) -> None:
+        self.out.write(table_lines(self.cells, keys, columns, "| ", " | ", " |\n"))
 
 
 class _Csv(_Writer):
@@ -265,8 +278,10 @@ class _Csv(_Writer):
     def table_start(self, table: Table) -> None:
         self.csv.writerow([neutralise(h) for h in table.headings])
 
-    def table_rows(self, rows: list[Sequence]) -> None:
-        self.out.write(csv_lines(rows))
+    def table_lines(self, keys: Sequence[str], columns: Sequence[Sequence]) -> None:
+        cells = table_cells(self.cells, keys, columns)
+        if cells:
+            self.out.write(csv_column_lines(cells) if len(cells) > 1 else csv_lines(list(zip(*cells))))
 
     def table_end(self) -> None:
         pass
@@ -329,6 +344,9 @@ class _Html(_Writer):
 
     def table_rows(self, rows: list[Sequence]) -> None:
         self.out.write("".join(map("<tr>{}</tr>\n".format, map("".join, rows))))
+
+    def table_lines(self, keys: Sequence[str], columns: Sequence[Sequence]) -> None:
+        self.out.write(table_lines(self.cells, keys, columns, "<tr>", "", "</tr>\n"))
 
     def table_end(self) -> None:
         self.out.write("</tbody></table>\n")
