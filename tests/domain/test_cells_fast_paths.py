@@ -15,7 +15,17 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from supervise_tui.domain.cells import _FORMULA, CsvCells, HtmlCells, MarkdownCells, _as_text, csv_lines
+from supervise_tui.domain.cells import (
+    _FORMULA,
+    PAIRED,
+    CsvCells,
+    HtmlCells,
+    MarkdownCells,
+    _as_text,
+    column_cells,
+    csv_lines,
+    table_lines,
+)
 from supervise_tui.domain.formats import neutralise
 from supervise_tui.textsafe import json_escaped
 
@@ -67,3 +77,22 @@ def test_csv_lines_are_what_the_csv_module_writes(rows):
     out = io.StringIO()
     csv.writer(out, lineterminator="\r\n").writerows(rows)
     assert csv_lines(rows) == out.getvalue()
+
+
+# A free-text column, a coded one, one an HTML cell colours, a paired one (two value columns), an id.
+TABLE_KEYS = ("text", "status", "light", "light_change", "id")
+LIGHTS = st.sampled_from(("red", "yellow", "green", None))
+TABLE_ROW = st.tuples(TEXT, st.sampled_from(("done", "blocked", "in_progress", None)), LIGHTS, LIGHTS, LIGHTS, TEXT)
+
+
+@settings(max_examples=300)
+@given(rows=st.lists(TABLE_ROW, max_size=6), ends=st.tuples(*[st.sampled_from(("", "| ", " | ", "{", "}", "<tr>"))] * 3))
+def test_a_big_tables_lines_are_its_cells_joined_row_by_row(rows, ends):
+    """One format call per row (each free cell wrapped by the row's template) gives the rows of whole
+    cells the small tables use, joined: in every format, with braces in the line's fixed text."""
+    start, between, end = ends
+    columns = list(zip(*rows)) if rows else []
+    assert not rows or len(columns) == sum(2 if key in PAIRED else 1 for key in TABLE_KEYS)
+    for fmt in (MarkdownCells(), HtmlCells(), CsvCells()):
+        expected = "".join(start + between.join(row) + end for row in column_cells(fmt, TABLE_KEYS, columns))
+        assert table_lines(fmt, TABLE_KEYS, columns, start, between, end) == expected, type(fmt).__name__
