@@ -43,6 +43,9 @@ async def settle(pilot: Pilot, delay: float | None = None) -> None:
             break
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
+    # A worker that finished in its thread while the first pause ran has posted its state change (an
+    # export's dialog closes on it) without it being handled yet: let that message be handled too.
+    await pilot.pause()
 
 
 async def push_items(pilot: Pilot, work_id: str):
