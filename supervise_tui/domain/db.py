@@ -29,6 +29,10 @@ READABLE_FROM = 4  # m004_goals: the item queries read items.goal and items.dead
 STORE_TABLES = frozenset({"meta", "pillars", "works", "items", "rounds", "item_state", "audit",
                           "_sqlite_migrations"})
 BUSY_TIMEOUT = 10.0  # seconds a write waits for another program's write to finish
+# The oldest SQLite the store's SQL runs on: MATERIALIZED common tables and ALTER TABLE … DROP COLUMN
+# came in 3.35.0 (the trigram index in 3.34.0, iif() in 3.32.0). Python uses the system's SQLite on
+# Linux, so an older distribution would otherwise fail at its first such query with a syntax error.
+MIN_SQLITE = (3, 35, 0)
 
 
 class Store(sqlite3.Connection):
@@ -51,6 +55,9 @@ def connect(path: str | os.PathLike, *, migrate: bool = True, create: bool = Tru
     for reading only, whatever the disk allows. A store whose folder cannot be written (a CD,
     a write-protected stick) or whose disk is full is opened read-only on its own.
     """
+    if sqlite3.sqlite_version_info < MIN_SQLITE:
+        raise StoreError("error.sqlite.too_old", found=sqlite3.sqlite_version,
+                         needed=".".join(map(str, MIN_SQLITE)))
     path = Path(path)
     memory = str(path) == ":memory:"
     if not memory and not path.exists():

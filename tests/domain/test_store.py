@@ -498,3 +498,22 @@ def test_a_store_holds_no_items_until_a_task_list_is_loaded(isolated_locations, 
     conn.execute("UPDATE items SET retired = 1")  # retired items are kept: the store is not new
     assert not holds_no_items(conn)
     conn.close()
+
+
+def test_an_sqlite_older_than_the_stores_sql_needs_is_refused_in_one_line(isolated_locations, run_cli, monkeypatch):
+    """Python uses the system's SQLite on Linux: one too old for the store's SQL (MATERIALIZED, DROP COLUMN)
+    is named, with what to do, before any file is made, instead of a syntax error at the first query."""
+    monkeypatch.setattr(sqlite3, "sqlite_version_info", (3, 31, 1))
+    monkeypatch.setattr(sqlite3, "sqlite_version", "3.31.1")
+    with pytest.raises(StoreError) as info:
+        connect(isolated_locations)
+    assert str(info.value) == ("本机 Python 所用的 SQLite 是 3.31.1 版,本程序需要 3.35.0 或更新版本;"
+                               "请换用带较新 SQLite 的 Python;glibc 2.35 及以上的 Linux 也可以用离线安装包里的"
+                               "单文件程序(自带 SQLite)")
+    for argv in (["load"], ["list"]):
+        result = run_cli("--lang", "en", *argv)
+        assert (result.code, result.out) == (1, "")
+        assert result.err == ("supervise-tui: this Python's SQLite is version 3.31.1; supervise-tui needs 3.35.0 or "
+                              "newer: use a Python with a newer SQLite, or on Linux with glibc 2.35 or newer the "
+                              "offline bundle's single-file program (it brings its own)\n")
+    assert not isolated_locations.exists()
