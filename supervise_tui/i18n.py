@@ -999,9 +999,9 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "error.store.sqlite": ("数据库错误: {detail}", "database error: {detail}"),
     "error.sqlite.too_old": (
         "本机 Python 所用的 SQLite 是 {found} 版,本程序需要 {needed} 或更新版本;"
-        "请换用带较新 SQLite 的 Python;glibc 2.35 及以上的 Linux 也可以用离线安装包里的单文件程序(自带 SQLite)",
-        "this Python's SQLite is version {found}; supervise-tui needs {needed} or newer: use a Python with a newer "
-        "SQLite, or on Linux with glibc 2.35 or newer the offline bundle's single-file program (it brings its own)"),
+        "请用离线安装包重新安装(它带有自己的 SQLite:sqlean.py),或换用带较新 SQLite 的 Python",
+        "this Python's SQLite is version {found}; supervise-tui needs {needed} or newer: reinstall from the offline "
+        "bundle (it brings its own SQLite, sqlean.py), or use a Python with a newer SQLite"),
     "error.store.missing": ("{path}: 没有这个数据库文件;请检查 --db,或用 `supervise-tui load` 新建",
                             "{path}: no such store; check --db, or create one with `supervise-tui load`"),
     "error.store.needs_upgrade": (

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from .. import MIN_SQLITE
 from ..errors import FrozenRound, StoreError, disk_full, store_error
 from ..i18n import Msg
 
@@ -29,10 +30,6 @@ READABLE_FROM = 4  # m004_goals: the item queries read items.goal and items.dead
 STORE_TABLES = frozenset({"meta", "pillars", "works", "items", "rounds", "item_state", "audit",
                           "_sqlite_migrations"})
 BUSY_TIMEOUT = 10.0  # seconds a write waits for another program's write to finish
-# The oldest SQLite the store's SQL runs on: MATERIALIZED common tables and ALTER TABLE … DROP COLUMN
-# came in 3.35.0 (the trigram index in 3.34.0, iif() in 3.32.0). Python uses the system's SQLite on
-# Linux, so an older distribution would otherwise fail at its first such query with a syntax error.
-MIN_SQLITE = (3, 35, 0)
 
 
 class Store(sqlite3.Connection):
@@ -55,6 +52,8 @@ def connect(path: str | os.PathLike, *, migrate: bool = True, create: bool = Tru
     for reading only, whatever the disk allows. A store whose folder cannot be written (a CD,
     a write-protected stick) or whose disk is full is opened read-only on its own.
     """
+    # An older SQLite (and no sqlean.py to stand in, see the package's __init__) would fail at its first
+    # query of the store with a bare syntax error.
     if sqlite3.sqlite_version_info < MIN_SQLITE:
         raise StoreError("error.sqlite.too_old", found=sqlite3.sqlite_version,
                          needed=".".join(map(str, MIN_SQLITE)))

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import importlib.util
+import os
 import re
+import subprocess
+import sys
+
+import pytest
 
 from supervise_tui import locations
 from tests.search_kit import measures_holding
@@ -62,3 +68,27 @@ def test_the_first_failing_step_is_the_last_line_and_the_exit_status_is_1(run_cl
     result = run_cli("selfcheck", "--lang", "en")
     assert result.out.splitlines()[-1] == "[FAILED] query: searching “港口” found 0 measures (counted 0)"
     assert result.err == "supervise-tui: the self-check failed at: query\n"
+
+
+# A Python whose SQLite is older than the store's SQL needs, as on the Linux distributions of glibc 2.28:
+# the stdlib module says 3.27.2 before the app is imported.
+OLD_SQLITE = "import sqlite3\nsqlite3.sqlite_version_info = (3, 27, 2)\nsqlite3.sqlite_version = '3.27.2'\n"
+
+
+@pytest.mark.skipif(importlib.util.find_spec("sqlean") is None, reason="sqlean.py comes with the app on Linux only")
+def test_on_a_python_with_an_old_sqlite_the_app_runs_on_sqlean(tmp_path):
+    """The whole process (sqlite-utils too) runs on sqlean.py's SQLite, and every step of the self-check
+    passes on it, in a fresh interpreter as an installed app would start."""
+    import sqlean
+
+    (tmp_path / "sitecustomize.py").write_text(OLD_SQLITE, encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(tmp_path), "SUPERVISE_TUI_LANG": "zh"}
+    probe = subprocess.run(
+        [sys.executable, "-c", "import supervise_tui, sqlite3, sqlite_utils.utils as u; "
+                               "print(sqlite3.__name__, sqlite3.sqlite_version, u.sqlite3.__name__)"],
+        env=env, capture_output=True, text=True, check=True)
+    assert probe.stdout.split() == ["sqlean", sqlean.sqlite_version, "sqlean"]
+    result = subprocess.run([sys.executable, "-m", "supervise_tui", "selfcheck"], env=env, capture_output=True,
+                            text=True, encoding="utf-8", cwd=tmp_path)
+    assert (result.returncode, result.stderr) == (0, "")
+    assert matches(result.stdout.splitlines(), ZH), result.stdout

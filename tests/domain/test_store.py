@@ -508,12 +508,11 @@ def test_an_sqlite_older_than_the_stores_sql_needs_is_refused_in_one_line(isolat
     with pytest.raises(StoreError) as info:
         connect(isolated_locations)
     assert str(info.value) == ("本机 Python 所用的 SQLite 是 3.31.1 版,本程序需要 3.35.0 或更新版本;"
-                               "请换用带较新 SQLite 的 Python;glibc 2.35 及以上的 Linux 也可以用离线安装包里的"
-                               "单文件程序(自带 SQLite)")
+                               "请用离线安装包重新安装(它带有自己的 SQLite:sqlean.py),或换用带较新 SQLite 的 Python")
     for argv in (["load"], ["list"]):
         result = run_cli("--lang", "en", *argv)
         assert (result.code, result.out) == (1, "")
         assert result.err == ("supervise-tui: this Python's SQLite is version 3.31.1; supervise-tui needs 3.35.0 or "
-                              "newer: use a Python with a newer SQLite, or on Linux with glibc 2.35 or newer the "
-                              "offline bundle's single-file program (it brings its own)\n")
+                              "newer: reinstall from the offline bundle (it brings its own SQLite, sqlean.py), or use "
+                              "a Python with a newer SQLite\n")
     assert not isolated_locations.exists()

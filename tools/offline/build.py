@@ -80,6 +80,12 @@ def fill_wheelhouse(target: Target, app_wheel: Path, wheel_dir: Path) -> None:
             if not missing:
                 break
             _pip_download(target, python, wheel_dir, *missing)
+    # The same marker rule the other way: what the build machine's markers fetched that the target's never
+    # ask for (a Linux-only wheel in the Windows folder) goes.
+    used = {w.path.name for python in PYTHONS for w in check(target, python, wheel_dir, app_wheel.name).chosen.values()}
+    for path in wheel_dir.glob("*.whl"):
+        if path.name not in used:
+            path.unlink()
 
 
 def check(target: Target, python: tuple[int, int], wheel_dir: Path, app_wheel_name: str):
