@@ -38,16 +38,18 @@ def test_a_liaison_reports_every_item_of_the_round_with_the_keyboard_alone(tmp_p
     assert f"本轮报送 › {UNIT}" in screen.splitlines()[0] and "还有 39 项未报送" in screen
     pane.keys("Enter")
     for n, item in enumerate(items):
-        screen = pane.wait_for(lambda s, item=item, n=n: f"填报 {item}" in s and f"已报送 {n} / 39" in s,
-                               f"the form on {item}")
+        pane.wait_for(lambda s, item=item, n=n: f"填报 {item}" in s and f"已报送 {n} / 39" in s,
+                      f"the form on {item}")
         pane.keys("Right")  # 推进中
         pane.wait_for(lambda s: "● 推进中" in s, "推进中 chosen")
         pane.keys("Tab")  # the progress
         pane.type("60")
-        pane.wait_for(lambda s: "60 " in line_with(s, "▊ 进度"), "the progress typed")
+        form = pane.wait_for(lambda s: "60 " in line_with(s, "▊ 进度"), "the progress typed")
         if n == 0:  # a note on the first: Tab past the progress, type it
             pane.keys("Tab")
-            if "完成值" in screen:  # (a numeric target's value reached comes first)
+            # (a numeric target's value reached comes first): the form's own row says so, not the words
+            # "完成值" anywhere on the screen, which the key bar under the form shows too ("v 完成值/佐证")
+            if line_with(form, "▊ 完成值"):
                 pane.keys("Tab")
             pane.type("已按计划推进")
             pane.wait_for(lambda s: "已按计划推进" in s, "the note typed")
@@ -61,10 +63,11 @@ def test_a_liaison_reports_every_item_of_the_round_with_the_keyboard_alone(tmp_p
 
     conn = sqlite3.connect(db)
     states = conn.execute(
-        "SELECT item_id, status, progress, note, updated_by FROM item_state WHERE round_id = 1 AND item_id IN "
+        "SELECT item_id, status, progress, note, updated_by, evidence FROM item_state WHERE round_id = 1 AND item_id IN "
         f"({', '.join('?' for _ in items)}) ORDER BY item_id", items).fetchall()
     conn.close()
     assert len(states) == 39
     assert {(s[1], s[2], s[4]) for s in states} == {("in_progress", 60, USER)}
     assert [s[3] for s in states if s[3]] == ["已按计划推进"]
+    assert [s[5] for s in states if s[5]] == []  # the note went to the note, not on to the evidence
     assert dict((s[0], s[3]) for s in states)[items[0]] == "已按计划推进"
