@@ -261,7 +261,9 @@ def csv_lines(rows: Sequence[Sequence]) -> str:
 
 
 def csv_column_lines(columns: Sequence[Sequence]) -> str:
-    """``csv_lines`` of the rows these columns (two or more, of equal length) make."""
+    """``csv_lines`` of the rows these columns (of equal length) make."""
+    if len(columns) < 2:  # none, or one: as csv_lines writes them
+        return csv_lines(list(zip(*columns)))
     quoted: list[Sequence[str]] = []
     for values in columns:
         try:

@@ -32,7 +32,6 @@ from .cells import (
     MarkdownCells,
     column_cells,
     csv_column_lines,
-    csv_lines,
     html_text,
     md_text,
     table_cells,
@@ -279,9 +278,7 @@ class _Csv(_Writer):
         self.csv.writerow([neutralise(h) for h in table.headings])
 
     def table_lines(self, keys: Sequence[str], columns: Sequence[Sequence]) -> None:
-        cells = table_cells(self.cells, keys, columns)
-        if cells:
-            self.out.write(csv_column_lines(cells) if len(cells) > 1 else csv_lines(list(zip(*cells))))
+        self.out.write(csv_column_lines(table_cells(self.cells, keys, columns)))
 
     def table_end(self) -> None:
         pass

@@ -23,6 +23,7 @@ from supervise_tui.domain.cells import (
     MarkdownCells,
     _as_text,
     column_cells,
+    csv_column_lines,
     csv_lines,
     table_lines,
 )
@@ -77,6 +78,7 @@ def test_csv_lines_are_what_the_csv_module_writes(rows):
     out = io.StringIO()
     csv.writer(out, lineterminator="\r\n").writerows(rows)
     assert csv_lines(rows) == out.getvalue()
+    assert csv_column_lines(list(zip(*rows))) == out.getvalue()  # as the bulletin writes its lists, by column
 
 
 # A free-text column, a coded one, one an HTML cell colours, a paired one (two value columns), an id.
