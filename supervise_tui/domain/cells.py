@@ -20,8 +20,11 @@ from __future__ import annotations
 import csv
 import html
 import io
+import operator
 import re
+from bisect import bisect_right
 from collections.abc import Callable, Sequence
+from itertools import accumulate
 
 from ..textsafe import printable
 from .formats import neutralise
@@ -35,7 +38,11 @@ _UNPRINTABLE = "\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u202
 # break a table row; ":" after a letter and "." after www would let a renderer link an address.
 _MD_PUNCT = re.compile(r"[\\`*_\[\]<>|~&@!]")
 _MD_LINK = re.compile(r"(?<=[A-Za-z]):|(?i:(?<=www))\.")
-_MD_SPECIAL = re.compile(rf"[{_UNPRINTABLE}\n\\`*_\[\]<>|~&@!:.]")  # a superset of what _MD_ESCAPE changes
+# A superset of what md_text changes, one character a match: ":" and "." only where what precedes them
+# would make an address a renderer links (MarkdownCells.escapes).
+_MD_SPECIAL = re.compile(rf"[{_UNPRINTABLE}\n\\`*_\[\]<>|~&@!:.]")
+_LATIN = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+_start = operator.methodcaller("start")
 _UNPRINTABLE_RE = re.compile(f"[{_UNPRINTABLE}]")
 _HTML_SPECIAL = re.compile(f"[{_UNPRINTABLE}&<>]")
 _CSV_SPECIAL = re.compile(f"[{_UNPRINTABLE}]")
@@ -166,14 +173,35 @@ class CellFormat:
         return self._escaped(values, joined)
 
     def _escaped(self, values: Sequence[str], joined: str) -> list[str]:
-        """The cells of a column that has something to escape (``joined``: the column as one text)."""
-        text, search = self.text, self.special.search
-        return [text(v) if search(v) else v for v in values]
+        """The cells of a column that may have something to escape (``joined``: the column as one text,
+        a space between cells): one search of the whole text finds the cells, and only those are
+        escaped. Every match of ``special`` is one character, so it lies in one cell, never the space."""
+        cells = list(values)
+        found = [at for at in map(_start, self.special.finditer(joined)) if self.escapes(joined, at)]
+        if found:
+            starts = list(accumulate([len(v) + 1 for v in cells], initial=0))
+            text = self.text
+            for n in sorted({bisect_right(starts, at) - 1 for at in found}):
+                cells[n] = text(cells[n])
+        return cells
+
+    def escapes(self, text: str, at: int) -> bool:
+        """Whether ``text()`` changes the character of ``text`` at ``at``, which ``special`` found."""
+        return True
 
 
 class MarkdownCells(CellFormat):
     special = _MD_SPECIAL
     punctuation = tuple("\\`*_[]<>|~&@!:.")
+
+    def escapes(self, text: str, at: int) -> bool:
+        # as _MD_LINK: a ":" after a Latin letter, a "." after "www"
+        char = text[at]
+        if char == ":":
+            return at > 0 and text[at - 1] in _LATIN
+        if char == ".":
+            return text[max(at - 3, 0):at].lower() == "www"
+        return True
 
     def text(self, value: str) -> str:
         return md_text(value)
