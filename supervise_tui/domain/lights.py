@@ -202,8 +202,10 @@ def register_reason_sql(conn: sqlite3.Connection, basis: LightBasis, name: str =
 
 
 def reason_state(state: str = "s") -> str:
-    """What ``light_why`` needs of an item's state row ``state``, as one value (see register_reason_sql)."""
-    return f"coalesce({state}.light, '') || char(31) || {state}.closed_out || char(31) || {state}.light_reason"
+    """What ``light_why`` needs of an item's state row ``state``, as one value (see register_reason_sql):
+    NULL where the row has no override and is not closed out, as most rows (nothing is made for them)."""
+    return (f"(CASE WHEN {state}.light IS NOT NULL OR {state}.closed_out THEN "
+            f"coalesce({state}.light, '') || char(31) || {state}.closed_out || char(31) || {state}.light_reason END)")
 
 
 REASON_STATE = reason_state("s")

@@ -315,6 +315,27 @@ def test_the_sql_reason_function_passes_the_items_own_span():
     assert found == ["本条期限(2023年底)已过,超期 75 天,进度 80%", "进度 80%,本年已过 20%"]
 
 
+def test_the_sql_reason_function_reads_override_and_close_out_as_judge_does():
+    """REASON_STATE is NULL for a plain state row (nothing made for most rows) and carries the override,
+    its reason and the close-out otherwise: light_why's words are judge()'s for each."""
+    from supervise_tui.domain.lights import REASON_STATE, register_reason_sql
+
+    basis = LightBasis(as_of=D("2025-07-02"))
+    states = [(None, 0, ""), (None, 0, "旧理由"), ("red", 0, "抽查发现进度不实"), ("yellow", 0, ""),
+              ("green", 1, "已核实"), (None, 1, "")]
+    conn = sqlite3.connect(":memory:")
+    conn.execute("CREATE TABLE s (light TEXT, closed_out INTEGER, light_reason TEXT)")
+    conn.executemany("INSERT INTO s VALUES (?, ?, ?)", states)
+    register_reason_sql(conn, basis)
+    rows = conn.execute(f"SELECT {REASON_STATE}, light_why('in_progress', 20, 2023, 2027, NULL, {REASON_STATE}) "
+                        "FROM s ORDER BY rowid").fetchall()
+    assert [state for state, _ in rows[:2]] == [None, None]
+    assert [why for _, why in rows] == [
+        str(judge("in_progress", 20, 2023, 2027, basis, override=light, override_reason=reason,
+                  closed_out=bool(closed)).reason()) for light, closed, reason in states]
+    assert "抽查发现进度不实" in rows[2][1]
+
+
 def test_the_reason_reads_in_english_too(english):
     verdict = judge("in_progress", 20, 2023, 2027, LightBasis(as_of=D("2025-07-02")))
     assert str(verdict.reason()) == "progress 20 %, 50 % of the stage gone: 30 points behind"
