@@ -8,7 +8,8 @@ Status order, worst first: 受阻 blocked < 滞后 behind < 未启动 not starte
 Light order: red < yellow < green. A note-only edit leaves the item ``unchanged`` with
 ``note_changed`` set, and so do ``value_changed`` (the value reached of a numeric target) and
 ``evidence_changed``; ``changed`` counts every item where anything shown differs.
-Rows come in task-list order (an item retired from the list keeps its last place).
+Rows come in task-list order, work by work (an item retired from the list keeps its place in its
+work, as in the bulletin).
 """
 
 from __future__ import annotations
@@ -90,26 +91,29 @@ class _Pass:
     """One pass over both rounds as a single flat SELECT: its parts and its column expressions.
 
     Every state row names an item, so a left join from ``items`` to each round's state is a
-    full outer join of the two rounds. Items are read in task-list order off ``items_pos``
-    (nothing is sorted) and each is looked up in both rounds before its work's row in
-    ``wk``: with the work first the planner adds Bloom filters that read every round's
-    state twice. ``wk`` holds each work's stage lines and people, computed once per work.
-    The query is flat — no subquery — because a subquery that is not flattened hands each
-    row over as a coroutine, which cost more here than working out a light twice.
+    full outer join of the two rounds. ``wk`` holds each work's stage lines and people, computed
+    once per work; the works are read in order, each work's items off ``items_work`` in order
+    (nothing is sorted), and each item is looked up in both rounds. The query is flat — no
+    subquery — because a subquery that is not flattened hands each row over as a coroutine,
+    which cost more here than working out a light twice.
     """
 
     head: str  # the WITH clause (empty where ``wk`` is a table already)
     body: str  # FROM … WHERE …
     columns: dict[str, str]  # name → SQL over one compared item
     params: dict
-    work_rows: str  # the SELECT of ``wk``'s rows: each work's figures
 
     def select(self, columns: str, *, changed_only: bool, order: bool | str = True) -> str:
         # the quiet flags first: where one is set, the class (two lights) is not worked out for the test
         where = f" AND ({self.columns['quiet_changed']} OR {self.columns['code']} <> {UNCHANGED})" \
             if changed_only else ""
-        by = order if isinstance(order, str) else "i.pos, i.rowid" if order else ""
+        by = order if isinstance(order, str) else LIST_ORDER if order else ""
         return f"{self.head} SELECT {columns} {self.body}{where}{' ORDER BY ' + by if by else ''}"
+
+
+# List order over a ``_works`` table: its rank is the works' order, and items_work gives each work's
+# items in order, so nothing is sorted.
+LIST_ORDER = "wk.rank, i.sort, i.rowid"
 
 
 # The primary key of item_state (round_id, item_id), a WITHOUT ROWID table: SQLite names it so.
@@ -122,14 +126,12 @@ def _compared(conn: sqlite3.Connection, old_id: int, new_id: int, flt: DiffFilte
               work_extra: str = "", driver: str = "", *, works: str = "") -> _Pass:
     """The pass comparing ``old_id`` with ``new_id`` (``work_extra``: more ``wk`` columns).
 
+    With ``works`` (a table already holding ``wk``'s rows, see ``_works``) the items are read work by
+    work, each work found once rather than once per item; ``LIST_ORDER`` puts them in list order.
     With ``driver`` (a table ``d(rank INTEGER PRIMARY KEY, work_id)``) the items are read work by
     work in its order, and every current item is in the pass, with state in either round or not.
-    With ``works`` (a table already holding ``wk``'s rows, see ``_works``) the items come work by
-    work in no set order, each work found once rather than once per item (for counts). Otherwise
-    the items come in list order.
     """
     filters, params = _filters(flt)
-    stage = ", ".join(f"{sql} AS {name}" for name, sql in stage_columns(("o", "n"), "w"))
     rank = {side: light_sql(side, "wk", side, rank=True) for side in ("o", "n")}
     step = _step(("o.status", rank["o"], "o.progress"), ("n.status", rank["n"], "n.progress"))
     columns = {
@@ -148,39 +150,52 @@ def _compared(conn: sqlite3.Connection, old_id: int, new_id: int, flt: DiffFilte
         "code": f"(CASE WHEN o.item_id IS NULL THEN 3 WHEN n.item_id IS NULL THEN 4 ELSE {step} + 1 END)",
     }
     columns["quiet_changed"] = "(" + " OR ".join(columns[f] for f in QUIET_FLAGS) + ")"
-    work_rows = f"""
-      SELECT w.id AS work_id, w.pillar_id, w.leader, w.liaison, u.name AS lead_unit, w.stage_start, w.stage_end,
-             {stage} {work_extra}
-      FROM works w LEFT JOIN work_units wu ON wu.work_id = w.id AND wu.role = 'lead'
-      LEFT JOIN units u ON u.id = wu.unit_id"""
-    head = "" if works else f"WITH wk AS MATERIALIZED ({work_rows})"
+    head = "" if works else f"WITH wk AS MATERIALIZED ({_work_rows(work_extra)})"
     items = f"{works} wk CROSS JOIN items i INDEXED BY items_work ON i.work_id = wk.work_id" if works else \
-        f"{driver} d CROSS JOIN items i ON i.work_id = d.work_id" if driver else "items i INDEXED BY items_pos"
+        f"{driver} d CROSS JOIN items i ON i.work_id = d.work_id"
     body = f"""
     FROM {items}
     LEFT JOIN item_state o INDEXED BY {STATE_PK} ON o.round_id = :o_round AND o.item_id = i.id
     LEFT JOIN item_state n INDEXED BY {STATE_PK} ON n.round_id = :n_round AND n.item_id = i.id
     {'' if works else 'CROSS JOIN wk ON wk.work_id = i.work_id'}
     WHERE ({'i.retired = 0 OR ' if driver else ''}o.item_id IS NOT NULL OR n.item_id IS NOT NULL) {filters}"""
-    params.update(o_round=old_id, n_round=new_id, **basis_for_round(conn, old_id).params("o"),
-                  **basis_for_round(conn, new_id).params("n"))
-    return _Pass(head, body, columns, params, work_rows)
+    params.update(o_round=old_id, n_round=new_id, **_basis_params(conn, old_id, new_id))
+    return _Pass(head, body, columns, params)
+
+
+def _work_rows(work_extra: str = "") -> str:
+    """The SELECT of ``wk``'s rows: each work's people, lead unit and stage lines in both rounds (``work_extra``:
+    more columns over ``w`` and its lead unit ``u``)."""
+    stage = ", ".join(f"{sql} AS {name}" for name, sql in stage_columns(("o", "n"), "w"))
+    return f"""
+      SELECT w.id AS work_id, w.pillar_id, w.leader, w.liaison, u.name AS lead_unit, w.stage_start, w.stage_end,
+             {stage} {work_extra}
+      FROM works w LEFT JOIN work_units wu ON wu.work_id = w.id AND wu.role = 'lead'
+      LEFT JOIN units u ON u.id = wu.unit_id"""
+
+
+def _basis_params(conn: sqlite3.Connection, old_id: int, new_id: int) -> dict:
+    """The parameters of both rounds' lights (``o_…`` and ``n_…``)."""
+    return {**basis_for_round(conn, old_id).params("o"), **basis_for_round(conn, new_id).params("n")}
 
 
 _works_tables = itertools.count(1)
 
 
 @contextmanager
-def _works(conn: sqlite3.Connection, old_id: int, new_id: int) -> Iterator[str]:
-    """A TEMP table of ``wk``'s rows for comparing the two rounds, with the planner told its size.
+def _works(conn: sqlite3.Connection, old_id: int, new_id: int, work_extra: str = "") -> Iterator[str]:
+    """A TEMP table of ``wk``'s rows for comparing the two rounds (``work_extra``: more columns), ranked
+    in list order (``rank``, its rowid), with the planner told its size.
 
     Read first, each work's figures are found once, not once per item. Without figures for it the
     planner would take the table for a million rows and build a Bloom filter over every state of
     each round before the first item, so the table is analysed (it has one row per work).
     """
     table = f"temp.diff_works_{next(_works_tables)}"
-    p = _compared(conn, old_id, new_id, DiffFilter())
-    conn.execute(f"CREATE TEMP TABLE {table.removeprefix('temp.')} AS {p.work_rows}", p.params)
+    rows, params = _work_rows(work_extra), _basis_params(conn, old_id, new_id)
+    names = ", ".join(column[0] for column in conn.execute(f"{rows} LIMIT 0", params).description)
+    conn.execute(f"CREATE TEMP TABLE {table.removeprefix('temp.')} (rank INTEGER PRIMARY KEY, {names})")
+    conn.execute(f"INSERT INTO {table} ({names}) {rows} ORDER BY w.sort, w.id", params)
     try:
         conn.execute(f"ANALYZE {table}")
         yield table
@@ -287,13 +302,14 @@ def diff_rows(conn: sqlite3.Connection, old_id: int, new_id: int, flt: DiffFilte
     ``offset``/``limit`` give one window of them (each window is a fresh pass over both rounds);
     ``text_limit`` cuts the item text to that many characters in the store, for narrow tables.
     """
-    p = _compared(conn, old_id, new_id, flt)
-    query, params = p.select(_row_columns(p, text_limit), changed_only=changed_only), dict(p.params)
-    if limit is not None or offset:
-        query += " LIMIT :limit OFFSET :offset"
-        params.update(limit=-1 if limit is None else limit, offset=offset)
-    for values in conn.execute(query, params):
-        yield _dict_row(values)
+    with _works(conn, old_id, new_id) as works:
+        p = _compared(conn, old_id, new_id, flt, works=works)
+        query, params = p.select(_row_columns(p, text_limit), changed_only=changed_only), dict(p.params)
+        if limit is not None or offset:
+            query += " LIMIT :limit OFFSET :offset"
+            params.update(limit=-1 if limit is None else limit, offset=offset)
+        for values in conn.execute(query, params):
+            yield _dict_row(values)
 
 
 def _export_values(p: _Pass) -> dict[str, str]:
@@ -313,14 +329,15 @@ def diff_csv_lines(conn: sqlite3.Connection, old_id: int, new_id: int, flt: Diff
     """
     work_cells = _csv_cells(WORK_KEYS, {"work_id": "w.id", "pillar_id": "w.pillar_id", "lead_unit": "u.name",
                                         "leader": "w.leader"})
-    p = _compared(conn, old_id, new_id, flt, f", {work_cells} AS csv_work")
     # One printf makes the whole line: the work's cells go in as one, made once per work.
-    first = EXPORT_KEYS.index(WORK_KEYS[0])
-    keys = (*EXPORT_KEYS[:first], "csv_work", *EXPORT_KEYS[first + len(WORK_KEYS):])
-    line = _csv_cells(keys, _export_values(p) | {"csv_work": "wk.csv_work"}, end=":crlf")
-    for (data,) in conn.execute(p.select(f"CAST({line} AS BLOB)", changed_only=changed_only),
-                                p.params | {"crlf": "\r\n"}):
-        yield data
+    with _works(conn, old_id, new_id, f", {work_cells} AS csv_work") as works:
+        p = _compared(conn, old_id, new_id, flt, works=works)
+        first = EXPORT_KEYS.index(WORK_KEYS[0])
+        keys = (*EXPORT_KEYS[:first], "csv_work", *EXPORT_KEYS[first + len(WORK_KEYS):])
+        line = _csv_cells(keys, _export_values(p) | {"csv_work": "wk.csv_work"}, end=":crlf")
+        for (data,) in conn.execute(p.select(f"CAST({line} AS BLOB)", changed_only=changed_only),
+                                    p.params | {"crlf": "\r\n"}):
+            yield data
 
 
 # The cells of a diff row that belong to its work, together in EXPORT_KEYS: made once per work.
@@ -346,11 +363,12 @@ def _csv_cells(keys: tuple[str, ...], values: dict[str, str], end: str = "") -> 
 def diff_json_lines(conn: sqlite3.Connection, old_id: int, new_id: int, flt: DiffFilter = DiffFilter(), *,
                     changed_only: bool = True) -> Iterator[str]:
     """One JSON object (EXPORT_KEYS) per item, made by SQLite's json_object."""
-    p = _compared(conn, old_id, new_id, flt)
-    values = _export_values(p) | {flag: f"json(iif({p.columns[flag]}, 'true', 'false'))" for flag in QUIET_FLAGS}
-    pairs = ", ".join(f"'{k}', {values[k]}" for k in EXPORT_KEYS)
-    for (text,) in conn.execute(p.select(f"json_object({pairs})", changed_only=changed_only), p.params):
-        yield text
+    with _works(conn, old_id, new_id) as works:
+        p = _compared(conn, old_id, new_id, flt, works=works)
+        values = _export_values(p) | {flag: f"json(iif({p.columns[flag]}, 'true', 'false'))" for flag in QUIET_FLAGS}
+        pairs = ", ".join(f"'{k}', {values[k]}" for k in EXPORT_KEYS)
+        for (text,) in conn.execute(p.select(f"json_object({pairs})", changed_only=changed_only), p.params):
+            yield text
 
 
 def round_pass(conn: sqlite3.Connection, old_id: int | None, new_id: int, driver: str,
@@ -403,9 +421,10 @@ class DiffSnapshot:
     def __init__(self, conn: sqlite3.Connection, old_id: int, new_id: int, flt: DiffFilter = DiffFilter(), *,
                  changed_only: bool = True, text_limit: int | None = None):
         self.conn, self.table = conn, f"diff_snapshot_{next(self._names)}"
-        p = _compared(conn, old_id, new_id, flt)
-        conn.execute(f"CREATE TEMP TABLE {self.table} AS "
-                     + p.select(_row_columns(p, text_limit), changed_only=changed_only), p.params)
+        with _works(conn, old_id, new_id) as works:
+            p = _compared(conn, old_id, new_id, flt, works=works)
+            conn.execute(f"CREATE TEMP TABLE {self.table} AS "
+                         + p.select(_row_columns(p, text_limit), changed_only=changed_only), p.params)
         self.count = conn.execute(f"SELECT count(*) FROM {self.table}").fetchone()[0]
 
     def rows(self, offset: int, limit: int) -> list[dict]:

@@ -117,6 +117,21 @@ def test_filters(scenario, make_filter, ids):
     assert sum(counts[k] for k in ("improved", "regressed", "unchanged", "new", "retired")) == len(ids)
 
 
+def test_a_retired_item_keeps_its_place_in_its_work(scenario):
+    """Rows come work by work in list order, as in the bulletin: a retired item stays in its work after
+    the items it followed, whatever position an older list gave it."""
+    from supervise_tui.domain.diff import DiffSnapshot
+
+    conn, r1, r2 = scenario
+    conn.execute("UPDATE items SET pos = 0 WHERE id = 'W04-M02'")  # a place from a list long gone
+    ids = [row["id"] for row in diff_rows(conn, r1, r2, changed_only=False)]
+    assert ids == [row[0] for row in EXPECTED]
+    snapshot = DiffSnapshot(conn, r1, r2, changed_only=False)
+    assert [row["id"] for row in snapshot.rows(0, 100)] == ids
+    snapshot.close()
+    assert [line.split(b",")[0].decode() for line in diff_csv_lines(conn, r1, r2, changed_only=False)] == ids
+
+
 def test_a_window_of_rows(scenario):
     conn, r1, r2 = scenario
     assert [r["id"] for r in diff_rows(conn, r1, r2, offset=2, limit=3)] == ["W01-T03", "W04-T01", "W04-M01"]
