@@ -11,7 +11,7 @@ import os
 from pathlib import Path
 
 import pytest
-from textual.widgets import Label
+from textual.widgets import Button, Label
 
 from supervise_tui.domain import bulletin, export
 from supervise_tui.errors import SuperviseError
@@ -82,6 +82,12 @@ async def test_the_export_dialog_says_it_and_writes_once_the_file_is_closed(
         assert str(dialog.query_one("#export-error", Label).render()) == (
             f"无法替换 {path}:它正被其他程序（如 Excel）打开,或不允许写入。关闭后再导出一次")
         excel_holds.clear()  # the user closes Excel
+        # Textual's Button ignores a click during its 0.2 s press effect; the refusal came quicker than that
+        go = dialog.query_one("#go", Button)
+        for _ in range(20):
+            if not go.has_class("-active"):
+                break
+            await pilot.pause(0.05)
         await pilot.click("#go")
         await settle(pilot)
         assert app.screen is not dialog
