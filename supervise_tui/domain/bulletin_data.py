@@ -14,7 +14,7 @@ from __future__ import annotations
 import itertools
 import sqlite3
 
-from .diff import CLASS_BY_CODE, PASS_COLUMNS, QUIET_FLAGS, UNCHANGED, class_sql, counts_of, round_pass
+from .diff import CLASS_BY_CODE, PASS_COLUMNS, QUIET_FLAGS, UNCHANGED, class_sql, counts_of, round_pass, works_table
 from .lights import LIGHT_RANK, OWN_SPAN, basis_for_round, reason_state, register_reason_sql
 
 _LIGHT_NAME = "(CASE {} " + " ".join(f"WHEN {n} THEN {c!r}" for n, c in enumerate(LIGHT_RANK)) + " END)"
@@ -26,7 +26,8 @@ _GROUPS = {
     "leader": ("nullif(w.leader, '')", "min(w.sort) OVER (PARTITION BY nullif(w.leader, ''))", ""),
 }
 # What an item list shows of the item's work, kept once per work beside its group (``g``): a row of a
-# list then finds its work, lead unit and group in one lookup by the group's rank.
+# list then finds its work, lead unit and group in one lookup by the group's rank. The round's own
+# groups (``{t}_g``) have these from diff.works_table and the title; the chase list's are made here.
 _WORK_COLUMNS = {"pillar_id": "w.pillar_id", "title": "w.title", "leader": "w.leader", "liaison": "w.liaison",
                  "lead_unit": "u.name", "stage_start": "w.stage_start", "stage_end": "w.stage_end"}
 _WORK_SELECT = ", ".join(f"{sql} AS {name}" for name, sql in _WORK_COLUMNS.items())
@@ -75,9 +76,9 @@ def _ints(row: sqlite3.Row | None) -> dict:
 class RoundPass:
     """Every item of a round read once into TEMP tables of ``conn``; ``close`` drops them.
 
-    ``{t}_g`` holds the works in group order (``rank``, ``work_id``, the group's name ``gname``, and what
-    the lists show of the work, ``_WORK_COLUMNS``), ``{t}`` one row per item in that order, ``{t}_w`` the
-    tallies of each work.
+    ``{t}_g`` holds the works in group order (``rank``, ``work_id``, the group's name ``gname``, what the
+    lists show of the work, ``_WORK_COLUMNS``, and its stage lines for the lights), ``{t}`` one row per
+    item in that order, ``{t}_w`` the tallies of each work.
     """
 
     _names = itertools.count(1)
@@ -87,17 +88,10 @@ class RoundPass:
         register_reason_sql(conn, basis_for_round(conn, round_id))
         self.t = t = f"round_pass_{next(self._names)}"
         gname, gkey, joins = _GROUPS[by]
-        work = ", ".join(_WORK_COLUMNS)
-        conn.execute(f"CREATE TEMP TABLE {t}_g (rank INTEGER PRIMARY KEY, work_id TEXT UNIQUE, gname TEXT, {work})")
-        conn.execute(f"""INSERT INTO temp.{t}_g (work_id, gname, {work})
-            SELECT work_id, gname, {work} FROM (
-                SELECT w.id AS work_id, {gname} AS gname, {gkey} AS gkey, w.sort AS wsort,
-                       {_WORK_SELECT}
-                FROM works w {_LEAD_UNIT} {joins})
-            ORDER BY gname IS NULL, gkey, wsort""")
-        # The planner's guess for a table it has no figures for is a million rows: items by the
-        # million would have it build a Bloom filter over every round's states for each round read.
-        conn.execute(f"ANALYZE temp.{t}_g")
+        # The works in group order, each with what the pass and the lists need of it: the pass reads
+        # the items work by work off this table, and a list's row finds its work and group by rank.
+        works_table(conn, f"{t}_g", previous_id or 0, round_id, f", w.title, {gname} AS gname, {gkey} AS gkey",
+                    joins=joins, order="gname IS NULL, gkey, w.sort")
         # Each light is worked out once (in the inner query, kept whole by its LIMIT); the light's
         # name and the diff's class come from the figures it gives.
         code = class_sql("o_in", "n_in", ("old_status", "old_lrank", "old_progress"), ("status", "lrank", "progress"))

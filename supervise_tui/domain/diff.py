@@ -98,7 +98,6 @@ class _Pass:
     which cost more here than working out a light twice.
     """
 
-    head: str  # the WITH clause (empty where ``wk`` is a table already)
     body: str  # FROM … WHERE …
     columns: dict[str, str]  # name → SQL over one compared item
     params: dict
@@ -108,11 +107,11 @@ class _Pass:
         where = f" AND ({self.columns['quiet_changed']} OR {self.columns['code']} <> {UNCHANGED})" \
             if changed_only else ""
         by = order if isinstance(order, str) else LIST_ORDER if order else ""
-        return f"{self.head} SELECT {columns} {self.body}{where}{' ORDER BY ' + by if by else ''}"
+        return f"SELECT {columns} {self.body}{where}{' ORDER BY ' + by if by else ''}"
 
 
-# List order over a ``_works`` table: its rank is the works' order, and items_work gives each work's
-# items in order, so nothing is sorted.
+# The order of a works table's items: its works by rank, and each work's items in list order (off
+# items_work), so nothing is sorted.
 LIST_ORDER = "wk.rank, i.sort, i.rowid"
 
 
@@ -122,14 +121,12 @@ LIST_ORDER = "wk.rank, i.sort, i.rowid"
 STATE_PK = "sqlite_autoindex_item_state_1"
 
 
-def _compared(conn: sqlite3.Connection, old_id: int, new_id: int, flt: DiffFilter,
-              work_extra: str = "", driver: str = "", *, works: str = "") -> _Pass:
-    """The pass comparing ``old_id`` with ``new_id`` (``work_extra``: more ``wk`` columns).
-
-    With ``works`` (a table already holding ``wk``'s rows, see ``_works``) the items are read work by
-    work, each work found once rather than once per item; ``LIST_ORDER`` puts them in list order.
-    With ``driver`` (a table ``d(rank INTEGER PRIMARY KEY, work_id)``) the items are read work by
-    work in its order, and every current item is in the pass, with state in either round or not.
+def _compared(conn: sqlite3.Connection, old_id: int, new_id: int, flt: DiffFilter, *, works: str,
+              every_current: bool = False) -> _Pass:
+    """The pass comparing ``old_id`` with ``new_id`` over ``works`` (a table of ``wk``'s rows, see
+    ``works_table``): the items are read work by work, each work found once rather than once per item,
+    in the table's order by ``LIST_ORDER``. Those with state in either round are compared; with
+    ``every_current``, every current item too, with state or not.
     """
     filters, params = _filters(flt)
     rank = {side: light_sql(side, "wk", side, rank=True) for side in ("o", "n")}
@@ -150,28 +147,13 @@ def _compared(conn: sqlite3.Connection, old_id: int, new_id: int, flt: DiffFilte
         "code": f"(CASE WHEN o.item_id IS NULL THEN 3 WHEN n.item_id IS NULL THEN 4 ELSE {step} + 1 END)",
     }
     columns["quiet_changed"] = "(" + " OR ".join(columns[f] for f in QUIET_FLAGS) + ")"
-    head = "" if works else f"WITH wk AS MATERIALIZED ({_work_rows(work_extra)})"
-    items = f"{works} wk CROSS JOIN items i INDEXED BY items_work ON i.work_id = wk.work_id" if works else \
-        f"{driver} d CROSS JOIN items i ON i.work_id = d.work_id"
     body = f"""
-    FROM {items}
+    FROM {works} wk CROSS JOIN items i INDEXED BY items_work ON i.work_id = wk.work_id
     LEFT JOIN item_state o INDEXED BY {STATE_PK} ON o.round_id = :o_round AND o.item_id = i.id
     LEFT JOIN item_state n INDEXED BY {STATE_PK} ON n.round_id = :n_round AND n.item_id = i.id
-    {'' if works else 'CROSS JOIN wk ON wk.work_id = i.work_id'}
-    WHERE ({'i.retired = 0 OR ' if driver else ''}o.item_id IS NOT NULL OR n.item_id IS NOT NULL) {filters}"""
+    WHERE ({'i.retired = 0 OR ' if every_current else ''}o.item_id IS NOT NULL OR n.item_id IS NOT NULL) {filters}"""
     params.update(o_round=old_id, n_round=new_id, **_basis_params(conn, old_id, new_id))
-    return _Pass(head, body, columns, params)
-
-
-def _work_rows(work_extra: str = "") -> str:
-    """The SELECT of ``wk``'s rows: each work's people, lead unit and stage lines in both rounds (``work_extra``:
-    more columns over ``w`` and its lead unit ``u``)."""
-    stage = ", ".join(f"{sql} AS {name}" for name, sql in stage_columns(("o", "n"), "w"))
-    return f"""
-      SELECT w.id AS work_id, w.pillar_id, w.leader, w.liaison, u.name AS lead_unit, w.stage_start, w.stage_end,
-             {stage} {work_extra}
-      FROM works w LEFT JOIN work_units wu ON wu.work_id = w.id AND wu.role = 'lead'
-      LEFT JOIN units u ON u.id = wu.unit_id"""
+    return _Pass(body, columns, params)
 
 
 def _basis_params(conn: sqlite3.Connection, old_id: int, new_id: int) -> dict:
@@ -179,25 +161,38 @@ def _basis_params(conn: sqlite3.Connection, old_id: int, new_id: int) -> dict:
     return {**basis_for_round(conn, old_id).params("o"), **basis_for_round(conn, new_id).params("n")}
 
 
-_works_tables = itertools.count(1)
-
-
-@contextmanager
-def _works(conn: sqlite3.Connection, old_id: int, new_id: int, work_extra: str = "") -> Iterator[str]:
-    """A TEMP table of ``wk``'s rows for comparing the two rounds (``work_extra``: more columns), ranked
-    in list order (``rank``, its rowid), with the planner told its size.
+def works_table(conn: sqlite3.Connection, table: str, old_id: int, new_id: int, work_extra: str = "", *,
+                joins: str = "", order: str = "w.sort, w.id") -> None:
+    """Make TEMP ``table``: one row per work, what comparing the two rounds needs of it (``wk``'s rows —
+    its people, lead unit ``u`` and stage lines in both rounds — then ``work_extra``, more columns over
+    ``w``, ``u`` and ``joins``), ranked by ``order`` (list order unless told): ``rank`` is its rowid.
 
     Read first, each work's figures are found once, not once per item. Without figures for it the
     planner would take the table for a million rows and build a Bloom filter over every state of
     each round before the first item, so the table is analysed (it has one row per work).
     """
-    table = f"temp.diff_works_{next(_works_tables)}"
-    rows, params = _work_rows(work_extra), _basis_params(conn, old_id, new_id)
+    stage = ", ".join(f"{sql} AS {name}" for name, sql in stage_columns(("o", "n"), "w"))
+    rows = f"""
+      SELECT w.id AS work_id, w.pillar_id, w.leader, w.liaison, u.name AS lead_unit, w.stage_start, w.stage_end,
+             {stage} {work_extra}
+      FROM works w LEFT JOIN work_units wu ON wu.work_id = w.id AND wu.role = 'lead'
+      LEFT JOIN units u ON u.id = wu.unit_id {joins}"""
+    params = _basis_params(conn, old_id, new_id)
     names = ", ".join(column[0] for column in conn.execute(f"{rows} LIMIT 0", params).description)
-    conn.execute(f"CREATE TEMP TABLE {table.removeprefix('temp.')} (rank INTEGER PRIMARY KEY, {names})")
-    conn.execute(f"INSERT INTO {table} ({names}) {rows} ORDER BY w.sort, w.id", params)
+    conn.execute(f"CREATE TEMP TABLE {table} (rank INTEGER PRIMARY KEY, {names})")
+    conn.execute(f"INSERT INTO temp.{table} ({names}) {rows} ORDER BY {order}", params)
+    conn.execute(f"ANALYZE temp.{table}")
+
+
+_works_tables = itertools.count(1)
+
+
+@contextmanager
+def _works(conn: sqlite3.Connection, old_id: int, new_id: int, work_extra: str = "") -> Iterator[str]:
+    """``works_table`` in list order for one comparison, dropped after it."""
+    table = f"temp.diff_works_{next(_works_tables)}"
+    works_table(conn, table.removeprefix("temp."), old_id, new_id, work_extra)
     try:
-        conn.execute(f"ANALYZE {table}")
         yield table
     finally:
         try:
@@ -371,30 +366,30 @@ def diff_json_lines(conn: sqlite3.Connection, old_id: int, new_id: int, flt: Dif
             yield text
 
 
-def round_pass(conn: sqlite3.Connection, old_id: int | None, new_id: int, driver: str,
+def round_pass(conn: sqlite3.Connection, old_id: int | None, new_id: int, works: str,
                carried: dict[str, str] | None = None) -> tuple[str, dict]:
     """A SELECT (and its parameters) over every item of round ``new_id``, beside its state in ``old_id``.
 
-    Items come work by work in the order of ``driver`` (see ``_compared``), then in list order:
-    every current item, and every retired one with state in either round. Columns (see
-    ``PASS_COLUMNS``): the driver's rank; the item's rowid, work and retired flag; whether each
+    Items come work by work in the order of ``works`` (a ``works_table`` of the two rounds), then in
+    list order: every current item, and every retired one with state in either round. Columns (see
+    ``PASS_COLUMNS``): the work's rank; the item's rowid, work and retired flag; whether each
     round has its state; its status, progress, light rank and ``nr`` (not reported) in the new
     round; ``note_changed``; the old status, light rank and progress; ``value_changed`` and
     ``evidence_changed``. Each light is worked out
     once; ``class_sql`` turns these into the diff's class. ``carried`` adds columns (name → SQL over
     the new round's state row ``n``) after those, read while the row is at hand.
     """
-    p = _compared(conn, old_id or 0, new_id, DiffFilter(), driver=driver)
+    p = _compared(conn, old_id or 0, new_id, DiffFilter(), works=works, every_current=True)
     not_reported = ("(n.updated_at IS NULL AND COALESCE(n.status, 'not_started') <> 'done' "
                     "AND COALESCE(n.closed_out, 0) = 0)")
-    columns = ["d.rank", "i.rowid", "i.work_id", "i.retired", "o.item_id IS NOT NULL", "n.item_id IS NOT NULL",
+    columns = ["wk.rank", "i.rowid", "i.work_id", "i.retired", "o.item_id IS NOT NULL", "n.item_id IS NOT NULL",
                "n.status", "n.progress", light_sql("n", "wk", "n", rank=True), not_reported,
                f"({p.columns['note_changed']} <> 0)", "o.status", f"(CASE WHEN o.item_id IS NOT NULL THEN "
                f"{light_sql('o', 'wk', 'o', rank=True)} END)", "o.progress",
                f"({p.columns['value_changed']} <> 0)", f"({p.columns['evidence_changed']} <> 0)"]
     select = ", ".join(f"{sql} AS {name}" for sql, name in zip(columns, PASS_COLUMNS, strict=True))
     select += "".join(f", {sql} AS {name}" for name, sql in (carried or {}).items())
-    return p.select(select, changed_only=False, order="d.rank, i.sort"), p.params
+    return p.select(select, changed_only=False), p.params
 
 
 PASS_COLUMNS = ("rank", "item", "work_id", "retired", "o_in", "n_in", "status", "progress", "lrank", "nr",
