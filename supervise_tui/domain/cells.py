@@ -181,7 +181,7 @@ class CellFormat:
         if found:
             starts = list(accumulate([len(v) + 1 for v in cells], initial=0))
             text = self.text
-            for n in sorted({bisect_right(starts, at) - 1 for at in found}):
+            for n in {bisect_right(starts, at) - 1 for at in found}:
                 cells[n] = text(cells[n])
         return cells
 

@@ -102,12 +102,11 @@ class _Pass:
     columns: dict[str, str]  # name → SQL over one compared item
     params: dict
 
-    def select(self, columns: str, *, changed_only: bool, order: bool | str = True) -> str:
+    def select(self, columns: str, *, changed_only: bool, order: bool = True) -> str:
         # the quiet flags first: where one is set, the class (two lights) is not worked out for the test
         where = f" AND ({self.columns['quiet_changed']} OR {self.columns['code']} <> {UNCHANGED})" \
             if changed_only else ""
-        by = order if isinstance(order, str) else LIST_ORDER if order else ""
-        return f"SELECT {columns} {self.body}{where}{' ORDER BY ' + by if by else ''}"
+        return f"SELECT {columns} {self.body}{where}{' ORDER BY ' + LIST_ORDER if order else ''}"
 
 
 # The order of a works table's items: its works by rank, and each work's items in list order (off
@@ -190,8 +189,9 @@ _works_tables = itertools.count(1)
 @contextmanager
 def _works(conn: sqlite3.Connection, old_id: int, new_id: int, work_extra: str = "") -> Iterator[str]:
     """``works_table`` in list order for one comparison, dropped after it."""
-    table = f"temp.diff_works_{next(_works_tables)}"
-    works_table(conn, table.removeprefix("temp."), old_id, new_id, work_extra)
+    name = f"diff_works_{next(_works_tables)}"
+    works_table(conn, name, old_id, new_id, work_extra)
+    table = f"temp.{name}"
     try:
         yield table
     finally:
